@@ -1,0 +1,98 @@
+package dev.llmc.registry;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** The rules a draft must meet before it becomes an expert. */
+public final class ExpertDraftValidator {
+    private static final Pattern NAME = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,63}$");
+    /** Callers ask for {@code model: "auto"} to let the controller choose, so no expert may take that name. */
+    private static final String RESERVED_NAME = "auto";
+    private static final int MAX_DESCRIPTION = 4000;
+    private static final int MAX_NODES = 16;
+    private static final int MAX_MODEL = 256;
+
+    private ExpertDraftValidator() {
+    }
+
+    /** Returns the draft normalised (description trimmed, base URLs without trailing slash, models defaulted to the name). */
+    public static ExpertDraft validate(ExpertDraft draft) {
+        String name = draft.name();
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw invalid("name", "must be 1 to 64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit");
+        }
+        if (name.equals(RESERVED_NAME)) {
+            throw invalid("name", "'auto' is reserved: it asks the controller to choose an expert");
+        }
+        String description = draft.description() == null ? "" : draft.description().strip();
+        if (description.isEmpty()) {
+            throw invalid("description", "must not be blank");
+        }
+        if (description.length() > MAX_DESCRIPTION) {
+            throw invalid("description", "must be at most " + MAX_DESCRIPTION + " characters");
+        }
+        List<ExpertNode> nodes = draft.nodes();
+        if (nodes == null || nodes.isEmpty() || nodes.size() > MAX_NODES) {
+            throw invalid("nodes", "must list 1 to " + MAX_NODES + " nodes");
+        }
+        List<ExpertNode> normalised = new ArrayList<>(nodes.size());
+        for (int i = 0; i < nodes.size(); i++) {
+            String field = "nodes[" + i + "]";
+            ExpertNode node = nodes.get(i);
+            if (node == null) {
+                throw invalid(field, "must not be null");
+            }
+            normalised.add(new ExpertNode(baseUrl(field + ".base_url", node.baseUrl()),
+                    model(field + ".model", node.model(), name)));
+        }
+        return new ExpertDraft(name, description, List.copyOf(normalised));
+    }
+
+    private static String baseUrl(String field, String value) {
+        String problem = "must be an http or https URL with a host and without query or fragment, e.g. http://host:8000/v1";
+        if (value == null) {
+            throw invalid(field, problem);
+        }
+        URI uri;
+        try {
+            uri = new URI(value.strip());
+        } catch (URISyntaxException e) {
+            throw invalid(field, problem);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null
+                || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw invalid(field, problem);
+        }
+        // The proxy appends paths such as /chat/completions; a trailing slash would double it.
+        String url = uri.toString();
+        while (url.endsWith("/")) {
+            url = url.substring(0, url.length() - 1);
+        }
+        return url;
+    }
+
+    private static String model(String field, String value, String expertName) {
+        if (value == null) {
+            return expertName;
+        }
+        if (value.isBlank()) {
+            throw invalid(field, "must not be blank (omit it to use the expert's name)");
+        }
+        if (value.length() > MAX_MODEL) {
+            throw invalid(field, "must be at most " + MAX_MODEL + " characters");
+        }
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            throw invalid(field, "must not contain control characters");
+        }
+        return value;
+    }
+
+    private static InvalidExpertException invalid(String field, String problem) {
+        return new InvalidExpertException(field, field + " " + problem);
+    }
+}

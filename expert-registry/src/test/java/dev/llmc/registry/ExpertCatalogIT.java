@@ -1,0 +1,172 @@
+package dev.llmc.registry;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ExpertCatalogIT {
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-03-01T10:15:30.123456789Z"), ZoneOffset.UTC);
+    private static final float[] THETA = {0.6f, -0.8f};
+    private static EmbeddedPostgres postgres;
+    private static DataSource dataSource;
+    private final ExpertCatalog catalog = new ExpertCatalog(new JdbcExpertRegistry(dataSource), CLOCK);
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+        dataSource = postgres.getPostgresDatabase();
+        RegistrySchema.migrate(dataSource);
+    }
+
+    @AfterAll
+    static void stopPostgres() throws Exception {
+        postgres.close();
+    }
+
+    @BeforeEach
+    void emptyTables() throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("truncate experts cascade");
+        }
+    }
+
+    private static ExpertDraft draft(String name) {
+        return new ExpertDraft(name, "Answers questions about " + name, List.of(new ExpertNode("http://node:8000/v1/", null)));
+    }
+
+    @Test
+    void registerReturnsAnActiveExpertWithGeneratedIdAndDefaultedModel() {
+        Expert expert = catalog.register(draft("cooking"), "owner_1", THETA);
+
+        assertTrue(expert.id().matches("exp_[a-z0-9]{20}"), expert.id());
+        assertEquals(ExpertStatus.ACTIVE, expert.status());
+        assertEquals("owner_1", expert.owner());
+        assertEquals(List.of(new ExpertNode("http://node:8000/v1", "cooking")), expert.nodes());
+        assertEquals(Instant.parse("2025-03-01T10:15:30.123456Z"), expert.createdAt());
+    }
+
+    @Test
+    void registerReturnsTheExpertAsStored() {
+        Expert registered = catalog.register(draft("cooking"), "owner_1", THETA);
+
+        Expert stored = catalog.get(registered.id());
+
+        assertEquals(List.of(registered.id(), registered.name(), registered.description(), registered.owner(),
+                        registered.status(), registered.nodes(), registered.createdAt()),
+                List.of(stored.id(), stored.name(), stored.description(), stored.owner(), stored.status(),
+                        stored.nodes(), stored.createdAt()));
+        assertArrayEquals(THETA, stored.theta());
+    }
+
+    @Test
+    void registerGivesEachExpertItsOwnId() {
+        String first = catalog.register(draft("cooking"), "owner_1", THETA).id();
+        String second = catalog.register(draft("law"), "owner_1", THETA).id();
+
+        assertNotEquals(first, second);
+    }
+
+    @Test
+    void registeredExpertIsInTheActiveSnapshot() {
+        Expert expert = catalog.register(draft("cooking"), "owner_1", THETA);
+
+        assertEquals(List.of(expert.id()), catalog.active().stream().map(Expert::id).toList());
+        assertEquals(Optional.of(expert.id()), catalog.activeByName("cooking").map(Expert::id));
+    }
+
+    @Test
+    void registerRejectsAnInvalidDraftWithoutStoringIt() {
+        assertThrows(InvalidExpertException.class, () -> catalog.register(draft("auto"), "owner_1", THETA));
+        assertTrue(catalog.list().isEmpty());
+    }
+
+    @Test
+    void registerRejectsATakenName() {
+        catalog.register(draft("cooking"), "owner_1", THETA);
+
+        assertThrows(DuplicateExpertException.class, () -> catalog.register(draft("cooking"), "owner_2", THETA));
+    }
+
+    @Test
+    void registerRejectsMissingOrEmptyTheta() {
+        assertThrows(IllegalArgumentException.class, () -> catalog.register(draft("cooking"), "owner_1", null));
+        assertThrows(IllegalArgumentException.class, () -> catalog.register(draft("cooking"), "owner_1", new float[0]));
+    }
+
+    @Test
+    void listReturnsExpertsFromTheDatabase() {
+        catalog.register(draft("cooking"), "owner_1", THETA);
+        catalog.register(draft("law"), "owner_1", THETA);
+
+        assertEquals(List.of("cooking", "law"), catalog.list().stream().map(Expert::name).toList());
+    }
+
+    @Test
+    void removeTakesTheExpertOutOfTheActiveSnapshot() {
+        Expert expert = catalog.register(draft("cooking"), "owner_1", THETA);
+
+        catalog.remove(expert.id());
+
+        assertTrue(catalog.active().isEmpty());
+        assertTrue(catalog.activeByName("cooking").isEmpty());
+        assertThrows(ExpertNotFoundException.class, () -> catalog.get(expert.id()));
+    }
+
+    @Test
+    void getOfUnknownIdThrowsNotFound() {
+        ExpertNotFoundException e = assertThrows(ExpertNotFoundException.class, () -> catalog.get("exp_missing"));
+        assertEquals("no expert with id 'exp_missing'", e.getMessage());
+    }
+
+    @Test
+    void removeOfUnknownIdThrowsNotFound() {
+        assertThrows(ExpertNotFoundException.class, () -> catalog.remove("exp_missing"));
+    }
+
+    @Test
+    void refreshShowsExpertsRegisteredThroughAnotherCatalog() {
+        ExpertCatalog otherReplica = new ExpertCatalog(new JdbcExpertRegistry(dataSource), CLOCK);
+        otherReplica.register(draft("cooking"), "owner_1", THETA);
+        assertTrue(catalog.active().isEmpty());
+
+        catalog.refresh();
+
+        assertEquals(List.of("cooking"), catalog.active().stream().map(Expert::name).toList());
+    }
+
+    @Test
+    void activeSnapshotLeavesOutExpertsThatAreNotActive() {
+        new JdbcExpertRegistry(dataSource).insert(new Expert("exp_paused", "paused-one", "d", "o", ExpertStatus.PAUSED,
+                THETA, List.of(new ExpertNode("http://n", "m")), CLOCK.instant()));
+        catalog.register(draft("cooking"), "owner_1", THETA);
+
+        assertEquals(List.of("cooking"), catalog.active().stream().map(Expert::name).toList());
+        assertTrue(catalog.activeByName("paused-one").isEmpty());
+    }
+
+    @Test
+    void activeByNameOfUnknownNameIsEmpty() {
+        catalog.register(draft("cooking"), "owner_1", THETA);
+
+        assertEquals(Optional.empty(), catalog.activeByName("law"));
+        assertEquals(Optional.empty(), catalog.activeByName(null));
+    }
+}

@@ -1,0 +1,164 @@
+package dev.llmc.registry;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class ExpertDraftValidatorTest {
+    private static final ExpertNode NODE = new ExpertNode("http://node:8000/v1", null);
+
+    private static String rejectedField(ExpertDraft draft) {
+        return assertThrows(InvalidExpertException.class, () -> ExpertDraftValidator.validate(draft)).field();
+    }
+
+    private static ExpertDraft withName(String name) {
+        return new ExpertDraft(name, "Answers cooking questions", List.of(NODE));
+    }
+
+    private static ExpertDraft withNode(ExpertNode node) {
+        return new ExpertDraft("cooking", "Answers cooking questions", List.of(NODE, node));
+    }
+
+    @Test
+    void acceptsNameWithDigitsDotsUnderscoresAndDashes() {
+        assertEquals("llama-3.1_chef", ExpertDraftValidator.validate(withName("llama-3.1_chef")).name());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "Cooking", "Auto", "-cooking", ".cooking", "cook ing", "cooking!", "kochen-ü"})
+    void rejectsMalformedName(String name) {
+        assertEquals("name", rejectedField(withName(name)));
+    }
+
+    @Test
+    void rejectsMissingName() {
+        assertEquals("name", rejectedField(withName(null)));
+    }
+
+    @Test
+    void rejectsNameLongerThan64Characters() {
+        assertEquals("name", rejectedField(withName("a".repeat(65))));
+    }
+
+    @Test
+    void accepts64CharacterName() {
+        assertEquals("a".repeat(64), ExpertDraftValidator.validate(withName("a".repeat(64))).name());
+    }
+
+    @Test
+    void rejectsReservedNameAuto() {
+        InvalidExpertException e = assertThrows(InvalidExpertException.class,
+                () -> ExpertDraftValidator.validate(withName("auto")));
+        assertEquals("name", e.field());
+        assertEquals("name 'auto' is reserved: it asks the controller to choose an expert", e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "   ", "\n\t"})
+    void rejectsBlankDescription(String description) {
+        assertEquals("description", rejectedField(new ExpertDraft("cooking", description, List.of(NODE))));
+    }
+
+    @Test
+    void rejectsMissingDescription() {
+        assertEquals("description", rejectedField(new ExpertDraft("cooking", null, List.of(NODE))));
+    }
+
+    @Test
+    void rejectsDescriptionLongerThan4000Characters() {
+        assertEquals("description", rejectedField(new ExpertDraft("cooking", "x".repeat(4001), List.of(NODE))));
+    }
+
+    @Test
+    void trimsDescription() {
+        assertEquals("Answers cooking questions",
+                ExpertDraftValidator.validate(new ExpertDraft("cooking", "  Answers cooking questions\n", List.of(NODE)))
+                        .description());
+    }
+
+    @Test
+    void rejectsDraftWithoutNodes() {
+        assertEquals("nodes", rejectedField(new ExpertDraft("cooking", "Answers", List.of())));
+        assertEquals("nodes", rejectedField(new ExpertDraft("cooking", "Answers", null)));
+    }
+
+    @Test
+    void rejectsMoreThan16Nodes() {
+        assertEquals("nodes", rejectedField(new ExpertDraft("cooking", "Answers", Collections.nCopies(17, NODE))));
+    }
+
+    @Test
+    void accepts16Nodes() {
+        assertEquals(16, ExpertDraftValidator.validate(
+                new ExpertDraft("cooking", "Answers", Collections.nCopies(16, NODE))).nodes().size());
+    }
+
+    @Test
+    void rejectsNullNodeNamingItsIndex() {
+        List<ExpertNode> nodes = new ArrayList<>();
+        nodes.add(NODE);
+        nodes.add(null);
+        assertEquals("nodes[1]", rejectedField(new ExpertDraft("cooking", "Answers", nodes)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ftp://node/v1", "node:8000/v1", "/v1", "http:///v1", "http:/v1", "http://",
+            "http://node/v1?key=1", "http://node/v1#top", "http://no de/v1", ""})
+    void rejectsBaseUrlThatIsNotAnHttpUrlWithHost(String url) {
+        assertEquals("nodes[1].base_url", rejectedField(withNode(new ExpertNode(url, null))));
+    }
+
+    @Test
+    void rejectsMissingBaseUrl() {
+        assertEquals("nodes[1].base_url", rejectedField(withNode(new ExpertNode(null, null))));
+    }
+
+    @Test
+    void baseUrlMessageTellsTheCallerWhatIsExpected() {
+        InvalidExpertException e = assertThrows(InvalidExpertException.class,
+                () -> ExpertDraftValidator.validate(withNode(new ExpertNode("ftp://node/v1", null))));
+        assertEquals("nodes[1].base_url must be an http or https URL with a host and without query or fragment,"
+                + " e.g. http://host:8000/v1", e.getMessage());
+    }
+
+    @Test
+    void removesTrailingSlashFromBaseUrl() {
+        ExpertDraft valid = ExpertDraftValidator.validate(withNode(new ExpertNode("https://node.example:8443/v1/", "m")));
+        assertEquals("https://node.example:8443/v1", valid.nodes().get(1).baseUrl());
+    }
+
+    @Test
+    void defaultsNodeModelToExpertName() {
+        assertEquals("cooking", ExpertDraftValidator.validate(withNode(NODE)).nodes().get(1).model());
+    }
+
+    @Test
+    void keepsGivenNodeModel() {
+        assertEquals("meta-llama/Llama-3.1-8B-Instruct", ExpertDraftValidator.validate(
+                withNode(new ExpertNode("http://node", "meta-llama/Llama-3.1-8B-Instruct"))).nodes().get(1).model());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "  ", "llama\n3", "llama\u00003"})
+    void rejectsBlankModelOrModelWithControlCharacters(String model) {
+        assertEquals("nodes[1].model", rejectedField(withNode(new ExpertNode("http://node", model))));
+    }
+
+    @Test
+    void rejectsModelLongerThan256Characters() {
+        assertEquals("nodes[1].model", rejectedField(withNode(new ExpertNode("http://node", "m".repeat(257)))));
+    }
+
+    @Test
+    void validatingANormalisedDraftChangesNothing() {
+        ExpertDraft once = ExpertDraftValidator.validate(withNode(new ExpertNode("http://node/v1/", null)));
+        assertEquals(once, ExpertDraftValidator.validate(once));
+    }
+}

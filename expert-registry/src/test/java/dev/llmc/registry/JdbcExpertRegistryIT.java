@@ -1,0 +1,193 @@
+package dev.llmc.registry;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JdbcExpertRegistryIT {
+    private static final Instant T0 = Instant.parse("2025-03-01T10:15:30.123456Z");
+    private static EmbeddedPostgres postgres;
+    private static DataSource dataSource;
+    private final ExpertRegistry registry = new JdbcExpertRegistry(dataSource);
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+        dataSource = postgres.getPostgresDatabase();
+        RegistrySchema.migrate(dataSource);
+    }
+
+    @AfterAll
+    static void stopPostgres() throws Exception {
+        postgres.close();
+    }
+
+    @BeforeEach
+    void emptyTables() throws SQLException {
+        execute(dataSource, "truncate experts cascade");
+    }
+
+    private static Expert expert(String id, String name, Instant createdAt) {
+        return new Expert(id, name, "Answers questions about " + name, "owner_1", ExpertStatus.ACTIVE,
+                new float[] {0.25f, -1.5f}, List.of(new ExpertNode("http://node:8000/v1", name)), createdAt);
+    }
+
+    private static void execute(DataSource target, String sql) throws SQLException {
+        try (Connection connection = target.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    @Test
+    void findByIdReturnsEveryFieldAsInserted() {
+        float[] theta = {0.1f, -0.0f, Float.MIN_VALUE, Float.MAX_VALUE, 1.0f / 3, -123.456f};
+        List<ExpertNode> nodes = List.of(new ExpertNode("http://b:1/v1", "second-model"),
+                new ExpertNode("https://a/v1", "first-model"), new ExpertNode("http://c", "third"));
+        Expert inserted = new Expert("exp_1", "cooking", "Recipes and technique", "owner_7", ExpertStatus.PAUSED,
+                theta, nodes, T0);
+        registry.insert(inserted);
+
+        Expert found = registry.findById("exp_1").orElseThrow();
+
+        assertEquals("exp_1", found.id());
+        assertEquals("cooking", found.name());
+        assertEquals("Recipes and technique", found.description());
+        assertEquals("owner_7", found.owner());
+        assertEquals(ExpertStatus.PAUSED, found.status());
+        assertArrayEquals(theta, found.theta());
+        assertEquals(nodes, found.nodes());
+        assertEquals(T0, found.createdAt());
+    }
+
+    @Test
+    void thetaRoundTripsBitForBit() {
+        float[] theta = new float[384];
+        Random random = new Random(42);
+        for (int i = 0; i < theta.length; i++) {
+            theta[i] = (float) random.nextGaussian() / 19;
+        }
+        registry.insert(new Expert("exp_1", "cooking", "d", "o", ExpertStatus.ACTIVE, theta,
+                List.of(new ExpertNode("http://n", "m")), T0));
+
+        float[] found = registry.findById("exp_1").orElseThrow().theta();
+
+        for (int i = 0; i < theta.length; i++) {
+            assertEquals(Float.floatToRawIntBits(theta[i]), Float.floatToRawIntBits(found[i]), "theta[" + i + "]");
+        }
+    }
+
+    @Test
+    void findByIdOfUnknownIdIsEmpty() {
+        assertTrue(registry.findById("exp_missing").isEmpty());
+    }
+
+    @Test
+    void findAllOrdersByCreationTimeThenName() {
+        registry.insert(expert("exp_3", "zebra", T0));
+        registry.insert(expert("exp_1", "late", T0.plusSeconds(1)));
+        registry.insert(expert("exp_2", "alpha", T0));
+
+        List<String> names = registry.findAll().stream().map(Expert::name).toList();
+
+        assertEquals(List.of("alpha", "zebra", "late"), names);
+    }
+
+    @Test
+    void findAllKeepsEachExpertsNodesInOrder() {
+        registry.insert(new Expert("exp_1", "one", "d", "o", ExpertStatus.ACTIVE, new float[] {1},
+                List.of(new ExpertNode("http://a", "a"), new ExpertNode("http://b", "b")), T0));
+        registry.insert(new Expert("exp_2", "two", "d", "o", ExpertStatus.ACTIVE, new float[] {2},
+                List.of(new ExpertNode("http://c", "c")), T0.plusSeconds(1)));
+
+        List<List<ExpertNode>> nodes = registry.findAll().stream().map(Expert::nodes).toList();
+
+        assertEquals(List.of(List.of(new ExpertNode("http://a", "a"), new ExpertNode("http://b", "b")),
+                List.of(new ExpertNode("http://c", "c"))), nodes);
+    }
+
+    @Test
+    void deleteByIdReportsWhetherAnExpertWasDeleted() {
+        registry.insert(expert("exp_1", "cooking", T0));
+
+        assertTrue(registry.deleteById("exp_1"));
+        assertFalse(registry.deleteById("exp_1"));
+        assertTrue(registry.findById("exp_1").isEmpty());
+    }
+
+    @Test
+    void deleteByIdRemovesTheNodesToo() throws SQLException {
+        registry.insert(expert("exp_1", "cooking", T0));
+
+        registry.deleteById("exp_1");
+
+        assertEquals(0, count("select count(*) from expert_nodes"));
+    }
+
+    @Test
+    void insertingATakenNameThrowsDuplicateExpert() {
+        registry.insert(expert("exp_1", "cooking", T0));
+
+        DuplicateExpertException e = assertThrows(DuplicateExpertException.class,
+                () -> registry.insert(expert("exp_2", "cooking", T0)));
+        assertEquals("an expert named 'cooking' already exists", e.getMessage());
+    }
+
+    @Test
+    void insertStoresNothingWhenANodeCannotBeStored() {
+        Expert broken = new Expert("exp_1", "cooking", "d", "o", ExpertStatus.ACTIVE, new float[] {1},
+                Arrays.asList(new ExpertNode("http://a", "a"), new ExpertNode("http://b", null)), T0);
+
+        assertThrows(RegistryUnavailableException.class, () -> registry.insert(broken));
+        assertTrue(registry.findAll().isEmpty());
+    }
+
+    @Test
+    void migratingTwiceChangesNothing() throws SQLException {
+        registry.insert(expert("exp_1", "cooking", T0));
+
+        RegistrySchema.migrate(dataSource);
+
+        assertEquals(1, count("select count(*) from registry_schema_history where version = '1' and success"));
+        assertEquals(1, registry.findAll().size());
+    }
+
+    @Test
+    void migratesADatabaseWhereAnotherModuleAlreadyMigrated() throws Exception {
+        execute(dataSource, "create database shared");
+        DataSource shared = postgres.getDatabase("postgres", "shared");
+        execute(shared, "create table other_schema_history (installed_rank int primary key, version text)");
+        execute(shared, "create table experiments (id text primary key)");
+
+        RegistrySchema.migrate(shared);
+
+        JdbcExpertRegistry sharedRegistry = new JdbcExpertRegistry(shared);
+        sharedRegistry.insert(expert("exp_1", "cooking", T0));
+        assertEquals("cooking", sharedRegistry.findById("exp_1").orElseThrow().name());
+    }
+
+    private static long count(String sql) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.llmc.gateway.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.bind.annotation.Bindable;
+
+import java.time.Duration;
+
+/**
+ * The conversation encoder ({@code llmc.encoder.*}): in this process ({@code in-process}) or a gpu-node's
+ * {@code /v1/embeddings} ({@code remote}, at {@code url}).
+ */
+// Eager so that invalid configuration refuses the start instead of failing the first request.
+@Context
+@ConfigurationProperties("llmc.encoder")
+public record EncoderConfig(
+        @Bindable(defaultValue = "in-process") String mode,
+        @Nullable String url,
+        @Bindable(defaultValue = "128") int maxTokens,
+        @Bindable(defaultValue = "0") int threads,
+        @Bindable(defaultValue = "5s") Duration timeout) {
+
+    public EncoderConfig {
+        if (!mode.equals("in-process") && !mode.equals("remote")) {
+            throw new StartupRefusedException("llmc.encoder.mode must be 'in-process' or 'remote', was '" + mode + "'");
+        }
+        if (mode.equals("remote") && (url == null || url.isBlank())) {
+            throw new StartupRefusedException("llmc.encoder.mode is 'remote' but llmc.encoder.url (LLMC_ENCODER_URL) is not set");
+        }
+        if (maxTokens < 8 || maxTokens > 512) {
+            throw new StartupRefusedException("llmc.encoder.max-tokens must be between 8 and 512, was " + maxTokens);
+        }
+        if (threads < 0) {
+            throw new StartupRefusedException("llmc.encoder.threads must be 0 (all cores) or more, was " + threads);
+        }
+    }
+
+    public boolean remote() {
+        return mode.equals("remote");
+    }
+
+    /** Intra-op threads for the in-process engine; 0 means one per core. */
+    public int effectiveThreads() {
+        return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.llmc.gateway.encoder;
+
+import dev.llmc.gateway.config.EncoderConfig;
+import dev.llmc.gateway.config.StartupRefusedException;
+import dev.llmc.model.encoder.ConversationEncoder;
+import dev.llmc.model.encoder.ConversationFormatter;
+import dev.llmc.model.encoder.MiniLmTokenizer;
+import dev.llmc.model.encoder.OnnxSentenceEncoder;
+import dev.llmc.model.encoder.SentenceEncoder;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.DefaultHttpClientConfiguration;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.MalformedURLException;
+import java.net.URI;
+
+/** Builds e(C): the conversation formatter always runs here; the sentence encoder runs in-process or on a gpu-node. */
+@Factory
+final class EncoderFactory {
+    private static final Logger LOG = LoggerFactory.getLogger(EncoderFactory.class);
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    MiniLmTokenizer tokenizer() {
+        return MiniLmTokenizer.load();
+    }
+
+    // Loaded at start-up so the first request does not pay for model loading.
+    @Context
+    @Bean(preDestroy = "close")
+    SentenceEncoder sentenceEncoder(EncoderConfig config, MiniLmTokenizer tokenizer) {
+        if (config.remote()) {
+            LOG.info("encoder: remote gpu-node at {} (max {} tokens)", config.url(), config.maxTokens());
+            return new RemoteSentenceEncoder(httpClient(config), config.url());
+        }
+        int threads = config.effectiveThreads();
+        LOG.info("encoder: in-process all-MiniLM-L6-v2 on OnnxRuntime, CPU, {} intra-op threads, max {} tokens",
+                threads, config.maxTokens());
+        return OnnxSentenceEncoder.load(tokenizer, config.maxTokens(), threads);
+    }
+
+    @Singleton
+    ConversationEncoder conversationEncoder(EncoderConfig config, MiniLmTokenizer tokenizer, SentenceEncoder encoder) {
+        return new ConversationEncoder(new ConversationFormatter(tokenizer, config.maxTokens()), encoder);
+    }
+
+    private static HttpClient httpClient(EncoderConfig config) {
+        DefaultHttpClientConfiguration http = new DefaultHttpClientConfiguration();
+        http.setReadTimeout(config.timeout());
+        http.setConnectTimeout(config.timeout());
+        try {
+            return HttpClient.create(URI.create(config.url()).toURL(), http);
+        } catch (MalformedURLException | IllegalArgumentException e) {
+            throw new StartupRefusedException("llmc.encoder.url is not a valid URL: " + config.url());
+        }
+    }
+}

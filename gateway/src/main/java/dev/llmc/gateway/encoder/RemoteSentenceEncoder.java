@@ -1,0 +1,62 @@
+package dev.llmc.gateway.encoder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmc.gateway.api.ApiException;
+import dev.llmc.model.encoder.SentenceEncoder;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.exceptions.HttpClientException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Embeds texts on a gpu-node through its OpenAI-compatible {@code /v1/embeddings}. */
+final class RemoteSentenceEncoder implements SentenceEncoder {
+    private static final int DIMENSION = 384;
+    private final HttpClient client;
+    private final String baseUrl;
+
+    RemoteSentenceEncoder(HttpClient client, String baseUrl) {
+        this.client = client;
+        this.baseUrl = baseUrl;
+    }
+
+    @Override
+    public int dimension() {
+        return DIMENSION;
+    }
+
+    @Override
+    public List<float[]> embed(List<String> texts) {
+        JsonNode response;
+        try {
+            response = client.toBlocking().retrieve(
+                    HttpRequest.POST("/v1/embeddings", Map.of("input", texts, "encoding_format", "float")), JsonNode.class);
+        } catch (HttpClientException e) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "encoder_unavailable",
+                    "the encoder at " + baseUrl + " is unavailable: " + e.getMessage());
+        }
+        JsonNode data = response == null ? null : response.get("data");
+        if (data == null || data.size() != texts.size()) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "encoder_unavailable",
+                    "the encoder at " + baseUrl + " returned a malformed embeddings response");
+        }
+        List<float[]> vectors = new ArrayList<>(texts.size());
+        for (JsonNode item : data) {
+            JsonNode values = item.get("embedding");
+            float[] vector = new float[values.size()];
+            for (int i = 0; i < vector.length; i++) {
+                vector[i] = (float) values.get(i).asDouble();
+            }
+            vectors.add(vector);
+        }
+        return vectors;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

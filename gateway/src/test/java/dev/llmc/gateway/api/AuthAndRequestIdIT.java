@@ -1,0 +1,76 @@
+package dev.llmc.gateway.api;
+
+import dev.llmc.gateway.testing.EmbeddedGatewayTest;
+import dev.llmc.gateway.testing.GatewayHttp.Reply;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every endpoint but health, metrics and OpenAPI needs the key; every response carries a request id. */
+@MicronautTest
+class AuthAndRequestIdIT extends EmbeddedGatewayTest {
+
+    @Test
+    void missingKeyIsUnauthorized() {
+        Reply reply = http().send(http().request("/v1/models", null).GET());
+
+        assertEquals(401, reply.status());
+        assertEquals("authentication_error", reply.json().at("/error/type").asText());
+        assertEquals("invalid_api_key", reply.json().at("/error/code").asText());
+    }
+
+    @Test
+    void wrongKeyIsUnauthorized() {
+        Reply reply = http().send(http().request("/experts", "not-the-admin-key").GET());
+
+        assertEquals(401, reply.status());
+        assertEquals("invalid API key", reply.json().at("/error/message").asText());
+    }
+
+    @Test
+    void wrongKeyOnUnknownRouteIsUnauthorizedNotNotFound() {
+        assertEquals(401, http().send(http().request("/secret/path", "guess").GET()).status());
+    }
+
+    @Test
+    void healthNeedsNoKeyAndReportsStorage() {
+        Reply reply = http().send(http().request("/health", null).GET());
+
+        assertEquals(200, reply.status(), reply.body());
+        assertEquals("UP", reply.json().get("status").asText());
+        assertEquals("UP", reply.json().at("/details/postgresql/status").asText(), reply.body());
+        assertEquals("UP", reply.json().at("/details/redis/status").asText(), reply.body());
+    }
+
+    @Test
+    void prometheusNeedsNoKey() {
+        Reply reply = http().send(http().request("/prometheus", null).GET());
+
+        assertEquals(200, reply.status());
+        assertTrue(reply.body().contains("jvm_memory_used_bytes"), "prometheus text format expected");
+    }
+
+    @Test
+    void echoesCallersRequestId() {
+        Reply reply = http().send(http().request("/v1/models", ADMIN_KEY).header("X-Request-Id", "trace-123").GET());
+
+        assertEquals("trace-123", reply.header("X-Request-Id").orElseThrow());
+    }
+
+    @Test
+    void generatesRequestIdEvenOnErrors() {
+        Reply reply = http().send(http().request("/v1/models", null).GET());
+
+        assertEquals(401, reply.status());
+        assertTrue(reply.header("X-Request-Id").orElse("").length() >= 16, reply.headers().toString());
+    }
+
+    @Test
+    void replacesUnsafeRequestId() {
+        Reply reply = http().send(http().request("/v1/models", ADMIN_KEY).header("X-Request-Id", "bad id with spaces").GET());
+
+        assertTrue(!reply.header("X-Request-Id").orElseThrow().contains(" "));
+    }
+}

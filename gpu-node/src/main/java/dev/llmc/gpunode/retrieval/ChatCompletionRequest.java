@@ -1,0 +1,92 @@
+package dev.llmc.gpunode.retrieval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmc.gpunode.error.ApiException;
+import dev.llmc.model.encoder.ChatTurn;
+import io.micronaut.core.annotation.Nullable;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The parts of OpenAI's chat completion request that a retrieval expert uses; other parameters are accepted and ignored.
+ * {@code messages} stays a JSON tree so that each malformed message can be named in the error.
+ */
+public record ChatCompletionRequest(@Nullable String model, @Nullable JsonNode messages, @Nullable Boolean stream) {
+
+    private static final Set<String> ROLES = Set.of("system", "user", "assistant", "tool");
+
+    String requiredModel() {
+        if (model == null || model.isBlank()) {
+            throw ApiException.invalidRequest("'model' is required");
+        }
+        return model;
+    }
+
+    void requireNonStreaming() {
+        if (Boolean.TRUE.equals(stream)) {
+            throw ApiException.invalidRequest("streaming is not supported by the retrieval expert");
+        }
+    }
+
+    /** The conversation as encoder turns, validated against OpenAI's message format. */
+    List<ChatTurn> turns() {
+        if (messages == null || messages.isNull() || messages.isMissingNode()) {
+            throw ApiException.invalidRequest("'messages' is required");
+        }
+        if (!messages.isArray() || messages.isEmpty()) {
+            throw ApiException.invalidRequest("'messages' must be a non-empty array");
+        }
+        List<ChatTurn> turns = new ArrayList<>(messages.size());
+        for (int i = 0; i < messages.size(); i++) {
+            turns.add(turn(messages.get(i), "messages[" + i + "]"));
+        }
+        return turns;
+    }
+
+    private static ChatTurn turn(JsonNode message, String path) {
+        if (!message.isObject()) {
+            throw ApiException.invalidRequest("'" + path + "' must be an object with 'role' and 'content'");
+        }
+        JsonNode role = message.get("role");
+        if (role == null || !role.isTextual() || !ROLES.contains(role.textValue())) {
+            throw ApiException.invalidRequest("'" + path + ".role' must be one of system, user, assistant, tool");
+        }
+        return new ChatTurn(role.textValue(), text(message.get("content"), role.textValue(), path + ".content"));
+    }
+
+    private static String text(JsonNode content, String role, String path) {
+        if (content == null || content.isNull()) {
+            // OpenAI allows an assistant message without content when it only carries tool calls.
+            if (role.equals("assistant")) {
+                return "";
+            }
+            throw ApiException.invalidRequest("'" + path + "' is required");
+        }
+        if (content.isTextual()) {
+            return content.textValue();
+        }
+        if (!content.isArray()) {
+            throw ApiException.invalidRequest("'" + path + "' must be a string or an array of content parts");
+        }
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < content.size(); i++) {
+            JsonNode part = content.get(i);
+            String partPath = path + "[" + i + "]";
+            JsonNode type = part.get("type");
+            if (!part.isObject() || type == null || !type.isTextual()) {
+                throw ApiException.invalidRequest("'" + partPath + "' must be an object with a string 'type'");
+            }
+            // Parts other than text (images, audio) mean nothing to a text encoder; they are skipped, not refused.
+            if (type.textValue().equals("text")) {
+                JsonNode text = part.get("text");
+                if (text == null || !text.isTextual()) {
+                    throw ApiException.invalidRequest("'" + partPath + ".text' must be a string");
+                }
+                texts.add(text.textValue());
+            }
+        }
+        return String.join("\n", texts);
+    }
+}
