@@ -9,6 +9,7 @@ import dev.llmc.gateway.config.StartupRefusedException;
 import io.lettuce.core.RedisClient;
 import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -47,7 +48,8 @@ final class StorageFactory {
         return new HikariDataSource(hikari);
     }
 
-    @Singleton
+    // Eager: connection problems show at start-up, and ./llmc up has Redis running before it reports ready.
+    @Context
     @Bean(preDestroy = "close")
     RedisConnections redis(RedisConfig redis, EmbeddedConfig embedded, BeanProvider<EmbeddedRedisServer> embeddedRedis) {
         Optional<String> url = redis.hasUrl() ? Optional.of(redis.url())
