@@ -6,6 +6,7 @@ import dev.llmc.gateway.proxy.ExpertNodeClient;
 import dev.llmc.gateway.proxy.UpstreamException;
 import dev.llmc.gateway.routing.ExpertRouter;
 import dev.llmc.gateway.routing.RankedExpert;
+import dev.llmc.gateway.routing.RoutePlan;
 import dev.llmc.model.encoder.ChatTurn;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
@@ -37,7 +38,8 @@ final class ChatService {
      * @param pinnedExpert an expert name the caller asked for, or null to let the controller choose
      */
     ChatResult complete(List<ChatTurn> conversation, ObjectNode upstreamRequest, @Nullable String pinnedExpert) {
-        List<RankedExpert> candidates = router.route(conversation, pinnedExpert);
+        RoutePlan plan = pinnedExpert == null ? RoutePlan.auto() : RoutePlan.pinned(pinnedExpert);
+        List<RankedExpert> candidates = router.route(conversation, plan).candidates();
         String messageId = newId("msg_");
         List<String> failures = new ArrayList<>();
         for (RankedExpert candidate : candidates) {

@@ -2,56 +2,69 @@ package dev.llmc.gateway.routing;
 
 import dev.llmc.gateway.api.ApiException;
 import dev.llmc.gateway.config.RoutingConfig;
+import dev.llmc.gateway.controller.ControllerVersions;
 import dev.llmc.model.encoder.ChatTurn;
 import dev.llmc.model.encoder.ConversationEncoder;
-import dev.llmc.model.scoring.ExpertScorer;
-import dev.llmc.model.scoring.ExpertVector;
+import dev.llmc.model.policy.ExplorationPolicy;
+import dev.llmc.model.scoring.Controller;
+import dev.llmc.model.scoring.ExpertProfile;
 import dev.llmc.model.scoring.ScoredExpert;
 import dev.llmc.registry.Expert;
 import dev.llmc.registry.ExpertCatalog;
-import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * Chooses experts for a conversation from the in-memory registry snapshot (no database on this path):
- * a pinned expert as asked, otherwise the top-k by score(m|C) = θ_m · x_C + b_m with x_C = e(C).
+ * a pinned expert as asked, otherwise the controller's top-k ranking of e(C), with the plan's policy picking
+ * the first candidate.
  */
 @Singleton
 public final class ExpertRouter {
     private final ExpertCatalog catalog;
     private final ConversationEncoder encoder;
+    private final ControllerVersions controllers;
     private final RoutingConfig config;
 
-    ExpertRouter(ExpertCatalog catalog, ConversationEncoder encoder, RoutingConfig config) {
+    ExpertRouter(ExpertCatalog catalog, ConversationEncoder encoder, ControllerVersions controllers, RoutingConfig config) {
         this.catalog = catalog;
         this.encoder = encoder;
+        this.controllers = controllers;
         this.config = config;
     }
 
-    /** Candidates in the order to try them: best first, the rest as fallbacks. */
-    public List<RankedExpert> route(List<ChatTurn> conversation, @Nullable String pinnedExpert) {
-        if (pinnedExpert != null) {
-            Expert expert = catalog.activeByName(pinnedExpert).orElseThrow(() -> ApiException.notFound("model_not_found",
-                    "no active expert named '" + pinnedExpert + "'; GET /v1/models lists them, or use model 'auto'"));
-            return List.of(new RankedExpert(expert, Double.NaN));
+    public RoutingDecision route(List<ChatTurn> conversation, RoutePlan plan) {
+        if (plan.pinnedExpert() != null) {
+            Expert expert = catalog.activeByName(plan.pinnedExpert()).orElseThrow(() -> ApiException.notFound("model_not_found",
+                    "no active expert named '" + plan.pinnedExpert() + "'; GET /v1/models lists them, or use model 'auto'"));
+            return new RoutingDecision(List.of(new RankedExpert(expert, Double.NaN)), null, "pinned", 1.0);
         }
         List<Expert> active = catalog.active();
         if (active.isEmpty()) {
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "no_active_expert",
                     "no active expert is registered; register one with POST /experts");
         }
-        float[] conversationVector = encoder.encode(conversation);
+        Controller controller = plan.controllerVersion() == null ? controllers.active() : controllers.get(plan.controllerVersion());
+        float[] embedding = encoder.encode(conversation);
+        List<ExpertProfile> profiles = active.stream().map(expert -> new ExpertProfile(expert.id(), expert.theta())).toList();
+        List<ScoredExpert> ranking = controller.rank(embedding, profiles, config.topK());
+        ExplorationPolicy.Choice choice = plan.policy().choose(ranking, ThreadLocalRandom.current());
+
         Map<String, Expert> byId = active.stream().collect(Collectors.toMap(Expert::id, Function.identity()));
-        List<ExpertVector> vectors = active.stream()
-                .map(expert -> new ExpertVector(expert.id(), expert.theta(), 0f))
-                .toList();
-        List<ScoredExpert> ranked = ExpertScorer.rank(conversationVector, vectors, config.topK());
-        return ranked.stream().map(scored -> new RankedExpert(byId.get(scored.expertId()), scored.score())).toList();
+        List<RankedExpert> candidates = new ArrayList<>(ranking.size());
+        candidates.add(new RankedExpert(byId.get(choice.expert().expertId()), choice.expert().score()));
+        for (ScoredExpert scored : ranking) {
+            if (!scored.expertId().equals(choice.expert().expertId())) {
+                candidates.add(new RankedExpert(byId.get(scored.expertId()), scored.score()));
+            }
+        }
+        return new RoutingDecision(candidates, embedding, controller.version(), choice.propensity());
     }
 }

@@ -1,0 +1,14 @@
+package dev.llmc.gateway.routing;
+
+import io.micronaut.core.annotation.Nullable;
+
+import java.util.List;
+
+/**
+ * The outcome of routing one turn: candidates in the order to try them (the policy's choice first, then the
+ * rest of the ranking as fallbacks), the conversation embedding e(C) (null when an expert was pinned and
+ * nothing was encoded), the controller version that scored, and the propensity of the first choice.
+ */
+public record RoutingDecision(List<RankedExpert> candidates, @Nullable float[] embedding, String controllerVersion,
+                              double propensity) {
+}
