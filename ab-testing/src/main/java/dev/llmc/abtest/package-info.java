@@ -1,6 +1,5 @@
 /**
- * Experiments, deterministic arm assignment and the event log (exposures and signals). The module is an
- * empty placeholder in the foundation: the A/B testing issue fills it; the gateway already depends on it so
- * the dependency direction of DESIGN.md holds from the start.
+ * Experiments, deterministic arm assignment, the event log (exposures and signals) and per-arm statistics.
+ * Plain Java and JDBC: the gateway wires it to HTTP, Redis and its database.
  */
 package dev.llmc.abtest;

@@ -12,5 +12,12 @@ public record Expert(
         ExpertStatus status,
         float[] theta,
         List<ExpertNode> nodes,
-        Instant createdAt) {
+        Instant createdAt,
+        Instant updatedAt) {
+
+    /** An expert that has not been changed since it was created. */
+    public Expert(String id, String name, String description, String owner, ExpertStatus status, float[] theta,
+                  List<ExpertNode> nodes, Instant createdAt) {
+        this(id, name, description, owner, status, theta, nodes, createdAt, createdAt);
+    }
 }

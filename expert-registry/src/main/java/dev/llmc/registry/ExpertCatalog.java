@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** The registry's service: rules, ids and clock for writes, and the in-memory snapshot of active experts the router reads. */
+/** The registry's service: rules, ids and clock for writes, and the in-memory snapshot of experts the router and health checks read. */
 public final class ExpertCatalog {
     private static final Logger LOG = LoggerFactory.getLogger(ExpertCatalog.class);
     private static final String ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -24,7 +25,7 @@ public final class ExpertCatalog {
     private final ExpertRegistry registry;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
-    private final AtomicReference<Snapshot> snapshot = new AtomicReference<>(new Snapshot(List.of(), Map.of()));
+    private final AtomicReference<Snapshot> snapshot = new AtomicReference<>(new Snapshot(List.of(), List.of(), Map.of()));
     // Serialises refreshes so that a slow, older read can never overwrite a newer snapshot. A lock rather
     // than synchronized: callers may be virtual threads, which synchronized pins during JDBC I/O on Java 21.
     private final ReentrantLock refreshLock = new ReentrantLock();
@@ -34,22 +35,20 @@ public final class ExpertCatalog {
         this.clock = clock;
     }
 
-    /** Validates the draft and stores it as an active expert with feature vector {@code theta}. */
+    /** Validates the draft and stores it as a pending expert with feature vector {@code theta}; a passed health check activates it. */
     public Expert register(ExpertDraft draft, String owner, float[] theta) {
-        if (theta == null || theta.length == 0) {
-            throw new IllegalArgumentException("theta must be a non-empty vector");
-        }
+        requireTheta(theta);
         Objects.requireNonNull(owner, "owner");
         ExpertDraft valid = ExpertDraftValidator.validate(draft);
         // PostgreSQL keeps microseconds; truncating here makes the returned expert equal the stored one.
-        Expert expert = new Expert(newId(), valid.name(), valid.description(), owner, ExpertStatus.ACTIVE,
-                theta.clone(), valid.nodes(), clock.instant().truncatedTo(ChronoUnit.MICROS));
+        Expert expert = new Expert(newId(), valid.name(), valid.description(), owner, ExpertStatus.PENDING,
+                theta.clone(), valid.nodes(), now());
         registry.insert(expert);
         refreshAfterWrite();
         return expert;
     }
 
-    /** All experts from the database, oldest first. */
+    /** All experts from the database (retired ones included), oldest first. */
     public List<Expert> list() {
         return registry.findAll();
     }
@@ -58,22 +57,79 @@ public final class ExpertCatalog {
         return registry.findById(id).orElseThrow(() -> new ExpertNotFoundException(id));
     }
 
-    /** Deletes the expert and its nodes for good. */
-    public void remove(String id) {
-        if (!registry.deleteById(id)) {
+    /**
+     * Applies a change; {@code theta} is the new feature vector when the description changed (null keeps θ).
+     * Retired experts cannot change; pending ones become active only through a health check.
+     */
+    public Expert update(String id, ExpertPatch patch, float[] theta) {
+        Expert current = get(id);
+        ExpertPatch valid = ExpertDraftValidator.validate(patch, current.name());
+        if (valid.description() != null) {
+            requireTheta(theta);
+        }
+        if (current.status() == ExpertStatus.RETIRED) {
+            throw new InvalidStatusChangeException("expert '" + current.name() + "' is retired and can no longer change");
+        }
+        ExpertStatus status = valid.status() == null ? current.status() : nextStatus(current.status(), valid.status());
+        Expert updated = new Expert(current.id(), current.name(),
+                valid.description() == null ? current.description() : valid.description(), current.owner(), status,
+                valid.description() == null ? current.theta() : theta.clone(),
+                valid.nodes() == null ? current.nodes() : valid.nodes(), current.createdAt(), now());
+        if (!registry.update(updated)) {
             throw new ExpertNotFoundException(id);
         }
         refreshAfterWrite();
+        return updated;
+    }
+
+    /** Retires the expert: no more routing, its row and history stay for statistics; retiring twice is a no-op. */
+    public Expert retire(String id) {
+        Expert current = get(id);
+        if (current.status() == ExpertStatus.RETIRED) {
+            return current;
+        }
+        return update(id, new ExpertPatch(null, null, ExpertStatus.RETIRED), null);
+    }
+
+    /** A node of this pending expert passed a health check: it becomes active. Returns whether it changed. */
+    public boolean markHealthy(String id) {
+        boolean changed = registry.changeStatus(id, ExpertStatus.PENDING, ExpertStatus.ACTIVE, now());
+        if (changed) {
+            refreshAfterWrite();
+        }
+        return changed;
+    }
+
+    private static ExpertStatus nextStatus(ExpertStatus from, ExpertStatus to) {
+        if (to == ExpertStatus.PENDING) {
+            throw new InvalidStatusChangeException("status 'pending' cannot be set; use 'paused' to stop routing");
+        }
+        if (to == ExpertStatus.ACTIVE && from == ExpertStatus.PENDING) {
+            throw new InvalidStatusChangeException(
+                    "a pending expert becomes active by itself once one of its nodes passes a health check");
+        }
+        return to;
+    }
+
+    private static void requireTheta(float[] theta) {
+        if (theta == null || theta.length == 0) {
+            throw new IllegalArgumentException("theta must be a non-empty vector");
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
     /** Reloads the snapshot from the database; on failure the previous snapshot stays in place. */
     public void refresh() {
         refreshLock.lock();
         try {
-            List<Expert> active = registry.findAll().stream()
-                    .filter(expert -> expert.status() == ExpertStatus.ACTIVE)
+            List<Expert> live = registry.findAll().stream()
+                    .filter(expert -> expert.status() != ExpertStatus.RETIRED)
                     .toList();
-            snapshot.set(new Snapshot(active,
+            List<Expert> active = live.stream().filter(expert -> expert.status() == ExpertStatus.ACTIVE).toList();
+            snapshot.set(new Snapshot(live, active,
                     active.stream().collect(Collectors.toUnmodifiableMap(Expert::name, Function.identity()))));
         } catch (RegistryUnavailableException e) {
             LOG.warn("expert snapshot not refreshed, keeping the previous one ({} experts): {}",
@@ -82,6 +138,11 @@ public final class ExpertCatalog {
         } finally {
             refreshLock.unlock();
         }
+    }
+
+    /** Experts that are not retired (pending, active, paused) as of the last refresh: what health checks probe. */
+    public List<Expert> live() {
+        return snapshot.get().live();
     }
 
     /** Active experts as of the last refresh; never touches the database. */
@@ -111,6 +172,6 @@ public final class ExpertCatalog {
         return id.toString();
     }
 
-    private record Snapshot(List<Expert> active, Map<String, Expert> byName) {
+    private record Snapshot(List<Expert> live, List<Expert> active, Map<String, Expert> byName) {
     }
 }

@@ -15,6 +15,7 @@ public final class ExpertDraftValidator {
     private static final int MAX_DESCRIPTION = 4000;
     private static final int MAX_NODES = 16;
     private static final int MAX_MODEL = 256;
+    private static final int MAX_WEIGHT = 100;
 
     private ExpertDraftValidator() {
     }
@@ -28,14 +29,30 @@ public final class ExpertDraftValidator {
         if (name.equals(RESERVED_NAME)) {
             throw invalid("name", "'auto' is reserved: it asks the controller to choose an expert");
         }
-        String description = draft.description() == null ? "" : draft.description().strip();
+        return new ExpertDraft(name, description(draft.description()), nodes(draft.nodes(), name));
+    }
+
+    /** Returns the patch normalised like a draft; {@code expertName} is the default model of new nodes. */
+    public static ExpertPatch validate(ExpertPatch patch, String expertName) {
+        if (patch.description() == null && patch.nodes() == null && patch.status() == null) {
+            throw invalid("body", "must change at least one of description, nodes, status");
+        }
+        return new ExpertPatch(patch.description() == null ? null : description(patch.description()),
+                patch.nodes() == null ? null : nodes(patch.nodes(), expertName), patch.status());
+    }
+
+    private static String description(String value) {
+        String description = value == null ? "" : value.strip();
         if (description.isEmpty()) {
             throw invalid("description", "must not be blank");
         }
         if (description.length() > MAX_DESCRIPTION) {
             throw invalid("description", "must be at most " + MAX_DESCRIPTION + " characters");
         }
-        List<ExpertNode> nodes = draft.nodes();
+        return description;
+    }
+
+    private static List<ExpertNode> nodes(List<ExpertNode> nodes, String name) {
         if (nodes == null || nodes.isEmpty() || nodes.size() > MAX_NODES) {
             throw invalid("nodes", "must list 1 to " + MAX_NODES + " nodes");
         }
@@ -46,14 +63,17 @@ public final class ExpertDraftValidator {
             if (node == null) {
                 throw invalid(field, "must not be null");
             }
+            if (node.weight() < 1 || node.weight() > MAX_WEIGHT) {
+                throw invalid(field + ".weight", "must be between 1 and " + MAX_WEIGHT);
+            }
             normalised.add(new ExpertNode(baseUrl(field + ".base_url", node.baseUrl()),
-                    model(field + ".model", node.model(), name)));
+                    model(field + ".model", node.model(), name), node.weight(), node.encryptedApiKey()));
         }
-        return new ExpertDraft(name, description, List.copyOf(normalised));
+        return List.copyOf(normalised);
     }
 
     private static String baseUrl(String field, String value) {
-        String problem = "must be an http or https URL with a host and without query or fragment, e.g. http://host:8000/v1";
+        String problem = "must be an http or https URL with a host and without credentials, query or fragment, e.g. http://host:8000/v1";
         if (value == null) {
             throw invalid(field, problem);
         }
@@ -65,7 +85,7 @@ public final class ExpertDraftValidator {
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null
-                || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
             throw invalid(field, problem);
         }
         // The proxy appends paths such as /chat/completions; a trailing slash would double it.

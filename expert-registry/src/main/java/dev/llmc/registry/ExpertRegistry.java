@@ -1,5 +1,6 @@
 package dev.llmc.registry;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,6 +15,9 @@ public interface ExpertRegistry {
 
     Optional<Expert> findById(String id);
 
-    /** Returns whether an expert was deleted. */
-    boolean deleteById(String id);
+    /** Replaces the expert's description, θ, status, nodes and update time; returns whether it exists. */
+    boolean update(Expert expert);
+
+    /** Sets the status only if it is still {@code from} (so concurrent replicas cannot undo a pause); returns whether it changed. */
+    boolean changeStatus(String id, ExpertStatus from, ExpertStatus to, Instant at);
 }

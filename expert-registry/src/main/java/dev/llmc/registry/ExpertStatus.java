@@ -2,7 +2,11 @@ package dev.llmc.registry;
 
 import java.util.Locale;
 
-/** Lifecycle of an expert; only {@link #ACTIVE} experts are routed to. */
+/**
+ * Lifecycle of an expert: {@link #PENDING} until one of its nodes passes a health check, then {@link #ACTIVE};
+ * {@link #PAUSED} and {@link #RETIRED} by its owner or an admin. Only active experts are routed to; retired is final
+ * (the row stays for statistics).
+ */
 public enum ExpertStatus {
     PENDING, ACTIVE, PAUSED, RETIRED;
 

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ public final class JdbcExpertRegistry implements ExpertRegistry {
     // One query per read: the left join repeats an expert's columns for each node, which is cheaper
     // than a query per expert; rows of one expert are adjacent, nodes in position order.
     private static final String SELECT = """
-            select e.id, e.name, e.description, e.owner, e.status, e.theta, e.created_at, n.base_url, n.model
+            select e.id, e.name, e.description, e.owner, e.status, e.theta, e.created_at, e.updated_at,
+                   n.base_url, n.model, n.weight, n.encrypted_api_key
             from experts e left join expert_nodes n on n.expert_id = e.id
             """;
     private static final String ORDER = " order by e.created_at, e.name, e.id, n.position";
@@ -59,31 +61,94 @@ public final class JdbcExpertRegistry implements ExpertRegistry {
 
     private static void insert(Connection connection, Expert expert) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
-                "insert into experts (id, name, description, owner, status, theta, created_at) values (?, ?, ?, ?, ?, ?, ?)")) {
-            Float[] theta = new Float[expert.theta().length];
-            for (int i = 0; i < theta.length; i++) {
-                theta[i] = expert.theta()[i];
-            }
+                "insert into experts (id, name, description, owner, status, theta, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)")) {
             statement.setString(1, expert.id());
             statement.setString(2, expert.name());
             statement.setString(3, expert.description());
             statement.setString(4, expert.owner());
             statement.setString(5, expert.status().wireName());
-            statement.setArray(6, connection.createArrayOf("real", theta));
+            statement.setArray(6, connection.createArrayOf("real", boxed(expert.theta())));
             statement.setObject(7, OffsetDateTime.ofInstant(expert.createdAt(), ZoneOffset.UTC));
+            statement.setObject(8, OffsetDateTime.ofInstant(expert.updatedAt(), ZoneOffset.UTC));
             statement.executeUpdate();
         }
+        insertNodes(connection, expert);
+    }
+
+    private static void insertNodes(Connection connection, Expert expert) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
-                "insert into expert_nodes (expert_id, position, base_url, model) values (?, ?, ?, ?)")) {
+                "insert into expert_nodes (expert_id, position, base_url, model, weight, encrypted_api_key) values (?, ?, ?, ?, ?, ?)")) {
             for (int position = 0; position < expert.nodes().size(); position++) {
                 ExpertNode node = expert.nodes().get(position);
                 statement.setString(1, expert.id());
                 statement.setInt(2, position);
                 statement.setString(3, node.baseUrl());
                 statement.setString(4, node.model());
+                statement.setInt(5, node.weight());
+                statement.setString(6, node.encryptedApiKey());
                 statement.addBatch();
             }
             statement.executeBatch();
+        }
+    }
+
+    private static Float[] boxed(float[] values) {
+        Float[] boxed = new Float[values.length];
+        for (int i = 0; i < boxed.length; i++) {
+            boxed[i] = values[i];
+        }
+        return boxed;
+    }
+
+    @Override
+    public boolean update(Expert expert) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                int updated;
+                try (PreparedStatement statement = connection.prepareStatement(
+                        "update experts set description = ?, theta = ?, status = ?, updated_at = ? where id = ?")) {
+                    statement.setString(1, expert.description());
+                    statement.setArray(2, connection.createArrayOf("real", boxed(expert.theta())));
+                    statement.setString(3, expert.status().wireName());
+                    statement.setObject(4, OffsetDateTime.ofInstant(expert.updatedAt(), ZoneOffset.UTC));
+                    statement.setString(5, expert.id());
+                    updated = statement.executeUpdate();
+                }
+                if (updated > 0) {
+                    try (PreparedStatement statement = connection.prepareStatement("delete from expert_nodes where expert_id = ?")) {
+                        statement.setString(1, expert.id());
+                        statement.executeUpdate();
+                    }
+                    insertNodes(connection, expert);
+                }
+                connection.commit();
+                return updated > 0;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    connection.rollback();
+                } catch (SQLException rollbackFailure) {
+                    e.addSuppressed(rollbackFailure);
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw unavailable("update expert '" + expert.id() + "'", e);
+        }
+    }
+
+    @Override
+    public boolean changeStatus(String id, ExpertStatus from, ExpertStatus to, Instant at) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "update experts set status = ?, updated_at = ? where id = ? and status = ?")) {
+            statement.setString(1, to.wireName());
+            statement.setObject(2, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
+            statement.setString(3, id);
+            statement.setString(4, from.wireName());
+            return statement.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw unavailable("change the status of expert '" + id + "'", e);
         }
     }
 
@@ -108,17 +173,6 @@ public final class JdbcExpertRegistry implements ExpertRegistry {
         }
     }
 
-    @Override
-    public boolean deleteById(String id) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement("delete from experts where id = ?")) {
-            statement.setString(1, id);
-            return statement.executeUpdate() > 0;
-        } catch (SQLException e) {
-            throw unavailable("delete expert '" + id + "'", e);
-        }
-    }
-
     private static List<Expert> read(PreparedStatement statement) throws SQLException {
         List<Expert> experts = new ArrayList<>();
         try (ResultSet rows = statement.executeQuery()) {
@@ -133,11 +187,13 @@ public final class JdbcExpertRegistry implements ExpertRegistry {
                     experts.add(new Expert(id, rows.getString("name"), rows.getString("description"),
                             rows.getString("owner"), ExpertStatus.fromWireName(rows.getString("status")),
                             theta(rows), Collections.unmodifiableList(nodes),
-                            rows.getObject("created_at", OffsetDateTime.class).toInstant()));
+                            rows.getObject("created_at", OffsetDateTime.class).toInstant(),
+                            rows.getObject("updated_at", OffsetDateTime.class).toInstant()));
                 }
                 String baseUrl = rows.getString("base_url");
                 if (baseUrl != null) {
-                    nodes.add(new ExpertNode(baseUrl, rows.getString("model")));
+                    nodes.add(new ExpertNode(baseUrl, rows.getString("model"), rows.getInt("weight"),
+                            rows.getString("encrypted_api_key")));
                 }
             }
         }

@@ -18,6 +18,7 @@ import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,11 +54,11 @@ class ExpertCatalogIT {
     }
 
     @Test
-    void registerReturnsAnActiveExpertWithGeneratedIdAndDefaultedModel() {
+    void registerReturnsAPendingExpertWithGeneratedIdAndDefaultedModel() {
         Expert expert = catalog.register(draft("cooking"), "owner_1", THETA);
 
         assertTrue(expert.id().matches("exp_[a-z0-9]{20}"), expert.id());
-        assertEquals(ExpertStatus.ACTIVE, expert.status());
+        assertEquals(ExpertStatus.PENDING, expert.status());
         assertEquals("owner_1", expert.owner());
         assertEquals(List.of(new ExpertNode("http://node:8000/v1", "cooking")), expert.nodes());
         assertEquals(Instant.parse("2025-03-01T10:15:30.123456Z"), expert.createdAt());
@@ -85,8 +86,19 @@ class ExpertCatalogIT {
     }
 
     @Test
-    void registeredExpertIsInTheActiveSnapshot() {
+    void pendingExpertIsProbedButNotRouted() {
         Expert expert = catalog.register(draft("cooking"), "owner_1", THETA);
+
+        assertEquals(List.of(expert.id()), catalog.live().stream().map(Expert::id).toList());
+        assertTrue(catalog.active().isEmpty());
+    }
+
+    @Test
+    void healthyExpertIsInTheActiveSnapshot() {
+        Expert expert = catalog.register(draft("cooking"), "owner_1", THETA);
+
+        assertTrue(catalog.markHealthy(expert.id()));
+        assertFalse(catalog.markHealthy(expert.id()));
 
         assertEquals(List.of(expert.id()), catalog.active().stream().map(Expert::id).toList());
         assertEquals(Optional.of(expert.id()), catalog.activeByName("cooking").map(Expert::id));
@@ -120,14 +132,59 @@ class ExpertCatalogIT {
     }
 
     @Test
-    void removeTakesTheExpertOutOfTheActiveSnapshot() {
+    void retireTakesTheExpertOutOfTheSnapshotButKeepsIt() {
         Expert expert = catalog.register(draft("cooking"), "owner_1", THETA);
+        catalog.markHealthy(expert.id());
 
-        catalog.remove(expert.id());
+        catalog.retire(expert.id());
 
         assertTrue(catalog.active().isEmpty());
-        assertTrue(catalog.activeByName("cooking").isEmpty());
-        assertThrows(ExpertNotFoundException.class, () -> catalog.get(expert.id()));
+        assertTrue(catalog.live().isEmpty());
+        assertEquals(ExpertStatus.RETIRED, catalog.get(expert.id()).status());
+    }
+
+    @Test
+    void retiredExpertCannotChange() {
+        Expert expert = catalog.register(draft("cooking"), "owner_1", THETA);
+        catalog.retire(expert.id());
+
+        assertThrows(InvalidStatusChangeException.class,
+                () -> catalog.update(expert.id(), new ExpertPatch(null, null, ExpertStatus.ACTIVE), null));
+    }
+
+    @Test
+    void pendingExpertCannotBeActivatedByHand() {
+        Expert expert = catalog.register(draft("cooking"), "owner_1", THETA);
+
+        assertThrows(InvalidStatusChangeException.class,
+                () -> catalog.update(expert.id(), new ExpertPatch(null, null, ExpertStatus.ACTIVE), null));
+    }
+
+    @Test
+    void pausingTakesAnActiveExpertOutOfRoutingAndResumingPutsItBack() {
+        Expert expert = catalog.register(draft("cooking"), "owner_1", THETA);
+        catalog.markHealthy(expert.id());
+
+        catalog.update(expert.id(), new ExpertPatch(null, null, ExpertStatus.PAUSED), null);
+        assertTrue(catalog.active().isEmpty());
+
+        catalog.update(expert.id(), new ExpertPatch(null, null, ExpertStatus.ACTIVE), null);
+        assertEquals(List.of("cooking"), catalog.active().stream().map(Expert::name).toList());
+    }
+
+    @Test
+    void updateReplacesDescriptionThetaAndNodes() {
+        Expert expert = catalog.register(draft("cooking"), "owner_1", THETA);
+        float[] newTheta = {0.8f, 0.6f};
+
+        Expert updated = catalog.update(expert.id(), new ExpertPatch("  Baking only.  ",
+                List.of(new ExpertNode("http://other:9/v1/", null, 3, "sealed")), null), newTheta);
+
+        Expert stored = catalog.get(expert.id());
+        assertEquals("Baking only.", stored.description());
+        assertArrayEquals(newTheta, stored.theta());
+        assertEquals(List.of(new ExpertNode("http://other:9/v1", "cooking", 3, "sealed")), stored.nodes());
+        assertEquals(updated.updatedAt(), stored.updatedAt());
     }
 
     @Test
@@ -137,14 +194,14 @@ class ExpertCatalogIT {
     }
 
     @Test
-    void removeOfUnknownIdThrowsNotFound() {
-        assertThrows(ExpertNotFoundException.class, () -> catalog.remove("exp_missing"));
+    void retireOfUnknownIdThrowsNotFound() {
+        assertThrows(ExpertNotFoundException.class, () -> catalog.retire("exp_missing"));
     }
 
     @Test
     void refreshShowsExpertsRegisteredThroughAnotherCatalog() {
         ExpertCatalog otherReplica = new ExpertCatalog(new JdbcExpertRegistry(dataSource), CLOCK);
-        otherReplica.register(draft("cooking"), "owner_1", THETA);
+        otherReplica.markHealthy(otherReplica.register(draft("cooking"), "owner_1", THETA).id());
         assertTrue(catalog.active().isEmpty());
 
         catalog.refresh();
@@ -156,7 +213,7 @@ class ExpertCatalogIT {
     void activeSnapshotLeavesOutExpertsThatAreNotActive() {
         new JdbcExpertRegistry(dataSource).insert(new Expert("exp_paused", "paused-one", "d", "o", ExpertStatus.PAUSED,
                 THETA, List.of(new ExpertNode("http://n", "m")), CLOCK.instant()));
-        catalog.register(draft("cooking"), "owner_1", THETA);
+        catalog.markHealthy(catalog.register(draft("cooking"), "owner_1", THETA).id());
 
         assertEquals(List.of("cooking"), catalog.active().stream().map(Expert::name).toList());
         assertTrue(catalog.activeByName("paused-one").isEmpty());
@@ -164,7 +221,7 @@ class ExpertCatalogIT {
 
     @Test
     void activeByNameOfUnknownNameIsEmpty() {
-        catalog.register(draft("cooking"), "owner_1", THETA);
+        catalog.markHealthy(catalog.register(draft("cooking"), "owner_1", THETA).id());
 
         assertEquals(Optional.empty(), catalog.activeByName("law"));
         assertEquals(Optional.empty(), catalog.activeByName(null));

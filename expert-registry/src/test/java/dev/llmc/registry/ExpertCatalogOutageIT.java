@@ -20,8 +20,8 @@ class ExpertCatalogOutageIT {
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
             RegistrySchema.migrate(postgres.getPostgresDatabase());
             catalog = new ExpertCatalog(new JdbcExpertRegistry(postgres.getPostgresDatabase()), Clock.systemUTC());
-            catalog.register(new ExpertDraft("cooking", "Recipes", List.of(new ExpertNode("http://node/v1", null))),
-                    "owner_1", new float[] {1});
+            catalog.markHealthy(catalog.register(new ExpertDraft("cooking", "Recipes",
+                    List.of(new ExpertNode("http://node/v1", null))), "owner_1", new float[] {1}).id());
         }
     }
 

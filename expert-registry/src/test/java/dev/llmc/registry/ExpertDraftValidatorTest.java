@@ -110,9 +110,22 @@ class ExpertDraftValidatorTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"ftp://node/v1", "node:8000/v1", "/v1", "http:///v1", "http:/v1", "http://",
-            "http://node/v1?key=1", "http://node/v1#top", "http://no de/v1", ""})
+            "http://node/v1?key=1", "http://node/v1#top", "http://no de/v1", "", "http://user:pw@node/v1"})
     void rejectsBaseUrlThatIsNotAnHttpUrlWithHost(String url) {
         assertEquals("nodes[1].base_url", rejectedField(withNode(new ExpertNode(url, null))));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, -1, 101})
+    void rejectsNodeWeightOutsideOneToHundred(int weight) {
+        assertEquals("nodes[1].weight", rejectedField(withNode(new ExpertNode("http://node/v1", null, weight, null))));
+    }
+
+    @Test
+    void rejectsPatchThatChangesNothing() {
+        InvalidExpertException e = assertThrows(InvalidExpertException.class,
+                () -> ExpertDraftValidator.validate(new ExpertPatch(null, null, null), "cooking"));
+        assertEquals("body", e.field());
     }
 
     @Test
@@ -124,7 +137,7 @@ class ExpertDraftValidatorTest {
     void baseUrlMessageTellsTheCallerWhatIsExpected() {
         InvalidExpertException e = assertThrows(InvalidExpertException.class,
                 () -> ExpertDraftValidator.validate(withNode(new ExpertNode("ftp://node/v1", null))));
-        assertEquals("nodes[1].base_url must be an http or https URL with a host and without query or fragment,"
+        assertEquals("nodes[1].base_url must be an http or https URL with a host and without credentials, query or fragment,"
                 + " e.g. http://host:8000/v1", e.getMessage());
     }
 

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.postgresql.PGConnection;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -124,21 +126,37 @@ class JdbcExpertRegistryIT {
     }
 
     @Test
-    void deleteByIdReportsWhetherAnExpertWasDeleted() {
-        registry.insert(expert("exp_1", "cooking", T0));
+    void changeStatusOnlyChangesFromTheExpectedStatus() {
+        registry.insert(new Expert("exp_1", "cooking", "d", "o", ExpertStatus.PENDING, new float[] {1},
+                List.of(new ExpertNode("http://n", "m")), T0));
 
-        assertTrue(registry.deleteById("exp_1"));
-        assertFalse(registry.deleteById("exp_1"));
-        assertTrue(registry.findById("exp_1").isEmpty());
+        assertTrue(registry.changeStatus("exp_1", ExpertStatus.PENDING, ExpertStatus.ACTIVE, T0.plusSeconds(1)));
+        assertFalse(registry.changeStatus("exp_1", ExpertStatus.PENDING, ExpertStatus.ACTIVE, T0.plusSeconds(2)));
+        Expert found = registry.findById("exp_1").orElseThrow();
+        assertEquals(ExpertStatus.ACTIVE, found.status());
+        assertEquals(T0.plusSeconds(1), found.updatedAt());
     }
 
     @Test
-    void deleteByIdRemovesTheNodesToo() throws SQLException {
-        registry.insert(expert("exp_1", "cooking", T0));
+    void everyChangeNotifiesTheRegistryChannelAtCommit() throws SQLException {
+        try (Connection listener = dataSource.getConnection(); Statement listen = listener.createStatement()) {
+            listen.execute("listen llmc_registry");
+            PGConnection pg = listener.unwrap(PGConnection.class);
 
-        registry.deleteById("exp_1");
+            registry.insert(expert("exp_1", "cooking", T0));
+            assertEquals(1, pg.getNotifications(2000).length, "insert of expert and nodes is one notification");
 
-        assertEquals(0, count("select count(*) from expert_nodes"));
+            registry.changeStatus("exp_1", ExpertStatus.ACTIVE, ExpertStatus.PAUSED, T0);
+            assertEquals(1, pg.getNotifications(2000).length);
+        }
+    }
+
+    @Test
+    void storesNodeWeightAndSealedKey() {
+        registry.insert(new Expert("exp_1", "cooking", "d", "o", ExpertStatus.ACTIVE, new float[] {1},
+                List.of(new ExpertNode("http://n", "m", 7, "v1:sealed")), T0));
+
+        assertEquals(List.of(new ExpertNode("http://n", "m", 7, "v1:sealed")), registry.findById("exp_1").orElseThrow().nodes());
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.llmc.model.encoder;
 
+import ai.djl.Device;
 import ai.djl.MalformedModelException;
+import ai.djl.engine.Engine;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -10,6 +12,8 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,8 +29,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * all-MiniLM-L6-v2 run by DJL's OnnxRuntime engine, with mean pooling over the attention mask and L2 normalisation
- * in plain Java; thread-safe.
+ * all-MiniLM-L6-v2 run by DJL's OnnxRuntime engine on the CPU or a CUDA GPU, with mean pooling over the attention
+ * mask and L2 normalisation in plain Java; thread-safe.
  */
 public final class OnnxSentenceEncoder implements SentenceEncoder {
 
@@ -47,11 +51,13 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
     private final BlockingQueue<Predictor<NDList, NDList>> predictors;
     private final MiniLmTokenizer tokenizer;
     private final int maxTokens;
+    private final Device device;
 
-    private OnnxSentenceEncoder(ZooModel<NDList, NDList> model, MiniLmTokenizer tokenizer, int maxTokens) {
+    private OnnxSentenceEncoder(ZooModel<NDList, NDList> model, MiniLmTokenizer tokenizer, int maxTokens, Device device) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.maxTokens = maxTokens;
+        this.device = device;
         // DJL predictors are not thread-safe, the ORT session behind them is: one predictor per concurrent caller.
         int poolSize = Runtime.getRuntime().availableProcessors();
         this.predictors = new ArrayBlockingQueue<>(poolSize);
@@ -60,11 +66,26 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
         }
     }
 
+    /** Where the encoder runs: the first GPU when OnnxRuntime reports a CUDA one ({@code AUTO}), or a fixed choice. */
+    public enum DeviceChoice {
+        AUTO,
+        CPU,
+        GPU
+    }
+
+    /** Loads the encoder like {@link #load(MiniLmTokenizer, int, int, DeviceChoice)} on the device OnnxRuntime offers. */
+    public static OnnxSentenceEncoder load(MiniLmTokenizer tokenizer, int maxTokens, int intraOpThreads) {
+        return load(tokenizer, maxTokens, intraOpThreads, DeviceChoice.AUTO);
+    }
+
     /**
      * Loads the full-precision all-MiniLM-L6-v2 from the classpath; texts longer than maxTokens (including [CLS] and
      * [SEP]) keep their end. The tokenizer stays owned by the caller: {@link #close()} does not close it.
+     *
+     * @throws IllegalStateException when {@code GPU} is demanded and OnnxRuntime has no CUDA device (the CPU-only
+     *                               {@code onnxruntime} jar never has one)
      */
-    public static OnnxSentenceEncoder load(MiniLmTokenizer tokenizer, int maxTokens, int intraOpThreads) {
+    public static OnnxSentenceEncoder load(MiniLmTokenizer tokenizer, int maxTokens, int intraOpThreads, DeviceChoice choice) {
         if (maxTokens < 2 || maxTokens > MODEL_MAX_TOKENS) {
             throw new IllegalArgumentException("maxTokens must be in [2, 512], was " + maxTokens);
         }
@@ -72,10 +93,13 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
             throw new IllegalArgumentException("intraOpThreads must be at least 1, was " + intraOpThreads);
         }
         System.getProperties().putIfAbsent("ai.djl.offline", "true");
+        Device device = device(choice);
         Path modelFile = extractModel();
         Criteria<NDList, NDList> criteria = Criteria.builder()
                 .setTypes(NDList.class, NDList.class)
                 .optEngine("OnnxRuntime")
+                // A GPU device makes DJL add OnnxRuntime's CUDA execution provider to the session.
+                .optDevice(device)
                 .optModelPath(modelFile.getParent())
                 .optModelName(MODEL_NAME)
                 .optOption("intraOpNumThreads", Integer.toString(intraOpThreads))
@@ -84,13 +108,35 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
                 .build();
         try {
             ZooModel<NDList, NDList> model = criteria.loadModel();
-            LOG.info("Loaded {} from {} (maxTokens={}, intraOpThreads={})", MODEL_NAME, modelFile, maxTokens, intraOpThreads);
-            return new OnnxSentenceEncoder(model, tokenizer, maxTokens);
+            LOG.info("Loaded {} from {} on {} (maxTokens={}, intraOpThreads={})",
+                    MODEL_NAME, modelFile, describe(device), maxTokens, intraOpThreads);
+            return new OnnxSentenceEncoder(model, tokenizer, maxTokens, device);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot load " + modelFile, e);
         } catch (ModelNotFoundException | MalformedModelException e) {
             throw new IllegalStateException("Cannot load " + modelFile, e);
         }
+    }
+
+    private static Device device(DeviceChoice choice) {
+        if (choice == DeviceChoice.CPU) {
+            return Device.cpu();
+        }
+        // The CPU-only jar is not even built with CUDA; asking DJL there would only log a warning. With the GPU jar,
+        // DJL's count is 0 unless the CUDA provider loads (CUDA and cuDNN libraries found) and a device is visible.
+        boolean cudaBuild = OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
+        if (cudaBuild && Engine.getEngine("OnnxRuntime").getGpuCount() > 0) {
+            return Device.gpu(0);
+        }
+        if (choice == DeviceChoice.GPU) {
+            throw new IllegalStateException("A GPU was demanded but OnnxRuntime reports none: it needs the onnxruntime_gpu"
+                    + " jar (gpu-node's -Pgpu build), CUDA 12 and cuDNN 9 libraries on the library path, and a visible GPU");
+        }
+        return Device.cpu();
+    }
+
+    private static String describe(Device device) {
+        return device.isGpu() ? "GPU " + device.getDeviceId() + " (CUDA)" : "CPU";
     }
 
     /**
@@ -128,20 +174,43 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
         return DIMENSION;
     }
 
+    /** Where inference runs, e.g. {@code "CPU"} or {@code "GPU 0 (CUDA)"}. */
+    public String device() {
+        return describe(device);
+    }
+
+    /** Tokens kept per text, [CLS] and [SEP] included. */
+    public int maxTokens() {
+        return maxTokens;
+    }
+
+    /** The model inputs for one text, truncated to {@link #maxTokens()} keeping its end. */
+    public TokenizedText tokenize(String text) {
+        return tokenizer.encodeKeepingEnd(text, maxTokens);
+    }
+
     @Override
     public List<float[]> embed(List<String> texts) {
         List<float[]> embeddings = new ArrayList<>(texts.size());
         for (int from = 0; from < texts.size(); from += MAX_BATCH) {
             List<TokenizedText> batch = new ArrayList<>();
             for (String text : texts.subList(from, Math.min(texts.size(), from + MAX_BATCH))) {
-                batch.add(tokenizer.encodeKeepingEnd(text, maxTokens));
+                batch.add(tokenize(text));
             }
-            embeddings.addAll(embedBatch(batch));
+            embeddings.addAll(embedTokenized(batch));
         }
         return embeddings;
     }
 
-    private List<float[]> embedBatch(List<TokenizedText> batch) {
+    /**
+     * Embeds already tokenized texts in one forward pass, padded to the longest of them; element i of the result
+     * belongs to batch.get(i). Callers that group texts themselves (see {@link BatchingSentenceEncoder}) bound the
+     * batch size.
+     */
+    public List<float[]> embedTokenized(List<TokenizedText> batch) {
+        if (batch.isEmpty()) {
+            return List.of();
+        }
         int size = batch.size();
         int length = batch.stream().mapToInt(TokenizedText::length).max().orElseThrow();
         // Pads are id 0 ([PAD]) with attention mask 0, so they neither attend nor count in the mean.

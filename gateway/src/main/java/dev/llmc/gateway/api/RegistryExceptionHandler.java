@@ -3,6 +3,7 @@ package dev.llmc.gateway.api;
 import dev.llmc.registry.DuplicateExpertException;
 import dev.llmc.registry.ExpertNotFoundException;
 import dev.llmc.registry.InvalidExpertException;
+import dev.llmc.registry.InvalidStatusChangeException;
 import dev.llmc.registry.RegistryException;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -30,6 +31,8 @@ public final class RegistryExceptionHandler implements ExceptionHandler<Registry
             case DuplicateExpertException duplicate ->
                     new ApiException(HttpStatus.CONFLICT, "expert_exists", duplicate.getMessage());
             case ExpertNotFoundException missing -> ApiException.notFound("expert_not_found", missing.getMessage());
+            case InvalidStatusChangeException conflict ->
+                    new ApiException(HttpStatus.CONFLICT, "invalid_status_change", conflict.getMessage());
             default -> new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "registry_unavailable",
                     "the expert registry is unavailable right now; retry shortly");
         };

@@ -1,7 +1,7 @@
 package dev.llmc.gateway.auth;
 
 import dev.llmc.gateway.api.ErrorBody;
-import dev.llmc.gateway.config.AuthConfig;
+import io.micronaut.core.annotation.AnnotationMetadata;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.HttpHeaders;
@@ -11,21 +11,29 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
+import io.micronaut.web.router.MethodBasedRouteInfo;
+import io.micronaut.web.router.RouteAttributes;
+import io.micronaut.web.router.RouteInfo;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Requires {@code Authorization: Bearer <key>} on every endpoint except health, metrics and the OpenAPI
- * document; the admin key from the environment is the only key for now.
+ * document (401 otherwise), then checks the endpoint's {@link RequiresRole} (403 otherwise). Keys are checked
+ * against an in-memory table, never the database.
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public final class ApiKeyFilter implements Ordered {
     private static final String BEARER = "Bearer ";
-    private final byte[] adminKey;
+    private final ApiKeys keys;
+    // Routes are fixed at start-up; their roles are looked up once.
+    private final Map<RouteInfo<?>, Caller.Role[]> allowedRoles = new ConcurrentHashMap<>();
 
-    ApiKeyFilter(AuthConfig config) {
-        this.adminKey = config.adminKey().getBytes(StandardCharsets.UTF_8);
+    ApiKeyFilter(ApiKeys keys) {
+        this.keys = keys;
     }
 
     @RequestFilter
@@ -36,15 +44,40 @@ public final class ApiKeyFilter implements Ordered {
         }
         String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
         if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return unauthorized("missing API key: send the header 'Authorization: Bearer <key>'");
+            return error(HttpStatus.UNAUTHORIZED, "invalid_api_key", "missing API key: send the header 'Authorization: Bearer <key>'");
         }
-        byte[] presented = header.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
-        // Constant-time comparison so response timing does not reveal how much of a guess was right.
-        if (!MessageDigest.isEqual(presented, adminKey)) {
-            return unauthorized("invalid API key");
+        Optional<Caller> caller = keys.authenticate(header.substring(BEARER.length()).trim());
+        if (caller.isEmpty()) {
+            return error(HttpStatus.UNAUTHORIZED, "invalid_api_key", "invalid API key");
         }
-        request.setAttribute(Caller.ATTRIBUTE, new Caller("admin", Caller.Role.ADMIN));
+        request.setAttribute(Caller.ATTRIBUTE, caller.get());
+        Optional<RouteInfo<?>> route = RouteAttributes.getRouteInfo(request);
+        // Unknown routes fall through to the router's 404; only the roles of real endpoints matter.
+        if (route.isPresent() && !allowed(caller.get().role(), route.get())) {
+            return error(HttpStatus.FORBIDDEN, "insufficient_role", "a key with role '" + caller.get().role().wireName()
+                    + "' may not call " + request.getMethodName() + " " + request.getPath());
+        }
         return null;
+    }
+
+    boolean allowed(Caller.Role role, RouteInfo<?> route) {
+        return role == Caller.Role.ADMIN || Arrays.asList(allowedRoles.computeIfAbsent(route, ApiKeyFilter::declaredRoles)).contains(role);
+    }
+
+    /** The method's {@link RequiresRole}, else its controller's; none means admin only. */
+    private static Caller.Role[] declaredRoles(RouteInfo<?> route) {
+        AnnotationMetadata metadata = route.getAnnotationMetadata();
+        Caller.Role[] onMethod = metadata.getDeclaredMetadata().enumValues(RequiresRole.class, Caller.Role.class);
+        if (onMethod.length > 0) {
+            return onMethod;
+        }
+        if (route instanceof MethodBasedRouteInfo<?, ?> method) {
+            RequiresRole onClass = method.getTargetMethod().getDeclaringType().getAnnotation(RequiresRole.class);
+            if (onClass != null) {
+                return onClass.value();
+            }
+        }
+        return metadata.enumValues(RequiresRole.class, Caller.Role.class);
     }
 
     static boolean isPublic(String path) {
@@ -53,10 +86,9 @@ public final class ApiKeyFilter implements Ordered {
                 || path.equals("/openapi") || path.startsWith("/openapi/");
     }
 
-    private static HttpResponse<?> unauthorized(String message) {
-        return HttpResponse.status(HttpStatus.UNAUTHORIZED)
-                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
-                .body(ErrorBody.of(HttpStatus.UNAUTHORIZED, "invalid_api_key", message));
+    private static HttpResponse<?> error(HttpStatus status, String code, String message) {
+        var response = HttpResponse.status(status).body(ErrorBody.of(status, code, message));
+        return status == HttpStatus.UNAUTHORIZED ? response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer") : response;
     }
 
     @Override

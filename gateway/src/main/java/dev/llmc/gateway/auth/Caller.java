@@ -1,11 +1,40 @@
 package dev.llmc.gateway.auth;
 
+import java.util.Locale;
+
 /** Who is calling: the owner recorded on what they create, and their role. */
 public record Caller(String owner, Role role) {
 
-    /** What a key may do; only {@code ADMIN} exists until key management arrives. */
-    public enum Role { ADMIN }
+    /** What a key may do: {@code app} chats and sends feedback, {@code developer} manages its own experts,
+     * {@code data-scientist} runs experiments and reads results, {@code admin} does everything. */
+    public enum Role {
+        APP, DEVELOPER, DATA_SCIENTIST, ADMIN;
+
+        /** The name used in the API and the database, e.g. {@code data-scientist}. */
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        /** Parses a wire name; null when it names no role. */
+        public static Role fromWireName(String name) {
+            for (Role role : values()) {
+                if (role.wireName().equals(name)) {
+                    return role;
+                }
+            }
+            return null;
+        }
+    }
 
     /** The request attribute under which the authenticated caller is stored. */
     public static final String ATTRIBUTE = "llmc.caller";
+
+    public boolean isAdmin() {
+        return role == Role.ADMIN;
+    }
+
+    /** Whether this caller may see and change something owned by {@code resourceOwner}: admins everything, others their own. */
+    public boolean mayAccess(String resourceOwner) {
+        return isAdmin() || owner.equals(resourceOwner);
+    }
 }

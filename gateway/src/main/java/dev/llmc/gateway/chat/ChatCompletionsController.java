@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmc.gateway.api.ApiException;
 import dev.llmc.gateway.api.JsonBodyReader;
 import dev.llmc.model.encoder.ChatTurn;
+import dev.llmc.gateway.auth.Caller;
+import dev.llmc.gateway.auth.RequiresRole;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
@@ -20,6 +22,7 @@ import java.util.List;
  * it. Parameters the gateway does not use pass through to the node; the reply's {@code model} is the expert
  * and its {@code id} the gateway's message id.
  */
+@RequiresRole(Caller.Role.APP)
 @Controller("/v1/chat/completions")
 @ExecuteOn(TaskExecutors.BLOCKING)
 final class ChatCompletionsController {
@@ -50,12 +53,27 @@ final class ChatCompletionsController {
         // metadata is the gateway's (conversation id); nodes such as vLLM need not understand it.
         upstream.remove("metadata");
         String pinned = AUTO.equals(model.asText()) ? null : model.asText();
-        ChatResult result = chat.complete(turns, upstream, pinned);
+        ChatResult result = chat.complete(new ChatTurnRequest(turns, upstream, pinned, userId(request.get("user"), conversationId),
+                conversationId, false));
 
         ObjectNode completion = result.completion();
         completion.put("id", result.messageId());
         completion.put("model", result.expert().name());
         return HttpResponse.ok(completion).header(CONVERSATION_HEADER, conversationId);
+    }
+
+    /**
+     * OpenAI's {@code user} names the end user (the unit of user-level experiments); without it the conversation
+     * stands in for the user.
+     */
+    private static String userId(@Nullable JsonNode user, String conversationId) {
+        if (user == null || user.isNull()) {
+            return conversationId;
+        }
+        if (!user.isTextual() || user.asText().isBlank() || user.asText().length() > 128) {
+            throw ApiException.invalid("'user' must be a non-empty string of at most 128 characters");
+        }
+        return user.asText();
     }
 
     /** {@code metadata.conversation_id} when given; otherwise each request is its own conversation. */

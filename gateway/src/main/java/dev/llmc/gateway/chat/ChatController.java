@@ -2,10 +2,13 @@ package dev.llmc.gateway.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmc.gateway.api.ApiException;
 import dev.llmc.gateway.api.JsonBodyReader;
 import dev.llmc.model.encoder.ChatTurn;
+import dev.llmc.gateway.auth.Caller;
+import dev.llmc.gateway.auth.RequiresRole;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -16,6 +19,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.util.List;
 
 /** The gateway's own chat endpoint: one conversation turn in, the routed expert's reply out. */
+@RequiresRole(Caller.Role.APP)
 @Controller("/chat")
 @ExecuteOn(TaskExecutors.BLOCKING)
 final class ChatController {
@@ -30,8 +34,8 @@ final class ChatController {
         this.mapper = mapper;
     }
 
-    /** Body of {@code POST /chat}. */
-    record ChatRequest(String userId, String conversationId, JsonNode messages) {
+    /** Body of {@code POST /chat}; {@code regenerate} replaces the conversation's last reply and records a retry on it. */
+    record ChatRequest(String userId, String conversationId, JsonNode messages, @Nullable Boolean regenerate) {
     }
 
     /** Answer of {@code POST /chat}. */
@@ -43,12 +47,24 @@ final class ChatController {
         ChatRequest request = json.read(body, ChatRequest.class);
         requireId("user_id", request.userId());
         requireId("conversation_id", request.conversationId());
+        boolean regenerate = Boolean.TRUE.equals(request.regenerate());
         List<ChatTurn> turns = ChatMessages.parse(request.messages());
+        JsonNode messages = request.messages();
+        if (regenerate && turns.size() > 1 && turns.getLast().role().equals("assistant")) {
+            // The client may send the reply it wants replaced; the new reply answers the user turn before it.
+            turns = turns.subList(0, turns.size() - 1);
+            ArrayNode trimmed = mapper.createArrayNode();
+            for (int i = 0; i < messages.size() - 1; i++) {
+                trimmed.add(messages.get(i));
+            }
+            messages = trimmed;
+        }
         ChatMessages.requireLastFromUser(turns);
         ObjectNode upstream = mapper.createObjectNode();
-        upstream.set("messages", request.messages());
+        upstream.set("messages", messages);
         upstream.put("user", request.userId());
-        ChatResult result = chat.complete(turns, upstream, null);
+        ChatResult result = chat.complete(new ChatTurnRequest(turns, upstream, null, request.userId(),
+                request.conversationId(), regenerate));
         return new ChatResponse(result.messageId(), request.conversationId(), result.expert().name(), result.reply());
     }
 

@@ -1,6 +1,8 @@
 package dev.llmc.gateway.chat;
 
 import dev.llmc.registry.ExpertCatalog;
+import dev.llmc.gateway.auth.Caller;
+import dev.llmc.gateway.auth.RequiresRole;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 
@@ -8,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** OpenAI-compatible model list: {@code auto} (the controller chooses) and every active expert. */
+@RequiresRole(Caller.Role.APP)
 @Controller("/v1/models")
 final class ModelsController {
     private final ExpertCatalog catalog;

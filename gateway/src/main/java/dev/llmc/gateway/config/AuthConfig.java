@@ -4,7 +4,7 @@ import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.core.annotation.Nullable;
 
-/** Authentication ({@code llmc.admin-key}, env {@code LLMC_ADMIN_KEY}): the bootstrap admin key, the only key until key management exists. */
+/** Authentication ({@code llmc.admin-key}, env {@code LLMC_ADMIN_KEY}): the bootstrap admin key, which issues every other key. */
 // Eager so that invalid configuration refuses the start instead of failing the first request.
 @Context
 @ConfigurationProperties("llmc")

@@ -8,8 +8,8 @@ import io.micronaut.core.bind.annotation.Bindable;
 import java.time.Duration;
 
 /**
- * The conversation encoder ({@code llmc.encoder.*}): in this process ({@code in-process}) or a gpu-node's
- * {@code /v1/embeddings} ({@code remote}, at {@code url}).
+ * The conversation encoder ({@code llmc.encoder.*}): in this process ({@code in-process}, dynamically batched like a
+ * gpu-node's) or a gpu-node's {@code /v1/embeddings} ({@code remote}, at {@code url}).
  */
 // Eager so that invalid configuration refuses the start instead of failing the first request.
 @Context
@@ -19,7 +19,12 @@ public record EncoderConfig(
         @Nullable String url,
         @Bindable(defaultValue = "128") int maxTokens,
         @Bindable(defaultValue = "0") int threads,
-        @Bindable(defaultValue = "5s") Duration timeout) {
+        @Bindable(defaultValue = "5s") Duration timeout,
+        @Bindable(defaultValue = "2ms") Duration batchWindow,
+        @Bindable(defaultValue = "32") int maxBatch,
+        @Bindable(defaultValue = "16") int bucketWidth,
+        @Bindable(defaultValue = "128") int queueCapacity,
+        @Bindable(defaultValue = "1") int workers) {
 
     public EncoderConfig {
         if (!mode.equals("in-process") && !mode.equals("remote")) {
@@ -33,6 +38,21 @@ public record EncoderConfig(
         }
         if (threads < 0) {
             throw new StartupRefusedException("llmc.encoder.threads must be 0 (all cores) or more, was " + threads);
+        }
+        if (batchWindow.isNegative() || batchWindow.compareTo(Duration.ofSeconds(1)) > 0) {
+            throw new StartupRefusedException("llmc.encoder.batch-window must be between 0 and 1s, was " + batchWindow);
+        }
+        if (maxBatch < 1 || maxBatch > 256) {
+            throw new StartupRefusedException("llmc.encoder.max-batch must be between 1 and 256, was " + maxBatch);
+        }
+        if (bucketWidth < 1) {
+            throw new StartupRefusedException("llmc.encoder.bucket-width must be at least 1 token, was " + bucketWidth);
+        }
+        if (queueCapacity < 1) {
+            throw new StartupRefusedException("llmc.encoder.queue-capacity must be at least 1, was " + queueCapacity);
+        }
+        if (workers < 1 || workers > 64) {
+            throw new StartupRefusedException("llmc.encoder.workers must be between 1 and 64, was " + workers);
         }
     }
 

@@ -3,23 +3,92 @@ package dev.llmc.gateway.controller;
 import dev.llmc.gateway.api.ApiException;
 import dev.llmc.model.scoring.ContentBasedController;
 import dev.llmc.model.scoring.Controller;
-import jakarta.inject.Singleton;
+import dev.llmc.model.training.ControllerArtifact;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.scheduling.annotation.Scheduled;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The controllers the router can use: the active one, and specific versions that A/B arms pin. */
-@Singleton
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The controllers the router can use: the active one (hot-swapped atomically when another version is
+ * activated, here or on another replica) and specific versions that A/B arms pin. Loaded versions are
+ * immutable, so requests in flight finish on the controller they started with.
+ */
+@Context
 public final class ControllerVersions {
+    private static final Logger LOG = LoggerFactory.getLogger(ControllerVersions.class);
     private final Controller content = new ContentBasedController();
+    private final ControllerVersionStore store;
+    private final Map<String, Controller> loaded = new ConcurrentHashMap<>();
+    private final AtomicReference<Controller> active = new AtomicReference<>(content);
+
+    ControllerVersions(ControllerVersionStore store) {
+        this.store = store;
+        store.activeId().ifPresent(id -> active.set(load(id)));
+        LOG.info("controller: version {} serves", active.get().version());
+    }
 
     /** The controller that serves traffic outside experiments. */
     public Controller active() {
-        return content;
+        return active.get();
     }
 
-    /** A specific version; 404 if it does not exist. */
+    /** A specific version ({@code content} included); 404 if it does not exist. */
     public Controller get(String version) {
         if (ContentBasedController.VERSION.equals(version)) {
             return content;
         }
-        throw ApiException.notFound("controller_version_not_found", "no controller version '" + version + "'");
+        Controller controller = loaded.get(version);
+        return controller != null ? controller : load(version);
+    }
+
+    /** Activates a version for all traffic outside experiments; {@code content} rolls back to the content-based controller. */
+    public Controller activate(String version) {
+        Controller controller = get(version);
+        boolean stored = store.activate(ContentBasedController.VERSION.equals(version) ? null : version);
+        if (!stored) {
+            throw ApiException.notFound("controller_version_not_found", "no controller version '" + version + "'");
+        }
+        swapTo(controller);
+        return controller;
+    }
+
+    /** Follows activations made through other replicas (or by the training job) without a restart. */
+    @Scheduled(fixedDelay = "${llmc.routing.registry-refresh:2s}", initialDelay = "${llmc.routing.registry-refresh:2s}")
+    void followActivations() {
+        try {
+            Optional<String> id = store.activeId();
+            Controller wanted = id.map(this::get).orElse(content);
+            if (wanted != active.get()) {
+                swapTo(wanted);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("controller activation not refreshed, keeping version {}: {}", active.get().version(), e.getMessage());
+        }
+    }
+
+    private void swapTo(Controller controller) {
+        Controller previous = active.getAndSet(controller);
+        if (previous != controller) {
+            LOG.info("controller: version {} now serves (was {})", controller.version(), previous.version());
+        }
+    }
+
+    private Controller load(String version) {
+        byte[] bytes;
+        try {
+            bytes = store.artifact(version).orElseThrow(() ->
+                    ApiException.notFound("controller_version_not_found", "no controller version '" + version + "'"));
+        } catch (ControllerVersionStore.ControllerStoreException e) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "controller_store_unavailable",
+                    "controller versions cannot be read right now; retry shortly");
+        }
+        return loaded.computeIfAbsent(version, id -> ControllerArtifact.fromBytes(bytes).controller());
     }
 }

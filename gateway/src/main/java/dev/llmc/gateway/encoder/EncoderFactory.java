@@ -2,6 +2,9 @@ package dev.llmc.gateway.encoder;
 
 import dev.llmc.gateway.config.EncoderConfig;
 import dev.llmc.gateway.config.StartupRefusedException;
+import dev.llmc.model.encoder.BatchListener;
+import dev.llmc.model.encoder.BatchingOptions;
+import dev.llmc.model.encoder.BatchingSentenceEncoder;
 import dev.llmc.model.encoder.ConversationEncoder;
 import dev.llmc.model.encoder.ConversationFormatter;
 import dev.llmc.model.encoder.MiniLmTokenizer;
@@ -39,9 +42,14 @@ final class EncoderFactory {
             return new RemoteSentenceEncoder(httpClient(config), config.url());
         }
         int threads = config.effectiveThreads();
-        LOG.info("encoder: in-process all-MiniLM-L6-v2 on OnnxRuntime, CPU, {} intra-op threads, max {} tokens",
-                threads, config.maxTokens());
-        return OnnxSentenceEncoder.load(tokenizer, config.maxTokens(), threads);
+        OnnxSentenceEncoder engine = OnnxSentenceEncoder.load(tokenizer, config.maxTokens(), threads);
+        BatchingOptions batching = new BatchingOptions(
+                config.batchWindow(), config.maxBatch(), config.queueCapacity(), config.bucketWidth(), config.workers());
+        LOG.info("encoder: in-process all-MiniLM-L6-v2 on OnnxRuntime, {}, {} intra-op threads, max {} tokens;"
+                        + " batches of up to {} texts within {} ms, length buckets of {} tokens, {} worker(s), queue of {} texts",
+                engine.device(), threads, config.maxTokens(), batching.maxBatch(), batching.window().toNanos() / 1e6,
+                batching.bucketWidth(), batching.workers(), batching.queueCapacity());
+        return new BatchingSentenceEncoder(engine, batching, BatchListener.NONE);
     }
 
     @Singleton

@@ -3,9 +3,13 @@ package dev.llmc.gateway.experts;
 import dev.llmc.gateway.api.ApiException;
 import dev.llmc.gateway.api.JsonBodyReader;
 import dev.llmc.gateway.auth.Caller;
+import dev.llmc.gateway.auth.RequiresRole;
+import dev.llmc.gateway.proxy.NodeHealth;
 import dev.llmc.registry.Expert;
 import dev.llmc.registry.ExpertDraft;
 import dev.llmc.registry.ExpertNode;
+import dev.llmc.registry.ExpertPatch;
+import dev.llmc.registry.ExpertStatus;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -13,23 +17,30 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
-/** The expert registry over HTTP: register, list, read and delete experts. */
+/** The expert registry over HTTP for model developers (their own experts) and admins (all): register, list, read, change, retire, statistics. */
 @Controller("/experts")
 @ExecuteOn(TaskExecutors.BLOCKING)
+@RequiresRole(Caller.Role.DEVELOPER)
 final class ExpertController {
     private final ExpertService experts;
+    private final ExpertStatsStore stats;
+    private final NodeHealth health;
     private final JsonBodyReader json;
 
-    ExpertController(ExpertService experts, JsonBodyReader json) {
+    ExpertController(ExpertService experts, ExpertStatsStore stats, NodeHealth health, JsonBodyReader json) {
         this.experts = experts;
+        this.stats = stats;
+        this.health = health;
         this.json = json;
     }
 
@@ -37,23 +48,21 @@ final class ExpertController {
     record RegisterRequest(String name, String description, List<NodeRequest> nodes) {
     }
 
-    /** One node in a registration. */
-    record NodeRequest(String baseUrl, @Nullable String model) {
+    /** Body of {@code PATCH /experts/{id}}: fields left out stay as they are; {@code nodes} replaces the list. */
+    record PatchRequest(@Nullable String description, @Nullable List<NodeRequest> nodes, @Nullable String status) {
     }
 
-    /** An expert as the API shows it; θ stays internal. */
+    /** One node in a request; {@code weight} defaults to 1, {@code api_key} is sent to the node as a bearer token. */
+    record NodeRequest(String baseUrl, @Nullable String model, @Nullable Integer weight, @Nullable String apiKey) {
+    }
+
+    /** An expert as the API shows it; θ and upstream keys stay internal. */
     record ExpertView(String id, String name, String description, String owner, String status,
-                      List<NodeView> nodes, Instant createdAt) {
-        static ExpertView of(Expert expert) {
-            return new ExpertView(expert.id(), expert.name(), expert.description(), expert.owner(),
-                    expert.status().wireName(),
-                    expert.nodes().stream().map(node -> new NodeView(node.baseUrl(), node.model())).toList(),
-                    expert.createdAt());
-        }
+                      List<NodeView> nodes, Instant createdAt, Instant updatedAt) {
     }
 
-    /** A node as the API shows it. */
-    record NodeView(String baseUrl, String model) {
+    /** A node as the API shows it: whether it has an upstream key, never the key; {@code healthy} as this gateway last saw it. */
+    record NodeView(String baseUrl, String model, int weight, boolean hasApiKey, boolean healthy) {
     }
 
     /** The list of experts. */
@@ -63,31 +72,79 @@ final class ExpertController {
     @Post
     HttpResponse<ExpertView> register(@Body @Nullable String body, @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
         RegisterRequest request = json.read(body, RegisterRequest.class);
-        List<ExpertNode> nodes = request.nodes() == null ? null : request.nodes().stream()
-                .map(node -> {
-                    if (node == null) {
-                        throw ApiException.invalid("nodes must not contain null");
-                    }
-                    return new ExpertNode(node.baseUrl(), node.model());
-                })
-                .toList();
-        Expert expert = experts.register(new ExpertDraft(request.name(), request.description(), nodes), caller.owner());
-        return HttpResponse.status(HttpStatus.CREATED).body(ExpertView.of(expert));
+        Expert expert = experts.register(new ExpertDraft(request.name(), request.description(), nodes(request.nodes())),
+                apiKeys(request.nodes()), caller);
+        return HttpResponse.status(HttpStatus.CREATED).body(view(expert));
     }
 
     @Get
-    ExpertList list() {
-        return new ExpertList(experts.list().stream().map(ExpertView::of).toList());
+    ExpertList list(@RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+        return new ExpertList(experts.list(caller).stream().map(this::view).toList());
     }
 
     @Get("/{id}")
-    ExpertView get(String id) {
-        return ExpertView.of(experts.get(id));
+    ExpertView get(String id, @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+        return view(experts.get(id, caller));
     }
 
+    @Patch("/{id}")
+    ExpertView update(String id, @Body @Nullable String body, @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+        PatchRequest request = json.read(body, PatchRequest.class);
+        ExpertPatch patch = new ExpertPatch(request.description(),
+                request.nodes() == null ? null : nodes(request.nodes()), status(request.status()));
+        return view(experts.update(id, patch, request.nodes() == null ? List.of() : apiKeys(request.nodes()), caller));
+    }
+
+    /** Retires the expert: it is no longer routed to, and stays readable (status {@code retired}) with its statistics. */
     @Delete("/{id}")
-    HttpResponse<Void> delete(String id) {
-        experts.remove(id);
+    HttpResponse<Void> retire(String id, @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+        experts.retire(id, caller);
         return HttpResponse.noContent();
+    }
+
+    @Get("/{id}/stats")
+    ExpertStatsStore.ExpertStats stats(String id, @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+        return stats.stats(experts.get(id, caller));
+    }
+
+    private ExpertView view(Expert expert) {
+        return new ExpertView(expert.id(), expert.name(), expert.description(), expert.owner(), expert.status().wireName(),
+                expert.nodes().stream().map(node -> new NodeView(node.baseUrl(), node.model(), node.weight(),
+                        node.encryptedApiKey() != null, health.isHealthy(node))).toList(),
+                expert.createdAt(), expert.updatedAt());
+    }
+
+    private static List<ExpertNode> nodes(List<NodeRequest> requests) {
+        if (requests == null) {
+            return null;
+        }
+        List<ExpertNode> nodes = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            NodeRequest node = requests.get(i);
+            if (node == null) {
+                throw ApiException.invalid("nodes[" + i + "] must not be null");
+            }
+            nodes.add(new ExpertNode(node.baseUrl(), node.model(), node.weight() == null ? 1 : node.weight(), null));
+        }
+        return nodes;
+    }
+
+    private static List<String> apiKeys(List<NodeRequest> requests) {
+        // Nulls allowed (List.of would not): most nodes have no key.
+        List<String> keys = new ArrayList<>();
+        if (requests != null) {
+            requests.forEach(node -> keys.add(node == null ? null : node.apiKey()));
+        }
+        return keys;
+    }
+
+    private static ExpertStatus status(String status) {
+        if (status == null) {
+            return null;
+        }
+        return switch (status) {
+            case "active", "paused", "retired" -> ExpertStatus.fromWireName(status);
+            default -> throw ApiException.invalid("status must be one of active, paused, retired");
+        };
     }
 }

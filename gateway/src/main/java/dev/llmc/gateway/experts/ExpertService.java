@@ -1,43 +1,111 @@
 package dev.llmc.gateway.experts;
 
+import dev.llmc.gateway.api.ApiException;
+import dev.llmc.gateway.auth.Caller;
+import dev.llmc.gateway.proxy.BlockedAddressException;
+import dev.llmc.gateway.proxy.NodeAddressPolicy;
+import dev.llmc.gateway.proxy.NodeHealthChecker;
+import dev.llmc.gateway.proxy.SecretCipher;
 import dev.llmc.model.encoder.SentenceEncoder;
 import dev.llmc.registry.Expert;
 import dev.llmc.registry.ExpertCatalog;
 import dev.llmc.registry.ExpertDraft;
 import dev.llmc.registry.ExpertDraftValidator;
+import dev.llmc.registry.ExpertNode;
+import dev.llmc.registry.ExpertNotFoundException;
+import dev.llmc.registry.ExpertPatch;
 import jakarta.inject.Singleton;
 
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Registers experts with a content-based feature vector: until a trained controller exists,
- * θ_m = e(description), the same encoder that embeds conversations.
+ * Registers and changes experts for their owners: θ_m = e(description) until a trained controller exists (the same
+ * encoder that embeds conversations), node URLs checked against request forgery, upstream keys sealed before they
+ * are stored, and a first health check right away so a live expert is active when registration returns. Callers
+ * other than admins see only their own experts; anyone else's answers 404, exactly like a missing one.
  */
 @Singleton
 public final class ExpertService {
+    private static final int MAX_API_KEY = 4096;
     private final ExpertCatalog catalog;
     private final SentenceEncoder encoder;
+    private final NodeAddressPolicy addresses;
+    private final SecretCipher cipher;
+    private final NodeHealthChecker healthChecker;
 
-    ExpertService(ExpertCatalog catalog, SentenceEncoder encoder) {
+    ExpertService(ExpertCatalog catalog, SentenceEncoder encoder, NodeAddressPolicy addresses, SecretCipher cipher,
+                  NodeHealthChecker healthChecker) {
         this.catalog = catalog;
         this.encoder = encoder;
+        this.addresses = addresses;
+        this.cipher = cipher;
+        this.healthChecker = healthChecker;
     }
 
-    public Expert register(ExpertDraft draft, String owner) {
+    /** @param apiKeys each node's plaintext upstream key (null entries: none), in node order */
+    public Expert register(ExpertDraft draft, List<String> apiKeys, Caller caller) {
         // Validate before encoding: a bad request should not cost an encoder call.
         ExpertDraft valid = ExpertDraftValidator.validate(draft);
-        return catalog.register(valid, owner, encoder.embed(valid.description()));
+        List<ExpertNode> nodes = guardAndSeal(valid.nodes(), apiKeys);
+        Expert expert = catalog.register(new ExpertDraft(valid.name(), valid.description(), nodes), caller.owner(),
+                encoder.embed(valid.description()));
+        return healthChecker.check(expert);
     }
 
-    public List<Expert> list() {
-        return catalog.list();
+    public List<Expert> list(Caller caller) {
+        return catalog.list().stream().filter(expert -> caller.mayAccess(expert.owner())).toList();
     }
 
-    public Expert get(String id) {
-        return catalog.get(id);
+    public Expert get(String id, Caller caller) {
+        Expert expert = catalog.get(id);
+        if (!caller.mayAccess(expert.owner())) {
+            throw new ExpertNotFoundException(id);
+        }
+        return expert;
     }
 
-    public void remove(String id) {
-        catalog.remove(id);
+    /** @param apiKeys as for {@link #register}; ignored when the patch keeps the nodes */
+    public Expert update(String id, ExpertPatch patch, List<String> apiKeys, Caller caller) {
+        Expert current = get(id, caller);
+        ExpertPatch valid = ExpertDraftValidator.validate(patch, current.name());
+        List<ExpertNode> nodes = valid.nodes() == null ? null : guardAndSeal(valid.nodes(), apiKeys);
+        float[] theta = valid.description() == null ? null : encoder.embed(valid.description());
+        Expert updated = catalog.update(id, new ExpertPatch(valid.description(), nodes, valid.status()), theta);
+        return nodes == null ? updated : healthChecker.check(updated);
+    }
+
+    public Expert retire(String id, Caller caller) {
+        get(id, caller);
+        return catalog.retire(id);
+    }
+
+    private List<ExpertNode> guardAndSeal(List<ExpertNode> nodes, List<String> apiKeys) {
+        List<ExpertNode> sealed = new ArrayList<>(nodes.size());
+        for (int i = 0; i < nodes.size(); i++) {
+            ExpertNode node = nodes.get(i);
+            String host = URI.create(node.baseUrl()).getHost();
+            try {
+                addresses.resolveAllowed(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
+            } catch (BlockedAddressException e) {
+                throw ApiException.invalid("nodes[" + i + "].base_url is not allowed: " + e.getMessage());
+            } catch (UnknownHostException e) {
+                throw ApiException.invalid("nodes[" + i + "].base_url host '" + host + "' does not resolve");
+            }
+            String apiKey = i < apiKeys.size() ? apiKeys.get(i) : null;
+            sealed.add(new ExpertNode(node.baseUrl(), node.model(), node.weight(),
+                    apiKey == null ? null : cipher.seal(checkApiKey(i, apiKey), node.baseUrl())));
+        }
+        return sealed;
+    }
+
+    private static String checkApiKey(int index, String apiKey) {
+        if (apiKey.isBlank() || apiKey.length() > MAX_API_KEY || apiKey.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+            throw ApiException.invalid("nodes[" + index + "].api_key must be 1 to " + MAX_API_KEY
+                    + " printable ASCII characters without spaces (omit it when the node needs no key)");
+        }
+        return apiKey;
     }
 }

@@ -8,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reloads the in-memory expert snapshot off the request path, so changes made through another replica
- * arrive; when the database is unreachable the last snapshot keeps serving.
+ * Reloads the in-memory expert snapshot off the request path: a safety net behind change notifications (which
+ * carry changes from other replicas within a second); when the database is unreachable the last snapshot keeps serving.
  */
 @Singleton
 final class RegistryRefresher {

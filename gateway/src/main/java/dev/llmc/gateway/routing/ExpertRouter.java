@@ -1,8 +1,10 @@
 package dev.llmc.gateway.routing;
 
 import dev.llmc.gateway.api.ApiException;
+import dev.llmc.gateway.config.ColdStartConfig;
 import dev.llmc.gateway.config.RoutingConfig;
 import dev.llmc.gateway.controller.ControllerVersions;
+import dev.llmc.gateway.proxy.NodeHealth;
 import dev.llmc.model.encoder.ChatTurn;
 import dev.llmc.model.encoder.ConversationEncoder;
 import dev.llmc.model.policy.ExplorationPolicy;
@@ -23,8 +25,8 @@ import java.util.stream.Collectors;
 
 /**
  * Chooses experts for a conversation from the in-memory registry snapshot (no database on this path):
- * a pinned expert as asked, otherwise the controller's top-k ranking of e(C), with the plan's policy picking
- * the first candidate.
+ * a pinned expert as asked, otherwise the controller's top-k ranking of e(C) over active experts with a healthy
+ * node, with the plan's policy picking the first candidate and a cold-start share going to new experts.
  */
 @Singleton
 public final class ExpertRouter {
@@ -32,30 +34,48 @@ public final class ExpertRouter {
     private final ConversationEncoder encoder;
     private final ControllerVersions controllers;
     private final RoutingConfig config;
+    private final NodeHealth health;
+    private final FeedbackCounts feedback;
+    private final ColdStartExploration coldStart;
 
-    ExpertRouter(ExpertCatalog catalog, ConversationEncoder encoder, ControllerVersions controllers, RoutingConfig config) {
+    ExpertRouter(ExpertCatalog catalog, ConversationEncoder encoder, ControllerVersions controllers, RoutingConfig config,
+                 NodeHealth health, FeedbackCounts feedback, ColdStartConfig coldStart) {
         this.catalog = catalog;
         this.encoder = encoder;
         this.controllers = controllers;
         this.config = config;
+        this.health = health;
+        this.feedback = feedback;
+        this.coldStart = new ColdStartExploration(coldStart.share());
     }
 
     public RoutingDecision route(List<ChatTurn> conversation, RoutePlan plan) {
         if (plan.pinnedExpert() != null) {
             Expert expert = catalog.activeByName(plan.pinnedExpert()).orElseThrow(() -> ApiException.notFound("model_not_found",
                     "no active expert named '" + plan.pinnedExpert() + "'; GET /v1/models lists them, or use model 'auto'"));
+            if (!health.hasHealthyNode(expert)) {
+                throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "no_healthy_node",
+                        "expert '" + expert.name() + "' has no healthy node right now; retry later or use model 'auto'");
+            }
             return new RoutingDecision(List.of(new RankedExpert(expert, Double.NaN)), null, "pinned", 1.0);
         }
-        List<Expert> active = catalog.active();
-        if (active.isEmpty()) {
+        if (catalog.active().isEmpty()) {
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "no_active_expert",
                     "no active expert is registered; register one with POST /experts");
+        }
+        List<Expert> active = catalog.active().stream().filter(health::hasHealthyNode).toList();
+        if (active.isEmpty()) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "no_healthy_expert",
+                    "no active expert has a healthy node right now; retry shortly");
         }
         Controller controller = plan.controllerVersion() == null ? controllers.active() : controllers.get(plan.controllerVersion());
         float[] embedding = encoder.encode(conversation);
         List<ExpertProfile> profiles = active.stream().map(expert -> new ExpertProfile(expert.id(), expert.theta())).toList();
         List<ScoredExpert> ranking = controller.rank(embedding, profiles, config.topK());
-        ExplorationPolicy.Choice choice = plan.policy().choose(ranking, ThreadLocalRandom.current());
+        List<ExpertProfile> newcomers = profiles.stream().filter(profile -> feedback.isNew(profile.expertId())).toList();
+        ScoredExpert bestNew = newcomers.isEmpty() ? null : controller.rank(embedding, newcomers, 1).getFirst();
+        ExplorationPolicy.Choice choice = coldStart.apply(plan.policy().choose(ranking, ThreadLocalRandom.current()),
+                bestNew, ThreadLocalRandom.current());
 
         Map<String, Expert> byId = active.stream().collect(Collectors.toMap(Expert::id, Function.identity()));
         List<RankedExpert> candidates = new ArrayList<>(ranking.size());

@@ -16,7 +16,10 @@ import java.nio.file.Path;
 @Singleton
 public final class EmbeddedPostgresServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
+    /** Written while the server runs so that tools such as {@code ./llmc train} can find the development database. */
+    public static final String URL_FILE = "postgres.url";
     private final EmbeddedPostgres postgres;
+    private final Path urlFile;
 
     EmbeddedPostgresServer(EmbeddedConfig config) {
         Path dataDir = Path.of(config.dataDir(), "postgres").toAbsolutePath();
@@ -29,6 +32,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded PostgreSQL in " + dataDir, e);
         }
+        urlFile = dataDir.resolveSibling(URL_FILE);
+        try {
+            Files.writeString(urlFile, jdbcUrl());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write " + urlFile, e);
+        }
         LOG.info("embedded PostgreSQL on port {}, data in {} (development only)", postgres.getPort(), dataDir);
     }
 
@@ -40,6 +49,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     @PreDestroy
     public void close() {
         try {
+            Files.deleteIfExists(urlFile);
             postgres.close();
         } catch (IOException e) {
             LOG.warn("embedded PostgreSQL did not stop cleanly", e);

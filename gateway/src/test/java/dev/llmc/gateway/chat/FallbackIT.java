@@ -6,28 +6,48 @@ import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** When the best expert's node does not answer, the next expert in the ranking does; when none does, 502. */
+/**
+ * When the best expert's node fails between health checks, the next expert in the ranking answers; a pinned expert
+ * whose node fails is 502. (Health checks are slowed down here so the dead node is still in rotation.)
+ */
 @MicronautTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FallbackIT extends EmbeddedGatewayTest {
+    private final FakeExpertNode cooking = new FakeExpertNode("cooking");
     private final FakeExpertNode programming = new FakeExpertNode("programming");
+    private final FakeExpertNode emotional = new FakeExpertNode("emotional-support");
+
+    @Override
+    protected Map<String, String> extraProperties() {
+        return Map.of("llmc.nodes.health-interval", "1h");
+    }
 
     @BeforeAll
-    void registerExperts() {
-        http().registerExpert("cooking", RoutingIT.COOKING, FakeExpertNode.refusingBaseUrl());
+    void registerExpertsThenStopTwoNodes() {
+        http().registerExpert("cooking", RoutingIT.COOKING, cooking.baseUrl());
         http().registerExpert("programming", RoutingIT.PROGRAMMING, programming.baseUrl());
+        http().registerExpert("emotional-support", RoutingIT.EMOTIONAL, emotional.baseUrl());
+        cooking.down();
+        emotional.down();
     }
 
     @AfterAll
-    void stopNode() {
+    void stopNodes() {
         programming.close();
     }
 
     @Test
+    @Order(2)
     void fallsBackToNextExpertWhenBestNodeRefuses() {
         Reply reply = http().post("/chat", """
                 {"user_id": "u", "conversation_id": "c", "messages": [{"role": "user", "content": "Give me a lasagna recipe."}]}""");
@@ -37,12 +57,19 @@ class FallbackIT extends EmbeddedGatewayTest {
     }
 
     @Test
-    void pinnedExpertWithDeadNodeIsBadGateway() {
+    @Order(1)
+    void pinnedExpertWhoseNodeDiesIsBadGatewayThenUnavailable() {
         Reply reply = http().post("/v1/chat/completions", """
-                {"model": "cooking", "messages": [{"role": "user", "content": "Give me a lasagna recipe."}]}""");
+                {"model": "emotional-support", "messages": [{"role": "user", "content": "I feel lonely."}]}""");
 
         assertEquals(502, reply.status(), reply.body());
         assertEquals("upstream_error", reply.json().at("/error/type").asText());
-        assertTrue(reply.json().at("/error/message").asText().contains("cooking"), reply.body());
+        assertTrue(reply.json().at("/error/message").asText().contains("emotional-support"), reply.body());
+
+        // The failed connection took the node out of rotation without waiting for the next health check.
+        Reply next = http().post("/v1/chat/completions", """
+                {"model": "emotional-support", "messages": [{"role": "user", "content": "I feel lonely."}]}""");
+        assertEquals(503, next.status(), next.body());
+        assertEquals("no_healthy_node", next.json().at("/error/code").asText());
     }
 }

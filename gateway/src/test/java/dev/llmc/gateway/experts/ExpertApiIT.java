@@ -2,9 +2,11 @@ package dev.llmc.gateway.experts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmc.gateway.testing.EmbeddedGatewayTest;
+import dev.llmc.gateway.testing.FakeExpertNode;
 import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -14,27 +16,50 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The registry's HTTP API round-trips through PostgreSQL. */
 @MicronautTest
 class ExpertApiIT extends EmbeddedGatewayTest {
+    private final FakeExpertNode node = new FakeExpertNode("baking");
+
+    @AfterAll
+    void stopNode() {
+        node.close();
+    }
 
     @Inject
     DataSource dataSource;
 
     @Test
     void registersExpertWithOwnerFromKeyAndDefaultModel() {
-        JsonNode expert = http().registerExpert("baking", "Bread and pastry baking expert.", "http://127.0.0.1:9/v1");
+        JsonNode expert = http().registerExpert("baking", "Bread and pastry baking expert.", node.baseUrl());
 
         assertTrue(expert.get("id").asText().startsWith("exp_"));
         assertEquals("baking", expert.get("name").asText());
         assertEquals("Bread and pastry baking expert.", expert.get("description").asText());
         assertEquals("admin", expert.get("owner").asText());
-        assertEquals("active", expert.get("status").asText());
-        assertEquals("http://127.0.0.1:9/v1", expert.at("/nodes/0/base_url").asText());
+        assertEquals(node.baseUrl(), expert.at("/nodes/0/base_url").asText());
         assertEquals("baking", expert.at("/nodes/0/model").asText());
+        assertEquals(1, expert.at("/nodes/0/weight").asInt());
         assertTrue(expert.has("created_at"));
+    }
+
+    @Test
+    void expertWhoseNodeAnswersTheHealthCheckIsActiveRightAway() {
+        JsonNode expert = http().registerExpert("pastry", "Pastry expert.", node.baseUrl());
+
+        assertEquals("active", expert.get("status").asText());
+        assertTrue(expert.at("/nodes/0/healthy").asBoolean());
+    }
+
+    @Test
+    void expertWhoseNodeDoesNotAnswerStaysPending() {
+        JsonNode expert = http().registerExpert("offline", "Offline expert.", FakeExpertNode.refusingBaseUrl());
+
+        assertEquals("pending", expert.get("status").asText());
+        assertFalse(expert.at("/nodes/0/healthy").asBoolean());
     }
 
     @Test
@@ -56,7 +81,7 @@ class ExpertApiIT extends EmbeddedGatewayTest {
     }
 
     @Test
-    void getsListsAndDeletesAnExpert() {
+    void getsListsAndRetiresAnExpert() {
         String id = http().registerExpert("gardening", "Gardening expert.", "http://127.0.0.1:9/v1").get("id").asText();
 
         Reply one = http().get("/experts/" + id);
@@ -72,10 +97,9 @@ class ExpertApiIT extends EmbeddedGatewayTest {
         assertTrue(listed, list.body());
 
         assertEquals(204, http().delete("/experts/" + id).status());
-        Reply gone = http().get("/experts/" + id);
-        assertEquals(404, gone.status());
-        assertEquals("not_found_error", gone.json().at("/error/type").asText());
-        assertEquals("expert_not_found", gone.json().at("/error/code").asText());
+        Reply retired = http().get("/experts/" + id);
+        assertEquals(200, retired.status());
+        assertEquals("retired", retired.json().get("status").asText());
     }
 
     @Test
@@ -123,6 +147,7 @@ class ExpertApiIT extends EmbeddedGatewayTest {
         Reply reply = http().delete("/experts/exp_doesnotexist");
 
         assertEquals(404, reply.status());
+        assertEquals("not_found_error", reply.json().at("/error/type").asText());
         assertEquals("expert_not_found", reply.json().at("/error/code").asText());
     }
 }

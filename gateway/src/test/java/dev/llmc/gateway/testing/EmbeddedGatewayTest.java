@@ -18,6 +18,7 @@ import java.util.Map;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class EmbeddedGatewayTest implements TestPropertyProvider {
     public static final String ADMIN_KEY = "test-admin-key-0123456789";
+    public static final String SECRETS_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
 
     @Inject
     protected EmbeddedServer server;
@@ -34,6 +35,9 @@ public abstract class EmbeddedGatewayTest implements TestPropertyProvider {
         }
         properties.put("llmc.embedded.enabled", "true");
         properties.put("llmc.admin-key", ADMIN_KEY);
+        // Fake expert nodes listen on 127.0.0.1, which production refuses by default.
+        properties.put("llmc.nodes.allow-loopback", "true");
+        properties.put("llmc.secrets-key", SECRETS_KEY);
         properties.putAll(extraProperties());
         return properties;
     }
@@ -41,6 +45,11 @@ public abstract class EmbeddedGatewayTest implements TestPropertyProvider {
     /** Properties a test class adds or overrides. */
     protected Map<String, String> extraProperties() {
         return Map.of();
+    }
+
+    /** HTTP as the caller holding {@code key}. */
+    protected GatewayHttp http(String key) {
+        return new GatewayHttp(server.getURI(), key);
     }
 
     protected GatewayHttp http() {

@@ -41,6 +41,11 @@ public final class GatewayHttp {
         return send(request(path, key).GET());
     }
 
+    public Reply patch(String path, String body) {
+        return send(request(path, key).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     public Reply delete(String path) {
         return send(request(path, key).DELETE());
     }

@@ -1,10 +1,14 @@
 package dev.llmc.gpunode.encoder;
 
+import dev.llmc.model.encoder.BatchingOptions;
+import dev.llmc.model.encoder.BatchingSentenceEncoder;
 import dev.llmc.model.encoder.ConversationEncoder;
 import dev.llmc.model.encoder.ConversationFormatter;
 import dev.llmc.model.encoder.MiniLmTokenizer;
 import dev.llmc.model.encoder.OnnxSentenceEncoder;
 import dev.llmc.model.encoder.SentenceEncoder;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
@@ -28,13 +32,20 @@ public class EncoderFactory {
         return MiniLmTokenizer.load();
     }
 
+    /** Every caller (HTTP requests, retrieval) shares one batching queue in front of the engine. */
     @Context
     @Bean(preDestroy = "close")
-    SentenceEncoder sentenceEncoder(MiniLmTokenizer tokenizer, EncoderConfig config) {
-        OnnxSentenceEncoder encoder = OnnxSentenceEncoder.load(tokenizer, config.maxTokens(), config.threads());
-        // GPU execution (OnnxRuntime's CUDA provider) is not wired yet, so the device is always the CPU.
-        LOG.info("Encoder {} ({} dimensions) on CPU: {} threads, {} tokens per text",
-                MODEL_NAME, encoder.dimension(), config.threads(), config.maxTokens());
+    SentenceEncoder sentenceEncoder(MiniLmTokenizer tokenizer, EncoderConfig config, MeterRegistry registry) {
+        OnnxSentenceEncoder engine = OnnxSentenceEncoder.load(tokenizer, config.maxTokens(), config.threads(), config.deviceChoice());
+        BatchingOptions batching = config.batching();
+        BatchingSentenceEncoder encoder = new BatchingSentenceEncoder(engine, batching, new MicrometerBatchListener(registry));
+        Gauge.builder("llmc.encoder.queue.depth", encoder, BatchingSentenceEncoder::queued)
+                .description("Texts waiting for an encoder batch")
+                .register(registry);
+        LOG.info("Encoder {} ({} dimensions) on {}: {} intra-op threads, {} tokens per text; batches of up to {} texts"
+                        + " within {} ms, length buckets of {} tokens, {} worker(s), queue of {} texts",
+                MODEL_NAME, encoder.dimension(), engine.device(), config.threads(), config.maxTokens(), batching.maxBatch(),
+                batching.window().toNanos() / 1e6, batching.bucketWidth(), batching.workers(), batching.queueCapacity());
         return encoder;
     }
 

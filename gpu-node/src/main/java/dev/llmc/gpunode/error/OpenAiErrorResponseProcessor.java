@@ -3,6 +3,7 @@ package dev.llmc.gpunode.error;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.llmc.model.encoder.EncoderOverloadedException;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
@@ -46,8 +47,12 @@ public class OpenAiErrorResponseProcessor implements ErrorResponseProcessor<Open
     }
 
     private static String code(ErrorContext context, HttpStatus status) {
-        if (context.getRootCause().orElse(null) instanceof ApiException api) {
+        Throwable cause = context.getRootCause().orElse(null);
+        if (cause instanceof ApiException api) {
             return api.code();
+        }
+        if (cause instanceof EncoderOverloadedException) {
+            return "encoder_overloaded";
         }
         return switch (status.getCode()) {
             case 400 -> "invalid_request";

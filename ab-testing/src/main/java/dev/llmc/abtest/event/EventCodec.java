@@ -1,0 +1,128 @@
+package dev.llmc.abtest.event;
+
+import dev.llmc.abtest.signal.Signal;
+import dev.llmc.abtest.signal.SignalType;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * A compact text form of event batches for the Redis buffer and the disk spool: one event per line,
+ * tab-separated fields, backslash escapes, {@code \N} for null, e(C) as base64 of little-endian floats.
+ * Text (not Java serialisation) so that a spool written by one version can be read by the next.
+ */
+public final class EventCodec {
+    private static final String NULL = "\\N";
+
+    private EventCodec() {
+    }
+
+    public static String encode(List<? extends Event> events) {
+        StringBuilder out = new StringBuilder(events.size() * 256);
+        for (Event event : events) {
+            switch (event) {
+                case Exposure e -> line(out, "E1", e.messageId(), e.userId(), e.conversationId(), Integer.toString(e.turn()),
+                        e.experimentId(), e.arm(), e.controllerVersion(), e.expertId(), e.expertName(),
+                        Double.toString(e.score()), Double.toString(e.propensity()), embedding(e.embedding()),
+                        Integer.toString(e.latencyMillis()), e.servedAt().toString(), e.regenerates());
+                case Signal s -> line(out, "S1", s.messageId(), s.type().wireName(),
+                        s.value() == null ? null : Float.toString(s.value()), s.receivedAt().toString());
+                default -> throw new IllegalArgumentException("unknown event " + event.getClass());
+            }
+        }
+        return out.toString();
+    }
+
+    public static List<Event> decode(String text) {
+        List<Event> events = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            String[] f = fields(line);
+            switch (f[0]) {
+                case "E1" -> events.add(new Exposure(f[1], f[2], f[3], Integer.parseInt(f[4]), f[5], f[6], f[7], f[8], f[9],
+                        Double.parseDouble(f[10]), Double.parseDouble(f[11]), embedding(f[12]), Integer.parseInt(f[13]),
+                        Instant.parse(f[14]), f[15]));
+                case "S1" -> events.add(new Signal(f[1], SignalType.fromWireName(f[2]).orElseThrow(),
+                        f[3] == null ? null : Float.parseFloat(f[3]), Instant.parse(f[4])));
+                default -> throw new IllegalArgumentException("unknown event line kind '" + f[0] + "'");
+            }
+        }
+        return events;
+    }
+
+    private static void line(StringBuilder out, String kind, String... fields) {
+        out.append(kind);
+        for (String field : fields) {
+            out.append('\t');
+            if (field == null) {
+                out.append(NULL);
+                continue;
+            }
+            for (int i = 0; i < field.length(); i++) {
+                char c = field.charAt(i);
+                switch (c) {
+                    case '\\' -> out.append("\\\\");
+                    case '\t' -> out.append("\\t");
+                    case '\n' -> out.append("\\n");
+                    case '\r' -> out.append("\\r");
+                    default -> out.append(c);
+                }
+            }
+        }
+        out.append('\n');
+    }
+
+    private static String[] fields(String line) {
+        List<String> fields = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        boolean isNull = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '\t') {
+                fields.add(isNull ? null : current.toString());
+                current.setLength(0);
+                isNull = false;
+            } else if (c == '\\' && i + 1 < line.length()) {
+                char next = line.charAt(++i);
+                switch (next) {
+                    case 't' -> current.append('\t');
+                    case 'n' -> current.append('\n');
+                    case 'r' -> current.append('\r');
+                    case 'N' -> isNull = true;
+                    default -> current.append(next);
+                }
+            } else {
+                current.append(c);
+            }
+        }
+        fields.add(isNull ? null : current.toString());
+        return fields.toArray(String[]::new);
+    }
+
+    private static String embedding(float[] embedding) {
+        return embedding == null ? null : Base64.getEncoder().encodeToString(toBytes(embedding));
+    }
+
+    private static float[] embedding(String base64) {
+        return base64 == null ? null : fromBytes(Base64.getDecoder().decode(base64));
+    }
+
+    /** e(C) as stored in the {@code exposures.embedding} column: little-endian float32. */
+    public static byte[] toBytes(float[] embedding) {
+        ByteBuffer buffer = ByteBuffer.allocate(embedding.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asFloatBuffer().put(embedding);
+        return buffer.array();
+    }
+
+    public static float[] fromBytes(byte[] bytes) {
+        float[] embedding = new float[bytes.length / Float.BYTES];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(embedding);
+        return embedding;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.llmc.abtest.event;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One served message: who, which conversation and turn (number of user messages so far), the experiment arm
+ * (null outside experiments), the controller version, the expert, its score, the propensity of the choice under
+ * the arm's policy, e(C) (null when an expert was pinned), latency and time; {@code regenerates} names the message
+ * this one replaced (a {@code "regenerate": true} request).
+ */
+public record Exposure(String messageId, String userId, String conversationId, int turn,
+                       String experimentId, String arm, String controllerVersion, String expertId, String expertName,
+                       double score, double propensity, float[] embedding, int latencyMillis, Instant servedAt,
+                       String regenerates) implements Event {
+    public Exposure {
+        Objects.requireNonNull(messageId, "messageId");
+        Objects.requireNonNull(userId, "userId");
+        Objects.requireNonNull(conversationId, "conversationId");
+        Objects.requireNonNull(controllerVersion, "controllerVersion");
+        Objects.requireNonNull(expertId, "expertId");
+        Objects.requireNonNull(expertName, "expertName");
+        Objects.requireNonNull(servedAt, "servedAt");
+    }
+}

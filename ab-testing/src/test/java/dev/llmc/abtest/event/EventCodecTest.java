@@ -1,0 +1,34 @@
+package dev.llmc.abtest.event;
+
+import dev.llmc.abtest.signal.Signal;
+import dev.llmc.abtest.signal.SignalType;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class EventCodecTest {
+
+    @Test
+    void exposuresAndSignalsSurviveTheRoundTripIncludingAwkwardCharacters() {
+        Exposure exposure = new Exposure("msg_1", "user\twith\ntabs\\", "conv 1", 3, null, "arm-a", "content", "exp_1",
+                "cooking", Double.NaN, 0.25, new float[] {0.5f, -1.25f, 3e-8f}, 12, Instant.parse("2026-01-02T03:04:05.123456Z"), "msg_0");
+        Signal rating = new Signal("msg_1", SignalType.RATING, 4.5f, Instant.parse("2026-01-02T03:05:00Z"));
+        Signal end = new Signal("msg_1", SignalType.END, null, Instant.parse("2026-01-02T03:06:00Z"));
+
+        List<Event> decoded = EventCodec.decode(EventCodec.encode(List.of(exposure, rating, end)));
+
+        Exposure back = (Exposure) decoded.get(0);
+        assertEquals(exposure.userId(), back.userId());
+        assertEquals(exposure.servedAt(), back.servedAt());
+        assertEquals(null, back.experimentId());
+        assertEquals("msg_0", back.regenerates());
+        assertEquals(Double.NaN, back.score());
+        assertArrayEquals(exposure.embedding(), back.embedding());
+        assertEquals(rating, decoded.get(1));
+        assertEquals(end, decoded.get(2));
+    }
+}

@@ -1,0 +1,51 @@
+package dev.llmc.abtest.experiment;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ExperimentRulesTest {
+    private static ExperimentDraft.ArmDraft expertArm(String name, double weight, boolean control) {
+        return new ExperimentDraft.ArmDraft(name, weight, control, null, null, null, null, false, "alpha");
+    }
+
+    @Test
+    void normalisesWeightsToSumToOne() {
+        ExperimentRules.Definition definition = ExperimentRules.validate(new ExperimentDraft("x", "user", null,
+                List.of(expertArm("a", 1, true), expertArm("b", 3, false))));
+        assertEquals(0.25, definition.arms().get(0).weight(), 1e-12);
+        assertEquals(0.75, definition.arms().get(1).weight(), 1e-12);
+        assertEquals(1.0, definition.traffic());
+    }
+
+    @Test
+    void requiresExactlyOneControl() {
+        var error = assertThrows(InvalidExperimentException.class, () -> ExperimentRules.validate(new ExperimentDraft("x",
+                "user", 1.0, List.of(expertArm("a", 1, true), expertArm("b", 1, true)))));
+        assertTrue(error.getMessage().contains("found 2"), error.getMessage());
+    }
+
+    @Test
+    void rejectsEpsilonOutsideZeroToOne() {
+        var arm = new ExperimentDraft.ArmDraft("b", 1.0, false, null, "epsilon_greedy", 1.5, null, true, null);
+        var error = assertThrows(InvalidExperimentException.class, () -> ExperimentRules.validate(new ExperimentDraft("x",
+                "user", 1.0, List.of(expertArm("a", 1, true), arm))));
+        assertTrue(error.getMessage().contains("arms[1].policy.epsilon"), error.getMessage());
+    }
+
+    @Test
+    void reweighingKeepsUnnamedArmsAndRenormalises() {
+        Experiment experiment = new Experiment("exp", "x", ExperimentUnit.USER, 1.0, "s", ExperimentStatus.RUNNING, "o",
+                java.time.Instant.EPOCH, null, null, ExperimentRules.validate(new ExperimentDraft("x", "user", 1.0,
+                List.of(expertArm("a", 1, true), expertArm("b", 1, false)))).arms());
+        List<Arm> arms = ExperimentRules.reweigh(experiment, Map.of("b", 1.5));
+        assertEquals(0.25, arms.get(0).weight(), 1e-12);
+        assertEquals(0.75, arms.get(1).weight(), 1e-12);
+        assertThrows(InvalidExperimentException.class, () -> ExperimentRules.reweigh(experiment, Map.of("zzz", 1.0)));
+    }
+}

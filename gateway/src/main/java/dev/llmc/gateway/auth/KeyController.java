@@ -1,0 +1,66 @@
+package dev.llmc.gateway.auth;
+
+import dev.llmc.gateway.api.JsonBodyReader;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Key management for admins: issue a key (its secret is shown once), list keys without secrets, revoke a key. */
+@Controller("/keys")
+@ExecuteOn(TaskExecutors.BLOCKING)
+@RequiresRole(Caller.Role.ADMIN)
+final class KeyController {
+    private final ApiKeys keys;
+    private final JsonBodyReader json;
+
+    KeyController(ApiKeys keys, JsonBodyReader json) {
+        this.keys = keys;
+        this.json = json;
+    }
+
+    /** Body of {@code POST /keys}. */
+    record IssueRequest(String role, String owner) {
+    }
+
+    /** The issued key, secret included. */
+    record IssuedView(String id, String key, String role, String owner, Instant createdAt) {
+    }
+
+    /** A key as listed: never its secret, only the first characters to recognise it. */
+    record KeyView(String id, String prefix, String role, String owner, Instant createdAt, @Nullable Instant revokedAt) {
+    }
+
+    /** The list of keys. */
+    record KeyList(List<KeyView> data) {
+    }
+
+    @Post
+    HttpResponse<IssuedView> issue(@Body @Nullable String body) {
+        IssueRequest request = json.read(body, IssueRequest.class);
+        ApiKeys.IssuedKey issued = keys.issue(request.role(), request.owner());
+        return HttpResponse.status(HttpStatus.CREATED).body(new IssuedView(issued.id(), issued.key(),
+                issued.role().wireName(), issued.owner(), issued.createdAt()));
+    }
+
+    @Get
+    KeyList list() {
+        return new KeyList(keys.list().stream().map(key -> new KeyView(key.id(), key.prefix(), key.role().wireName(),
+                key.owner(), key.createdAt(), key.revokedAt())).toList());
+    }
+
+    @Delete("/{id}")
+    HttpResponse<Void> revoke(String id) {
+        keys.revoke(id);
+        return HttpResponse.noContent();
+    }
+}

@@ -1,0 +1,234 @@
+package dev.llmc.gateway.experiments;
+
+import dev.llmc.abtest.assignment.Assigner;
+import dev.llmc.abtest.assignment.AssignmentStore;
+import dev.llmc.abtest.experiment.Arm;
+import dev.llmc.abtest.experiment.Experiment;
+import dev.llmc.abtest.experiment.ExperimentDraft;
+import dev.llmc.abtest.experiment.ExperimentNotFoundException;
+import dev.llmc.abtest.experiment.ExperimentRules;
+import dev.llmc.abtest.experiment.ExperimentStateException;
+import dev.llmc.abtest.experiment.ExperimentStatus;
+import dev.llmc.abtest.experiment.ExperimentStoreUnavailableException;
+import dev.llmc.abtest.experiment.ExperimentUnit;
+import dev.llmc.abtest.experiment.InvalidExperimentException;
+import dev.llmc.abtest.experiment.JdbcExperimentStore;
+import dev.llmc.abtest.stats.ExperimentResults;
+import dev.llmc.abtest.stats.ExperimentStatistics;
+import dev.llmc.abtest.stats.JdbcUnitAggregates;
+import dev.llmc.gateway.api.ApiException;
+import dev.llmc.gateway.controller.ControllerVersions;
+import dev.llmc.registry.ExpertCatalog;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Experiments: their life cycle, and the assignment of a request's unit to an arm. The request path reads an
+ * in-memory snapshot of the running experiments (reloaded every {@code llmc.routing.registry-refresh} and after
+ * every change made here) and the assignment store, never the database.
+ */
+@Singleton
+public final class ExperimentService {
+    private static final Logger LOG = LoggerFactory.getLogger(ExperimentService.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int LOCAL_CACHE_LIMIT = 500_000;
+    private final JdbcExperimentStore store;
+    private final AssignmentStore assignments;
+    private final JdbcUnitAggregates aggregates;
+    private final ControllerVersions controllers;
+    private final ExpertCatalog catalog;
+    private final Clock clock = Clock.systemUTC();
+    private final AtomicReference<List<Experiment>> running = new AtomicReference<>(List.of());
+    // Assignments never change while an experiment runs, so a hit here saves a Redis round trip.
+    private final Map<String, String> localAssignments = new ConcurrentHashMap<>();
+
+    ExperimentService(JdbcExperimentStore store, AssignmentStore assignments, JdbcUnitAggregates aggregates,
+                      ControllerVersions controllers, ExpertCatalog catalog) {
+        this.store = store;
+        this.assignments = assignments;
+        this.aggregates = aggregates;
+        this.controllers = controllers;
+        this.catalog = catalog;
+        reloadRunning();
+    }
+
+    public Experiment create(ExperimentDraft draft, String owner) {
+        ExperimentRules.Definition definition = ExperimentRules.validate(draft);
+        for (int i = 0; i < definition.arms().size(); i++) {
+            Arm arm = definition.arms().get(i);
+            if (arm.controllerVersion() != null) {
+                try {
+                    controllers.get(arm.controllerVersion());
+                } catch (ApiException e) {
+                    if (e.status() == HttpStatus.NOT_FOUND) {
+                        throw new InvalidExperimentException("arms[" + i + "].controller_version '" + arm.controllerVersion()
+                                + "' does not exist (GET /controller/versions lists them)");
+                    }
+                    throw e;
+                }
+            }
+            if (arm.expert() != null && catalog.activeByName(arm.expert()).isEmpty()) {
+                throw new InvalidExperimentException("arms[" + i + "].expert '" + arm.expert() + "' is not an active expert");
+            }
+        }
+        byte[] salt = new byte[16];
+        RANDOM.nextBytes(salt);
+        Experiment experiment = new Experiment(newId(), definition.name(), definition.unit(), definition.traffic(),
+                HexFormat.of().formatHex(salt), ExperimentStatus.DRAFT, owner, clock.instant(), null, null, definition.arms());
+        store.insert(experiment);
+        return experiment;
+    }
+
+    public List<Experiment> list() {
+        return store.findAll();
+    }
+
+    public Experiment get(String id) {
+        return store.findById(id).orElseThrow(() -> new ExperimentNotFoundException("no experiment '" + id + "'"));
+    }
+
+    public Experiment start(String id) {
+        return transition(id, ExperimentStatus.DRAFT, ExperimentStatus.RUNNING);
+    }
+
+    public Experiment stop(String id) {
+        return transition(id, ExperimentStatus.RUNNING, ExperimentStatus.STOPPED);
+    }
+
+    /** Changes weights and/or traffic; units already assigned keep their arm (the assignment store remembers it). */
+    public Experiment update(String id, Map<String, Double> weights, Double traffic) {
+        Experiment experiment = get(id);
+        if (experiment.status() == ExperimentStatus.STOPPED) {
+            throw new ExperimentStateException("experiment '" + id + "' is stopped; its weights and traffic are final");
+        }
+        List<Arm> arms = weights == null ? experiment.arms() : ExperimentRules.reweigh(experiment, weights);
+        double newTraffic = traffic == null ? experiment.traffic() : ExperimentRules.traffic(traffic);
+        store.update(id, newTraffic, arms);
+        reloadRunning();
+        return get(id);
+    }
+
+    public ExperimentResults results(String id) {
+        Experiment experiment = get(id);
+        try {
+            return ExperimentStatistics.compute(experiment.arms(), aggregates.forExperiment(experiment));
+        } catch (SQLException e) {
+            throw new ExperimentStoreUnavailableException("could not read the event log: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The running experiment and arm for a request, if its unit is in one. A unit that already has an arm in a
+     * running experiment keeps it; otherwise experiments are tried in the order they started and the first whose
+     * traffic admits the unit assigns it, so a unit is in at most one running experiment.
+     */
+    public Optional<Assignment> assign(String userId, String conversationId) {
+        List<Experiment> experiments = running.get();
+        if (experiments.isEmpty()) {
+            return Optional.empty();
+        }
+        for (Experiment experiment : experiments) {
+            String unit = unitId(experiment, userId, conversationId);
+            Optional<String> arm = known(experiment, unit);
+            if (arm.isPresent() && experiment.arm(arm.get()).isPresent()) {
+                return Optional.of(assignment(experiment, experiment.arm(arm.get()).orElseThrow()));
+            }
+        }
+        for (Experiment experiment : experiments) {
+            String unit = unitId(experiment, userId, conversationId);
+            Optional<Arm> arm = Assigner.assign(experiment, unit);
+            if (arm.isPresent()) {
+                String kept = remember(experiment, unit, arm.get().name());
+                return Optional.of(assignment(experiment, experiment.arm(kept).orElse(arm.get())));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<String> known(Experiment experiment, String unit) {
+        String key = experiment.id() + "\u0000" + unit;
+        String local = localAssignments.get(key);
+        if (local != null) {
+            return Optional.of(local);
+        }
+        try {
+            Optional<String> stored = assignments.get(experiment.id(), unit);
+            stored.ifPresent(arm -> cacheLocally(key, arm));
+            return stored;
+        } catch (RedisAssignmentStore.AssignmentStoreUnavailableException e) {
+            LOG.warn("assignment store unavailable ({}); assigning by hash alone", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private String remember(Experiment experiment, String unit, String arm) {
+        String kept;
+        try {
+            kept = assignments.putIfAbsent(experiment.id(), unit, arm);
+        } catch (RedisAssignmentStore.AssignmentStoreUnavailableException e) {
+            return arm;
+        }
+        cacheLocally(experiment.id() + "\u0000" + unit, kept);
+        return kept;
+    }
+
+    private void cacheLocally(String key, String arm) {
+        if (localAssignments.size() > LOCAL_CACHE_LIMIT) {
+            localAssignments.clear();
+        }
+        localAssignments.put(key, arm);
+    }
+
+    private static Assignment assignment(Experiment experiment, Arm arm) {
+        return new Assignment(experiment, arm, ArmPlans.plan(arm));
+    }
+
+    private static String unitId(Experiment experiment, String userId, String conversationId) {
+        return experiment.unit() == ExperimentUnit.USER ? userId : conversationId;
+    }
+
+    private Experiment transition(String id, ExperimentStatus from, ExperimentStatus to) {
+        Experiment experiment = get(id);
+        if (!store.transition(id, from, to, clock.instant())) {
+            throw new ExperimentStateException("experiment '" + id + "' is " + get(id).status().wireName()
+                    + "; only a " + from.wireName() + " experiment can be " + (to == ExperimentStatus.RUNNING ? "started" : "stopped"));
+        }
+        reloadRunning();
+        return get(experiment.id());
+    }
+
+    /** Follows experiments started, changed or stopped through other replicas. */
+    @Scheduled(fixedDelay = "${llmc.routing.registry-refresh:2s}", initialDelay = "${llmc.routing.registry-refresh:2s}")
+    void reloadRunning() {
+        try {
+            running.set(store.findAll().stream()
+                    .filter(experiment -> experiment.status() == ExperimentStatus.RUNNING)
+                    .sorted(Comparator.comparing(Experiment::startedAt).thenComparing(Experiment::id))
+                    .toList());
+        } catch (ExperimentStoreUnavailableException e) {
+            LOG.warn("running experiments not refreshed, keeping the previous list: {}", e.getMessage());
+        }
+    }
+
+    private static String newId() {
+        byte[] bytes = new byte[12];
+        RANDOM.nextBytes(bytes);
+        return "exp_" + HexFormat.of().formatHex(bytes);
+    }
+
+}

@@ -1,0 +1,70 @@
+package dev.llmc.gateway.proxy;
+
+import dev.llmc.gateway.api.ApiException;
+import dev.llmc.gateway.config.SecretsConfig;
+import io.micronaut.http.HttpStatus;
+import jakarta.inject.Singleton;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * Seals expert nodes' upstream API keys with AES-256-GCM under {@code LLMC_SECRETS_KEY}; the node's base URL is
+ * authenticated data, so a sealed key copied onto another node's row (say, an attacker's URL) no longer opens.
+ */
+@Singleton
+public final class SecretCipher {
+    private static final String PREFIX = "v1:";
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+    private final SecretKeySpec key;
+    private final SecureRandom random = new SecureRandom();
+
+    SecretCipher(SecretsConfig config) {
+        byte[] bytes = config.keyBytes();
+        this.key = bytes == null ? null : new SecretKeySpec(bytes, "AES");
+    }
+
+    /** Encrypts {@code secret} for the node at {@code baseUrl}. */
+    public String seal(String secret, String baseUrl) {
+        if (key == null) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "secrets_key_not_configured",
+                    "this gateway cannot store upstream API keys: its operator has not set LLMC_SECRETS_KEY");
+        }
+        byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(baseUrl.getBytes(StandardCharsets.UTF_8));
+            byte[] sealed = cipher.doFinal(secret.getBytes(StandardCharsets.UTF_8));
+            byte[] out = new byte[NONCE_BYTES + sealed.length];
+            System.arraycopy(nonce, 0, out, 0, NONCE_BYTES);
+            System.arraycopy(sealed, 0, out, NONCE_BYTES, sealed.length);
+            return PREFIX + Base64.getEncoder().encodeToString(out);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is available on every JVM", e);
+        }
+    }
+
+    /** Decrypts a key sealed for {@code baseUrl}; fails when the secrets key changed or the row was tampered with. */
+    public String open(String sealed, String baseUrl) throws UpstreamException {
+        if (key == null || !sealed.startsWith(PREFIX)) {
+            throw new UpstreamException(baseUrl + ": its API key cannot be decrypted (LLMC_SECRETS_KEY missing or changed)", null);
+        }
+        try {
+            byte[] in = Base64.getDecoder().decode(sealed.substring(PREFIX.length()));
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, NONCE_BYTES));
+            cipher.updateAAD(baseUrl.getBytes(StandardCharsets.UTF_8));
+            return new String(cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new UpstreamException(baseUrl + ": its API key cannot be decrypted (LLMC_SECRETS_KEY missing or changed)", e);
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package dev.llmc.gateway.controller;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmc.gateway.testing.EmbeddedGatewayTest;
+import dev.llmc.gateway.testing.FakeExpertNode;
+import dev.llmc.gateway.testing.GatewayHttp.Reply;
+import dev.llmc.model.encoder.ChatTurn;
+import dev.llmc.model.encoder.ConversationEncoder;
+import dev.llmc.model.training.ControllerArtifact;
+import dev.llmc.model.training.ControllerTrainer;
+import dev.llmc.model.training.TrainingConfig;
+import dev.llmc.model.training.TrainingExample;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Trained controller versions are stored, listed, activated and hot-swapped without a restart or a failed request. */
+@MicronautTest
+class ControllerVersionsIT extends EmbeddedGatewayTest {
+    private static final List<String> PROMPTS = List.of(
+            "What should I cook for dinner tonight?", "Explain how a hash map works.", "I feel stressed about exams.",
+            "Write a haiku about autumn.", "How do I change a flat tyre?", "What is the capital of Australia?",
+            "Summarise the plot of Hamlet.", "How many planets are in the solar system?", "Give me tips for a job interview.",
+            "Translate 'good morning' into Spanish.", "Why is the sky blue?", "Recommend a book about history.");
+    private static final String QUESTION = """
+            {"user_id": "u", "conversation_id": "c", "messages": [{"role": "user", "content": "Tell me something interesting about octopuses."}]}""";
+
+    @Inject
+    ConversationEncoder encoder;
+    @Inject
+    ControllerVersionStore store;
+
+    private final FakeExpertNode alpha = new FakeExpertNode("alpha");
+    private final FakeExpertNode beta = new FakeExpertNode("beta");
+
+    @Override
+    protected Map<String, String> extraProperties() {
+        return Map.of("llmc.routing.registry-refresh", "200ms");
+    }
+
+    @BeforeAll
+    void registerExpertsAndStoreTwoVersions() {
+        String alphaId = http().registerExpert("alpha", "A general assistant.", alpha.baseUrl()).get("id").asText();
+        String betaId = http().registerExpert("beta", "Another general assistant.", beta.baseUrl()).get("id").asText();
+        Map<String, float[]> content = Map.of(alphaId, encoder.encode(List.of(new ChatTurn("user", "A general assistant."))),
+                betaId, encoder.encode(List.of(new ChatTurn("user", "Another general assistant."))));
+        storeVersion("v-alpha", alphaId, betaId, content);
+        storeVersion("v-beta", betaId, alphaId, content);
+    }
+
+    /** A version trained on traffic where users rate {@code preferred} 5 stars and {@code other} 1 star, retrying it. */
+    private void storeVersion(String versionId, String preferred, String other, Map<String, float[]> content) {
+        List<TrainingExample> examples = new ArrayList<>();
+        long time = 1_700_000_000_000L;
+        for (int round = 0; round < 4; round++) {
+            for (String prompt : PROMPTS) {
+                float[] embedding = encoder.encode(List.of(new ChatTurn("user", prompt)));
+                examples.add(new TrainingExample("m" + examples.size(), preferred, embedding, 0.5f, time++, 5f, false, Float.NaN));
+                examples.add(new TrainingExample("m" + examples.size(), other, embedding, 0.5f, time++, 1f, true, Float.NaN));
+            }
+        }
+        ControllerArtifact artifact = new ControllerTrainer(TrainingConfig.defaults().withEpochs(30))
+                .train(versionId, examples, content, (epoch, epochs, seen, total, rate, loss, eta) -> { });
+        store.insert(versionId, artifact.manifest().createdAt(), TrainCommand.manifestJson(artifact.manifest()), artifact.toBytes());
+    }
+
+    @AfterAll
+    void stopNodes() {
+        alpha.close();
+        beta.close();
+    }
+
+    private String chatExpert() {
+        Reply reply = http().post("/chat", QUESTION);
+        assertEquals(200, reply.status(), reply.body());
+        return reply.json().get("expert").asText();
+    }
+
+    @Test
+    void activatingAVersionRoutesWithItImmediately() {
+        assertEquals(200, http().post("/controller/versions/v-alpha/activate", "").status());
+        assertEquals("alpha", chatExpert());
+
+        assertEquals(200, http().post("/controller/versions/v-beta/activate", "").status());
+        assertEquals("beta", chatExpert());
+    }
+
+    @Test
+    void listsVersionsWithManifestMetricsAndTheActiveOne() {
+        http().post("/controller/versions/v-alpha/activate", "");
+
+        Reply reply = http().get("/controller/versions");
+
+        assertEquals(200, reply.status(), reply.body());
+        assertEquals("v-alpha", reply.json().get("active").asText());
+        List<String> ids = new ArrayList<>();
+        for (JsonNode version : reply.json().get("data")) {
+            ids.add(version.get("id").asText());
+            if (version.get("id").asText().equals("v-alpha")) {
+                assertTrue(version.get("active").asBoolean());
+                assertEquals(2, version.at("/manifest/expert_ids").size(), version.toString());
+                assertTrue(version.at("/manifest/metrics").size() > 0, version.toString());
+            }
+        }
+        assertTrue(ids.containsAll(List.of("v-alpha", "v-beta", "content")), ids.toString());
+    }
+
+    @Test
+    void activatingAnUnknownVersionIsNotFound() {
+        Reply reply = http().post("/controller/versions/v-nope/activate", "");
+
+        assertEquals(404, reply.status());
+        assertEquals("controller_version_not_found", reply.json().at("/error/code").asText());
+    }
+
+    @Test
+    void rollingBackToContentMakesTheContentControllerActive() {
+        http().post("/controller/versions/v-beta/activate", "");
+
+        assertEquals(200, http().post("/controller/versions/content/activate", "").status());
+        assertEquals("content", http().get("/controller/versions").json().get("active").asText());
+    }
+
+    @Test
+    void followsAnActivationMadeByAnotherReplica() throws InterruptedException {
+        http().post("/controller/versions/v-alpha/activate", "");
+        assertEquals("alpha", chatExpert());
+
+        store.activate("v-beta");
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!chatExpert().equals("beta") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals("beta", chatExpert());
+    }
+
+    @Test
+    void hotSwapsUnderConcurrentRequestsWithoutAFailedRequest() throws Exception {
+        AtomicBoolean swapping = new AtomicBoolean(true);
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        List<Future<Integer>> results = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            results.add(clients.submit(() -> {
+                int served = 0;
+                while (swapping.get()) {
+                    Reply reply = http().post("/chat", QUESTION);
+                    if (reply.status() != 200) {
+                        throw new AssertionError("request failed during a swap: " + reply.status() + " " + reply.body());
+                    }
+                    served++;
+                }
+                return served;
+            }));
+        }
+        for (int swap = 0; swap < 20; swap++) {
+            assertEquals(200, http().post("/controller/versions/" + (swap % 2 == 0 ? "v-alpha" : "v-beta") + "/activate", "").status());
+            Thread.sleep(25);
+        }
+        swapping.set(false);
+        int served = 0;
+        for (Future<Integer> result : results) {
+            served += result.get(30, TimeUnit.SECONDS);
+        }
+        clients.shutdown();
+        assertTrue(served > 20, "only " + served + " requests were served during the swaps");
+    }
+}

@@ -1,0 +1,82 @@
+package dev.llmc.gateway.experts;
+
+import dev.llmc.gateway.testing.EmbeddedGatewayTest;
+import dev.llmc.gateway.testing.FakeExpertNode;
+import dev.llmc.gateway.testing.GatewayHttp.Reply;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Registry write endpoints answer 4xx naming the offending field, never 500. */
+@MicronautTest
+class ExpertBadInputIT extends EmbeddedGatewayTest {
+    private final FakeExpertNode node = new FakeExpertNode("node");
+    private String id;
+
+    @BeforeAll
+    void registerOne() {
+        id = http().registerExpert("existing", "Existing expert.", node.baseUrl()).get("id").asText();
+    }
+
+    @AfterAll
+    void stopNode() {
+        node.close();
+    }
+
+    private void assertRejected(Reply reply, String messagePart) {
+        assertEquals(400, reply.status(), reply.body());
+        assertEquals("invalid_request_error", reply.json().at("/error/type").asText());
+        assertTrue(reply.json().at("/error/message").asText().contains(messagePart),
+                reply.json().at("/error/message").asText() + " should contain " + messagePart);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            empty description     | {"name": "a1", "description": "  ", "nodes": [{"base_url": "NODE"}]}                 | description
+            missing nodes         | {"name": "a2", "description": "d"}                                                   | nodes
+            empty nodes           | {"name": "a3", "description": "d", "nodes": []}                                      | nodes
+            malformed url         | {"name": "a4", "description": "d", "nodes": [{"base_url": "not a url"}]}             | nodes[0].base_url
+            weight zero           | {"name": "a5", "description": "d", "nodes": [{"base_url": "NODE", "weight": 0}]}     | nodes[0].weight
+            weight not a number   | {"name": "a6", "description": "d", "nodes": [{"base_url": "NODE", "weight": "x"}]}   | weight
+            blank api key         | {"name": "a7", "description": "d", "nodes": [{"base_url": "NODE", "api_key": " "}]}  | nodes[0].api_key
+            unknown node field    | {"name": "a8", "description": "d", "nodes": [{"base_url": "NODE", "port": 1}]}       | unknown field 'port'
+            bad name              | {"name": "Bad Name", "description": "d", "nodes": [{"base_url": "NODE"}]}            | name
+            unresolvable host     | {"name": "a9", "description": "d", "nodes": [{"base_url": "http://no-such-host.invalid/v1"}]} | does not resolve
+            """)
+    void registerRejects(String caseName, String body, String messagePart) {
+        assertRejected(http().post("/experts", body.replace("NODE", node.baseUrl())), messagePart);
+    }
+
+    @Test
+    void registerRejectsOversizedDescription() {
+        assertRejected(http().post("/experts", """
+                {"name": "big", "description": "%s", "nodes": [{"base_url": "%s"}]}""".formatted("x".repeat(4001), node.baseUrl())),
+                "description must be at most");
+    }
+
+    @Test
+    void registerRejectsTooManyNodes() {
+        String nodes = String.join(",", java.util.Collections.nCopies(17, "{\"base_url\": \"" + node.baseUrl() + "\"}"));
+        assertRejected(http().post("/experts", """
+                {"name": "many", "description": "d", "nodes": [%s]}""".formatted(nodes)), "nodes must list 1 to 16");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            empty patch         | {}                                  | must change at least one
+            unknown status      | {"status": "deleted"}               | status must be one of
+            pending status      | {"status": "pending"}               | status must be one of
+            unknown field       | {"name": "renamed"}                 | unknown field 'name'
+            empty nodes         | {"nodes": []}                       | nodes
+            blank description   | {"description": ""}                 | description
+            """)
+    void patchRejects(String caseName, String body, String messagePart) {
+        assertRejected(http().patch("/experts/" + id, body), messagePart);
+    }
+}
