@@ -52,6 +52,12 @@ class ExperimentEndToEndIT extends EmbeddedGatewayTest {
     @Inject
     DataSource dataSource;
 
+    // The arms must differ only by their treatment: no cold-start exploration share diluting the controller arm.
+    @Override
+    protected Map<String, String> extraProperties() {
+        return Map.of("llmc.routing.cold-start.share", "0");
+    }
+
     @BeforeAll
     void registerExperts() {
         nodes.forEach(node -> {
