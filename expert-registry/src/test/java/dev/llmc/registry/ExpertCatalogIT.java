@@ -1,15 +1,8 @@
 package dev.llmc.registry;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -26,28 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ExpertCatalogIT {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-03-01T10:15:30.123456789Z"), ZoneOffset.UTC);
     private static final float[] THETA = {0.6f, -0.8f};
-    private static EmbeddedPostgres postgres;
-    private static DataSource dataSource;
-    private final ExpertCatalog catalog = new ExpertCatalog(new JdbcExpertRegistry(dataSource), CLOCK);
+    @RegisterExtension
+    static final RegistryDatabase DATABASE = new RegistryDatabase();
+    private final ExpertCatalog catalog = new ExpertCatalog(new JdbcExpertRegistry(DATABASE.dataSource()), CLOCK);
 
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        dataSource = postgres.getPostgresDatabase();
-        RegistrySchema.migrate(dataSource);
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        postgres.close();
-    }
-
-    @BeforeEach
-    void emptyTables() throws SQLException {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute("truncate experts cascade");
-        }
-    }
 
     private static ExpertDraft draft(String name) {
         return new ExpertDraft(name, "Answers questions about " + name, List.of(new ExpertNode("http://node:8000/v1/", null)));
@@ -200,7 +175,7 @@ class ExpertCatalogIT {
 
     @Test
     void refreshShowsExpertsRegisteredThroughAnotherCatalog() {
-        ExpertCatalog otherReplica = new ExpertCatalog(new JdbcExpertRegistry(dataSource), CLOCK);
+        ExpertCatalog otherReplica = new ExpertCatalog(new JdbcExpertRegistry(DATABASE.dataSource()), CLOCK);
         otherReplica.markHealthy(otherReplica.register(draft("cooking"), "owner_1", THETA).id());
         assertTrue(catalog.active().isEmpty());
 
@@ -211,7 +186,7 @@ class ExpertCatalogIT {
 
     @Test
     void activeSnapshotLeavesOutExpertsThatAreNotActive() {
-        new JdbcExpertRegistry(dataSource).insert(new Expert("exp_paused", "paused-one", "d", "o", ExpertStatus.PAUSED,
+        new JdbcExpertRegistry(DATABASE.dataSource()).insert(new Expert("exp_paused", "paused-one", "d", "o", ExpertStatus.PAUSED,
                 THETA, List.of(new ExpertNode("http://n", "m")), CLOCK.instant()));
         catalog.markHealthy(catalog.register(draft("cooking"), "owner_1", THETA).id());
 

@@ -1,10 +1,7 @@
 package dev.llmc.registry;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.postgresql.PGConnection;
 
@@ -26,26 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class JdbcExpertRegistryIT {
     private static final Instant T0 = Instant.parse("2025-03-01T10:15:30.123456Z");
-    private static EmbeddedPostgres postgres;
-    private static DataSource dataSource;
-    private final ExpertRegistry registry = new JdbcExpertRegistry(dataSource);
+    @RegisterExtension
+    static final RegistryDatabase DATABASE = new RegistryDatabase();
+    private final ExpertRegistry registry = new JdbcExpertRegistry(DATABASE.dataSource());
 
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        dataSource = postgres.getPostgresDatabase();
-        RegistrySchema.migrate(dataSource);
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        postgres.close();
-    }
-
-    @BeforeEach
-    void emptyTables() throws SQLException {
-        execute(dataSource, "truncate experts cascade");
-    }
 
     private static Expert expert(String id, String name, Instant createdAt) {
         return new Expert(id, name, "Answers questions about " + name, "owner_1", ExpertStatus.ACTIVE,
@@ -139,7 +120,7 @@ class JdbcExpertRegistryIT {
 
     @Test
     void everyChangeNotifiesTheRegistryChannelAtCommit() throws SQLException {
-        try (Connection listener = dataSource.getConnection(); Statement listen = listener.createStatement()) {
+        try (Connection listener = DATABASE.dataSource().getConnection(); Statement listen = listener.createStatement()) {
             listen.execute("listen llmc_registry");
             PGConnection pg = listener.unwrap(PGConnection.class);
 
@@ -181,7 +162,7 @@ class JdbcExpertRegistryIT {
     void migratingTwiceChangesNothing() throws SQLException {
         registry.insert(expert("exp_1", "cooking", T0));
 
-        RegistrySchema.migrate(dataSource);
+        RegistrySchema.migrate(DATABASE.dataSource());
 
         assertEquals(1, count("select count(*) from registry_schema_history where version = '1' and success"));
         assertEquals(1, registry.findAll().size());
@@ -189,8 +170,8 @@ class JdbcExpertRegistryIT {
 
     @Test
     void migratesADatabaseWhereAnotherModuleAlreadyMigrated() throws Exception {
-        execute(dataSource, "create database shared");
-        DataSource shared = postgres.getDatabase("postgres", "shared");
+        execute(DATABASE.dataSource(), "create database shared");
+        DataSource shared = DATABASE.postgres().getDatabase("postgres", "shared");
         execute(shared, "create table other_schema_history (installed_rank int primary key, version text)");
         execute(shared, "create table experiments (id text primary key)");
 
@@ -202,7 +183,7 @@ class JdbcExpertRegistryIT {
     }
 
     private static long count(String sql) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+        try (Connection connection = DATABASE.dataSource().getConnection(); Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(sql)) {
             rows.next();
             return rows.getLong(1);
