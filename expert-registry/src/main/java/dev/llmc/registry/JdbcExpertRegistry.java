@@ -36,19 +36,11 @@ public final class JdbcExpertRegistry implements ExpertRegistry {
 
     @Override
     public void insert(Expert expert) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
+        try {
+            inTransaction(connection -> {
                 insert(connection, expert);
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    connection.rollback();
-                } catch (SQLException rollbackFailure) {
-                    e.addSuppressed(rollbackFailure);
-                }
-                throw e;
-            }
+                return null;
+            });
         } catch (SQLException e) {
             if (UNIQUE_VIOLATION.equals(e.getSQLState()) && e instanceof PSQLException psql
                     && psql.getServerErrorMessage() != null
@@ -102,9 +94,8 @@ public final class JdbcExpertRegistry implements ExpertRegistry {
 
     @Override
     public boolean update(Expert expert) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
+        try {
+            return inTransaction(connection -> {
                 int updated;
                 try (PreparedStatement statement = connection.prepareStatement(
                         "update experts set description = ?, theta = ?, status = ?, updated_at = ? where id = ?")) {
@@ -122,8 +113,25 @@ public final class JdbcExpertRegistry implements ExpertRegistry {
                     }
                     insertNodes(connection, expert);
                 }
-                connection.commit();
                 return updated > 0;
+            });
+        } catch (SQLException e) {
+            throw unavailable("update expert '" + expert.id() + "'", e);
+        }
+    }
+
+    private interface TransactionWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /** Runs work in one transaction: committed if it returns, rolled back if it throws. */
+    private <T> T inTransaction(TransactionWork<T> work) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
             } catch (SQLException | RuntimeException e) {
                 try {
                     connection.rollback();
@@ -132,8 +140,6 @@ public final class JdbcExpertRegistry implements ExpertRegistry {
                 }
                 throw e;
             }
-        } catch (SQLException e) {
-            throw unavailable("update expert '" + expert.id() + "'", e);
         }
     }
 
