@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class NodeHealthTest {
-    private final NodeHealth health = new NodeHealth();
+    private final NodeHealth health = new NodeHealth(5, java.time.Duration.ofSeconds(30), System::nanoTime,
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
 
     private static Expert expert(ExpertNode... nodes) {
         return new Expert("exp_1", "e", "d", "o", ExpertStatus.ACTIVE, new float[] {1}, List.of(nodes), Instant.EPOCH);
