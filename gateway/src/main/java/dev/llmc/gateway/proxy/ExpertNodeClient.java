@@ -25,12 +25,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
 import java.lang.reflect.Method;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * Calls expert nodes with the OpenAI protocol ({@code POST <base_url>/chat/completions}, streamed as server-sent
@@ -43,6 +45,10 @@ import java.util.concurrent.TimeoutException;
 public final class ExpertNodeClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExpertNodeClient.class);
     private static final String DONE = "[DONE]";
+    // A call abandoned on a timeout still reports its closed connection afterwards; Reactor would log that as an ERROR
+    // ("onErrorDropped"), which is noise: the timeout has already been handled. Reactor reads this key per subscription.
+    private static final Context LATE_ERRORS_QUIET = Context.of("reactor.onErrorDropped.local",
+            (Consumer<Throwable>) e -> LOG.debug("error after a node call was abandoned: {}", e.toString()));
     private final DefaultHttpClient client;
     private final DefaultHttpClient probeClient;
     private final ObjectMapper mapper;
@@ -94,7 +100,8 @@ public final class ExpertNodeClient implements AutoCloseable {
                 .switchIfEmpty(Mono.error(() -> new UpstreamException(UpstreamException.Kind.MALFORMED,
                         node.baseUrl() + " returned an empty body", null)))
                 .map(body -> parseCompletion(node, body))
-                .onErrorMap(e -> upstreamError(node, e));
+                .onErrorMap(e -> upstreamError(node, e))
+                .contextWrite(LATE_ERRORS_QUIET);
     }
 
     /**
@@ -112,7 +119,8 @@ public final class ExpertNodeClient implements AutoCloseable {
                         node.baseUrl() + ": the stream ended before data: [DONE]", null)))
                 .takeWhile(data -> !data.equals(DONE))
                 .map(data -> parseChunk(node, data))
-                .onErrorMap(e -> upstreamError(node, e));
+                .onErrorMap(e -> upstreamError(node, e))
+                .contextWrite(LATE_ERRORS_QUIET);
     }
 
     private MutableHttpRequest<String> post(ExpertNode node, ObjectNode request, boolean stream) {
