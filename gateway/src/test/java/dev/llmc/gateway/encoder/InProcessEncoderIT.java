@@ -59,6 +59,7 @@ class InProcessEncoderIT extends EmbeddedGatewayTest {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         assertEquals(503, refused.status(), refused.body());
+        assertEquals("service_unavailable", refused.json().at("/error/type").asText(), refused.body());
         assertEquals("encoder_overloaded", refused.json().at("/error/code").asText(), refused.body());
         assertTrue(Long.parseLong(refused.header("Retry-After").orElseThrow()) >= 1, refused.headers().toString());
         // Refused on arrival, not after the queued request's one-second window.
