@@ -1,5 +1,7 @@
 package dev.llmc.helm;
 
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -36,6 +38,12 @@ class ChartRenderingTest {
         assertEquals("llmc-gateway", at(defaults.get("HorizontalPodAutoscaler", "llmc-gateway"), "spec", "scaleTargetRef", "name"));
         assertEquals(Map.of("cpu", "2", "memory", "3Gi"),
                 at(defaults.container("Deployment", "llmc-gateway"), "resources", "requests"));
+    }
+
+    @Test
+    void helmLintInStrictModeFindsNothing() {
+        LintResult lint = new Helm(RenderedChart.CHART).lint().strict().call();
+        assertFalse(lint.isFailed(), String.join("\n", lint.getMessages()));
     }
 
     @Test
@@ -115,7 +123,7 @@ class ChartRenderingTest {
     @Test
     void gpuNodeGetsGpusNodeSelectorAndTolerationsFromValuesAndTheGatewayEncodesThere() {
         Map<String, Object> gpuNode = production.container("Deployment", "llmc-gpu-node");
-        assertEquals(1, at(gpuNode, "resources", "limits", "nvidia.com/gpu"));
+        assertEquals(Integer.valueOf(1), RenderedChart.<Integer>at(gpuNode, "resources", "limits", "nvidia.com/gpu"));
         assertEquals("gpu", env(gpuNode).get("LLMC_ENCODER_DEVICE").get("value"));
         Map<String, Object> podSpec = at(production.get("Deployment", "llmc-gpu-node"), "spec", "template", "spec");
         assertEquals(Map.of("cloud.google.com/gke-accelerator", "nvidia-l4"), podSpec.get("nodeSelector"));
