@@ -121,6 +121,19 @@ class ChartRenderingTest {
     }
 
     @Test
+    void valuesThatWouldOnlyFailInThePodAreRefusedAtRenderTimeNamingTheField() {
+        IllegalStateException mode = assertThrows(IllegalStateException.class,
+                () -> RenderedChart.renderWith(Map.of("gateway.encoder.mode", "gpu")));
+        assertTrue(mode.getMessage().contains("gateway.encoder.mode"), mode.getMessage());
+        IllegalStateException env = assertThrows(IllegalStateException.class,
+                () -> RenderedChart.renderWith(Map.of("gateway.env.routing_top_k", "3")));
+        assertTrue(env.getMessage().contains("routing_top_k"), env.getMessage());
+        IllegalStateException remote = assertThrows(IllegalStateException.class,
+                () -> RenderedChart.renderWith(Map.of("gateway.encoder.mode", "remote")));
+        assertTrue(remote.getMessage().contains("gpuNode.enabled"), remote.getMessage());
+    }
+
+    @Test
     void gpuNodeGetsGpusNodeSelectorAndTolerationsFromValuesAndTheGatewayEncodesThere() {
         Map<String, Object> gpuNode = production.container("Deployment", "llmc-gpu-node");
         assertEquals(Integer.valueOf(1), RenderedChart.<Integer>at(gpuNode, "resources", "limits", "nvidia.com/gpu"));
