@@ -3,6 +3,7 @@ package dev.llmc.gateway.chat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmc.abtest.event.Exposure;
 import dev.llmc.gateway.api.ApiException;
+import dev.llmc.gateway.api.ServedTurn;
 import dev.llmc.gateway.events.EventPipeline;
 import dev.llmc.gateway.events.MessageLedger;
 import dev.llmc.gateway.experiments.Assignment;
@@ -60,7 +61,7 @@ final class ChatService {
                 ? experiments.assign(request.userId(), request.conversationId()) : Optional.empty();
         RoutePlan plan = request.pinnedExpert() != null ? RoutePlan.pinned(request.pinnedExpert())
                 : assignment.map(Assignment::plan).orElse(RoutePlan.auto());
-        RoutingDecision decision = router.route(request.conversation(), plan);
+        RoutingDecision decision = router.route(request.conversationId(), request.conversation(), plan);
         String messageId = newId("msg_");
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < decision.candidates().size(); i++) {
@@ -85,6 +86,7 @@ final class ChatService {
             if (replaced != null) {
                 feedback.recordRetry(replaced);
             }
+            ServedTurn.record(candidate.expert().name(), completion.get("usage"));
             return new ChatResult(messageId, candidate.expert(), completion);
         }
         LOG.warn("message {}: no expert node answered: {}", messageId, failures);
