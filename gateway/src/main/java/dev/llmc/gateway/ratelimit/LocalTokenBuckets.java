@@ -30,7 +30,8 @@ final class LocalTokenBuckets implements TokenBuckets {
         buckets.compute(keyId, (key, previous) -> {
             State state = refill(previous, limits);
             if (limits.requestsPerMinute() > 0 && state.requests() < 1) {
-                wait[0] = (long) Math.ceil((1 - state.requests()) * MILLIS_PER_MINUTE / limits.requestsPerMinute());
+                // Less a nanosecond: refills are fractions, and 20000.000000004 ms should not round up to 20001.
+                wait[0] = (long) Math.ceil((1 - state.requests()) * MILLIS_PER_MINUTE / limits.requestsPerMinute() - 1e-6);
             }
             if (limits.tokensPerMinute() > 0 && state.tokens() <= 0) {
                 wait[0] = Math.max(wait[0], (long) Math.floor(-state.tokens() * MILLIS_PER_MINUTE / limits.tokensPerMinute()) + 1);
