@@ -18,7 +18,7 @@ local wait = 0
 if take > 0 then
     -- less a nanosecond, so float residue (20000.000000004 ms) does not round up a whole millisecond
     if rpm > 0 and r < take then wait = math.ceil((take - r) * 60000 / rpm - 1e-6) end
-    if tpm > 0 and t <= 0 then wait = math.max(wait, math.floor(-t * 60000 / tpm) + 1) end
+    if tpm > 0 and t <= 0 then wait = math.max(wait, 1, math.ceil(-t * 60000 / tpm - 1e-6)) end
     if wait == 0 and rpm > 0 then r = r - take end
 end
 if tpm > 0 then t = t - charge end

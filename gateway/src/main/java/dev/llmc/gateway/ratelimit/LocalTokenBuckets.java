@@ -34,7 +34,8 @@ final class LocalTokenBuckets implements TokenBuckets {
                 wait[0] = (long) Math.ceil((1 - state.requests()) * MILLIS_PER_MINUTE / limits.requestsPerMinute() - 1e-6);
             }
             if (limits.tokensPerMinute() > 0 && state.tokens() <= 0) {
-                wait[0] = Math.max(wait[0], (long) Math.floor(-state.tokens() * MILLIS_PER_MINUTE / limits.tokensPerMinute()) + 1);
+                long untilPositive = Math.max(1, (long) Math.ceil(-state.tokens() * MILLIS_PER_MINUTE / limits.tokensPerMinute() - 1e-6));
+                wait[0] = Math.max(wait[0], untilPositive);
             }
             boolean allowed = wait[0] == 0 && limits.requestsPerMinute() > 0;
             return allowed ? new State(state.requests() - 1, state.tokens(), state.refilledAt()) : state;

@@ -33,8 +33,10 @@ class LocalTokenBucketsTest {
 
         assertEquals(0, acquire(sixtyTokensPerMinute));
         buckets.charge("key", sixtyTokensPerMinute, 100);
-        assertEquals(40_001, acquire(sixtyTokensPerMinute), "40 tokens owed at one per second, then one more millisecond");
-        now.addAndGet(40_001);
+        assertEquals(40_000, acquire(sixtyTokensPerMinute), "40 tokens owed at one per second");
+        now.addAndGet(40_000);
+        assertEquals(1, acquire(sixtyTokensPerMinute), "an empty bucket is not enough: a request needs tokens left");
+        now.addAndGet(1);
         assertEquals(0, acquire(sixtyTokensPerMinute));
     }
 
