@@ -45,7 +45,8 @@ public final class ApiKeys {
     private static final int KEY_LENGTH = 40;
     private static final int PREFIX_LENGTH = 9;
     private static final Pattern OWNER = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$");
-    private static final Caller BOOTSTRAP_ADMIN = new Caller("admin", "admin", Caller.Role.ADMIN, Caller.Limits.DEFAULTS);
+    // Never rate limited: the operator must always be able to manage keys, even with strict default limits.
+    private static final Caller BOOTSTRAP_ADMIN = new Caller("admin", "admin", Caller.Role.ADMIN, new Caller.Limits(0L, 0L));
 
     private final byte[] adminKey;
     private final DataSource dataSource;

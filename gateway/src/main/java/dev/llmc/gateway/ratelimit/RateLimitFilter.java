@@ -3,18 +3,19 @@ package dev.llmc.gateway.ratelimit;
 import dev.llmc.gateway.api.ErrorBody;
 import dev.llmc.gateway.api.ServedTurn;
 import dev.llmc.gateway.auth.Caller;
-import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.filter.FilterContinuation;
 import io.micronaut.http.filter.ServerFilterPhase;
-
-import java.util.concurrent.CompletableFuture;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
 
 /**
  * After authentication, refuses a request with 429 {@code rate_limit_exceeded} and {@code Retry-After} (seconds,
@@ -29,14 +30,14 @@ final class RateLimitFilter implements Ordered {
     }
 
     @RequestFilter
-    @Nullable
-    CompletableFuture<@Nullable HttpResponse<?>> limit(HttpRequest<?> request) {
+    Publisher<MutableHttpResponse<?>> limit(HttpRequest<?> request, FilterContinuation<Publisher<MutableHttpResponse<?>>> next) {
         Caller caller = request.getAttribute(Caller.ATTRIBUTE, Caller.class).orElse(null);
         if (caller == null) {
             // Public endpoints (health, metrics, OpenAPI) carry no key to count against.
-            return null;
+            return next.proceed();
         }
-        return limiter.acquire(caller).toCompletableFuture().thenApply(waitMillis -> waitMillis == 0 ? null : tooMany(waitMillis));
+        return Mono.fromCompletionStage(limiter.acquire(caller))
+                .flatMap(waitMillis -> waitMillis == 0 ? Mono.from(next.proceed()) : Mono.just(tooMany(waitMillis)));
     }
 
     @ResponseFilter
@@ -45,7 +46,7 @@ final class RateLimitFilter implements Ordered {
                 .ifPresent(caller -> limiter.charge(caller, tokens)));
     }
 
-    private static HttpResponse<?> tooMany(long waitMillis) {
+    private static MutableHttpResponse<?> tooMany(long waitMillis) {
         long seconds = Math.max(1, (waitMillis + 999) / 1000);
         return HttpResponse.status(HttpStatus.TOO_MANY_REQUESTS)
                 .header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))

@@ -41,6 +41,8 @@ class OpenApiIT extends EmbeddedGatewayTest {
                 .filter(route -> route instanceof MethodBasedRouteInfo<?, ?> method
                         && method.getTargetMethod().getDeclaringType().isAnnotationPresent(Controller.class)
                         && method.getTargetMethod().getDeclaringType().getPackageName().startsWith("dev.llmc.gateway"))
+                // Micronaut answers HEAD for every GET by itself; the document lists the GET.
+                .filter(route -> !route.getHttpMethodName().equals("HEAD"))
                 .toList();
         assertTrue(routes.size() >= 20, "expected the gateway's routes, found " + routes.size());
 
@@ -55,7 +57,8 @@ class OpenApiIT extends EmbeddedGatewayTest {
     void documentsTheBearerKeyAndSnakeCaseFields() {
         Reply reply = http().send(http().request("/openapi/llmc.yml", null).GET());
 
-        assertTrue(reply.body().contains("scheme: bearer"), "the API key scheme");
+        assertEquals(200, reply.status());
+        assertTrue(reply.body().contains("scheme: bearer"), "the API key scheme in " + reply.body().length() + " characters");
         assertTrue(reply.body().contains("message_id:"), "field names as the API writes them");
     }
 }

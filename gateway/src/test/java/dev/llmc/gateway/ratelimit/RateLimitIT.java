@@ -45,7 +45,9 @@ class RateLimitIT extends EmbeddedGatewayTest {
 
     @AfterAll
     void tearDown() {
-        second.close();
+        if (second != null) {
+            second.close();
+        }
         node.close();
     }
 
@@ -79,15 +81,16 @@ class RateLimitIT extends EmbeddedGatewayTest {
 
     @Test
     void aKeysOwnLimitWinsOverTheDefault() {
-        GatewayHttp app = http(issue(", \"requests_per_minute\": 1"));
+        Reply issued = http().post("/keys", """
+                {"role": "app", "owner": "own-limit", "requests_per_minute": 1}""");
+        assertEquals(1, issued.json().get("requests_per_minute").asLong());
+        GatewayHttp app = http(issued.json().get("key").asText());
 
         assertEquals(200, chat(app).status());
         Reply refused = chat(app);
 
         assertEquals(429, refused.status());
         assertEquals("60", refused.header("Retry-After").orElseThrow());
-        assertEquals(1, http().get("/keys").json().get("data").findValues("requests_per_minute").stream()
-                .filter(value -> value.asLong() == 1).count());
     }
 
     @Test

@@ -18,8 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * A conversation keeps its expert across turns while that expert stays within the margin, switches when another is
- * clearly better, and the state is shared by replicas through Redis. Cold-start exploration is off so every turn
- * is routed by score alone.
+ * clearly better, and the state is shared by replicas through Redis. This replica has the default margin (0.05), the
+ * second one a margin no score gap exceeds. Cold-start exploration is off so every turn is routed by score alone.
+ * Turns send only their newest message, so the score gap is that of the message alone.
  */
 @MicronautTest
 class StickinessIT extends EmbeddedGatewayTest {
@@ -30,15 +31,15 @@ class StickinessIT extends EmbeddedGatewayTest {
     private static final String RECIPE = "What is a good recipe for a chocolate cake? How long should it bake in the oven?";
     private static final String CODE_QUESTION = "How do I read a file line by line in Python?";
     private static final String STACK_TRACE = """
-            Forget the cake. My Java service crashes with this stack trace:
+            My Java service crashes with this stack trace:
             Exception in thread "main" java.lang.NullPointerException
                 at com.example.OrderService.total(OrderService.java:42)
                 at com.example.Main.main(Main.java:10)
             How do I debug this exception in my Java code? Is it a compiler problem or a bug in my software design?""";
-    private static final double MARGIN = 0.25;
     private final FakeExpertNode cooking = new FakeExpertNode("cooking");
     private final FakeExpertNode programming = new FakeExpertNode("programming");
     private SecondReplica second;
+    private GatewayHttp lenient;
 
     @Inject
     EmbeddedPostgresServer postgres;
@@ -47,7 +48,7 @@ class StickinessIT extends EmbeddedGatewayTest {
 
     @Override
     protected Map<String, String> extraProperties() {
-        return Map.of("llmc.routing.cold-start.share", "0", "llmc.routing.stickiness.margin", Double.toString(MARGIN));
+        return Map.of("llmc.routing.cold-start.share", "0");
     }
 
     @BeforeAll
@@ -55,12 +56,15 @@ class StickinessIT extends EmbeddedGatewayTest {
         http().registerExpert("cooking", COOKING, cooking.baseUrl());
         http().registerExpert("programming", PROGRAMMING, programming.baseUrl());
         second = new SecondReplica(postgres, redis, Map.of("llmc.routing.cold-start.share", "0",
-                "llmc.routing.stickiness.margin", Double.toString(MARGIN)));
+                "llmc.routing.stickiness.margin", "2"));
+        lenient = second.http(ADMIN_KEY);
     }
 
     @AfterAll
     void tearDown() {
-        second.close();
+        if (second != null) {
+            second.close();
+        }
         cooking.close();
         programming.close();
     }
@@ -78,25 +82,25 @@ class StickinessIT extends EmbeddedGatewayTest {
     }
 
     @Test
-    void aFollowUpWithinTheMarginStaysWithTheConversationsExpert() {
-        // Without a recorded expert the same turn goes to programming, by less than the margin.
-        assertEquals("programming", expert(http(), "fresh-1", RECIPE, "Mix flour, sugar and cocoa...", CODE_QUESTION));
-        assertEquals("cooking", expert(http(), "s1", RECIPE));
+    void aConversationStaysWithItsExpertWhileWithinTheMargin() {
+        // The second replica's margin (2) covers any gap between cosine scores, so this conversation never switches.
+        assertEquals("programming", expert(lenient, "fresh", CODE_QUESTION), "on its own, the follow-up goes to programming");
+        assertEquals("cooking", expert(lenient, "s1", RECIPE));
 
-        assertEquals("cooking", expert(http(), "s1", RECIPE, "Mix flour, sugar and cocoa...", CODE_QUESTION));
+        assertEquals("cooking", expert(lenient, "s1", CODE_QUESTION));
     }
 
     @Test
     void switchesWhenAnotherExpertIsClearlyBetter() {
         assertEquals("cooking", expert(http(), "s2", RECIPE));
 
-        assertEquals("programming", expert(http(), "s2", RECIPE, "Mix flour, sugar and cocoa...", STACK_TRACE));
+        assertEquals("programming", expert(http(), "s2", STACK_TRACE), "a stack trace is far more than 0.05 better for programming");
     }
 
     @Test
     void theConversationsExpertIsSharedByReplicas() {
         assertEquals("cooking", expert(http(), "s3", RECIPE));
 
-        assertEquals("cooking", expert(second.http(ADMIN_KEY), "s3", RECIPE, "Mix flour, sugar and cocoa...", CODE_QUESTION));
+        assertEquals("cooking", expert(lenient, "s3", CODE_QUESTION), "the second replica knows the first one's choice");
     }
 }
