@@ -47,7 +47,10 @@ public final class MessageLedger {
         this.ttl = SetArgs.Builder.ex(config.indexTtl());
         this.ttlSeconds = config.indexTtl().toSeconds();
         if (this.redis != null) {
-            Thread.ofPlatform().name("llmc-message-index").daemon(true).start(this::indexInRedis);
+            StatefulRedisConnection<String, String> indexConnection = redis.dedicated().orElseThrow();
+            // One socket write per batch instead of one per command (each a wake-up of Lettuce's event loop).
+            indexConnection.setAutoFlushCommands(false);
+            Thread.ofPlatform().name("llmc-message-index").daemon(true).start(() -> indexInRedis(indexConnection));
         }
     }
 
@@ -85,17 +88,18 @@ public final class MessageLedger {
         }
     }
 
-    private void indexInRedis() {
+    private void indexInRedis(StatefulRedisConnection<String, String> connection) {
         List<Exposure> batch = new ArrayList<>();
+        var async = connection.async();
         while (true) {
             try {
                 batch.add(toIndex.take());
                 toIndex.drainTo(batch, 999);
-                var async = redis.async();
                 for (Exposure exposure : batch) {
                     async.set("llmc:msg:" + exposure.messageId(), exposure.conversationId(), ttl);
                     async.set("llmc:last:" + exposure.conversationId(), exposure.messageId(), ttl);
                 }
+                connection.flushCommands();
                 batch.clear();
             } catch (InterruptedException e) {
                 return;
