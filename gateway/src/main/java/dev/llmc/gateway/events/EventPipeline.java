@@ -114,7 +114,13 @@ public final class EventPipeline implements AutoCloseable {
                 Event first = queue.poll(config.flushInterval().toMillis(), TimeUnit.MILLISECONDS);
                 if (first != null) {
                     batch.add(first);
-                    queue.drainTo(batch, config.batchSize() - 1);
+                    if (queue.size() < config.batchSize() - 1) {
+                        // Let the batch gather for one flush interval. Writing as soon as an event arrives meant, under
+                        // steady traffic, one wake-up and one PostgreSQL transaction per request, and that CPU on a
+                        // small machine was most of the latency logging added (./llmc bench events).
+                        Thread.sleep(config.flushInterval().toMillis());
+                    }
+                    queue.drainTo(batch, config.batchSize() - batch.size());
                     deliver(batch);
                     batch = new ArrayList<>(config.batchSize());
                 }
@@ -128,6 +134,10 @@ public final class EventPipeline implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.error("event writer: unexpected failure, continuing", e);
             }
+        }
+        if (!batch.isEmpty()) {
+            // Interrupted while a batch was gathering: it still has to be stored.
+            deliver(batch);
         }
     }
 
