@@ -29,6 +29,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
@@ -53,6 +54,9 @@ public final class ApiKeys {
     private final Clock clock = Clock.systemUTC();
     private final SecureRandom random = new SecureRandom();
     private volatile Map<String, Caller> byHash = Map.of();
+    // Keys already verified against byHash, so a request hashes its key once per key table rather than every time
+    // (SHA-256 and a provider lookup per request). Replaced, never edited, whenever the table changes.
+    private volatile Map<String, Caller> verified = new ConcurrentHashMap<>();
     // A lock rather than synchronized: reloads do JDBC I/O and may run on virtual threads.
     private final ReentrantLock reloadLock = new ReentrantLock();
 
@@ -81,7 +85,17 @@ public final class ApiKeys {
         if (MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), adminKey)) {
             return Optional.of(BOOTSTRAP_ADMIN);
         }
-        return Optional.ofNullable(byHash.get(hash(presented)));
+        Map<String, Caller> verified = this.verified;
+        Caller caller = verified.get(presented);
+        if (caller != null) {
+            return Optional.of(caller);
+        }
+        caller = byHash.get(hash(presented));
+        // Only keys that exist are remembered, so guessing cannot grow the map past the number of issued keys.
+        if (caller != null) {
+            verified.put(presented, caller);
+        }
+        return Optional.ofNullable(caller);
     }
 
     public IssuedKey issue(String role, String owner, Caller.Limits limits) {
@@ -159,7 +173,10 @@ public final class ApiKeys {
                         new Caller(rows.getString("id"), rows.getString("owner"), Caller.Role.fromWireName(rows.getString("role")),
                                 limits(rows)));
             }
-            byHash = Map.copyOf(keys);
+            if (!keys.equals(byHash)) {
+                byHash = Map.copyOf(keys);
+                verified = new ConcurrentHashMap<>();
+            }
         } catch (SQLException e) {
             throw unavailable("load API keys", e);
         } finally {

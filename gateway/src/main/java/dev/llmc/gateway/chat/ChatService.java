@@ -173,10 +173,18 @@ final class ChatService {
         return turns;
     }
 
+    /**
+     * A prefixed id of 24 random characters (over 120 bits: message ids are unguessable). One {@code nextBytes} per id,
+     * not one {@code nextInt} per character: each call to the default SecureRandom takes a lock and runs a digest,
+     * which made ids a visible share of the request path's CPU time ({@code ./llmc bench gateway}).
+     */
     static String newId(String prefix) {
-        StringBuilder id = new StringBuilder(prefix);
-        for (int i = 0; i < 24; i++) {
-            id.append(ID_ALPHABET.charAt(RANDOM.nextInt(ID_ALPHABET.length())));
+        byte[] random = new byte[24];
+        RANDOM.nextBytes(random);
+        StringBuilder id = new StringBuilder(prefix.length() + random.length).append(prefix);
+        for (byte b : random) {
+            // 256 % 36 = 4: the alphabet's first four characters are 8/7 as likely as the rest (under 0.1 bit less per character).
+            id.append(ID_ALPHABET.charAt((b & 0xff) % ID_ALPHABET.length()));
         }
         return id.toString();
     }

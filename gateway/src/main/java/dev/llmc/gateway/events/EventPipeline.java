@@ -33,9 +33,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class EventPipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventPipeline.class);
     private static final int REPLAY_BATCHES = 20;
-    private static final int RECENT = 65_536;
-    private final long[] recent = new long[RECENT];
-    private final AtomicLong recorded = new AtomicLong();
     private final BlockingQueue<Event> queue;
     private final EventStorage storage;
     private final JdbcEventWriter writer;
@@ -78,6 +75,9 @@ public final class EventPipeline implements AutoCloseable {
 
     /** Hands an exposure to the log (request path: a queue offer and fire-and-forget index writes). */
     public void record(Exposure exposure) {
+        if (!config.enabled()) {
+            return;
+        }
         long start = System.nanoTime();
         ledger.served(exposure);
         enqueue(exposure);
@@ -86,6 +86,9 @@ public final class EventPipeline implements AutoCloseable {
 
     /** Hands a signal to the log; the caller has already claimed it in the {@link MessageLedger}. */
     public void record(dev.llmc.abtest.signal.Signal signal) {
+        if (!config.enabled()) {
+            return;
+        }
         long start = System.nanoTime();
         enqueue(signal);
         timed(System.nanoTime() - start);
@@ -93,23 +96,6 @@ public final class EventPipeline implements AutoCloseable {
 
     private void timed(long nanos) {
         recordTimer.record(nanos, TimeUnit.NANOSECONDS);
-        recent[(int) (recorded.getAndIncrement() % recent.length)] = nanos;
-    }
-
-    /** How many events the request path has handed over so far. */
-    public long recordedCount() {
-        return recorded.get();
-    }
-
-    /** Request-path durations (ns) of the last {@code n} hand-overs (at most {@value #RECENT}), for latency reports. */
-    public long[] recentRecordNanos(int n) {
-        long end = recorded.get();
-        int count = (int) Math.min(Math.min(n, RECENT), end);
-        long[] copy = new long[count];
-        for (int i = 0; i < count; i++) {
-            copy[i] = recent[(int) ((end - count + i) % recent.length)];
-        }
-        return copy;
     }
 
     private void enqueue(Event event) {
@@ -128,7 +114,13 @@ public final class EventPipeline implements AutoCloseable {
                 Event first = queue.poll(config.flushInterval().toMillis(), TimeUnit.MILLISECONDS);
                 if (first != null) {
                     batch.add(first);
-                    queue.drainTo(batch, config.batchSize() - 1);
+                    if (queue.size() < config.batchSize() - 1) {
+                        // Let the batch gather for one flush interval. Writing as soon as an event arrives meant, under
+                        // steady traffic, one wake-up and one PostgreSQL transaction per request, and that CPU on a
+                        // small machine was most of the latency logging added (./llmc bench events).
+                        Thread.sleep(config.flushInterval().toMillis());
+                    }
+                    queue.drainTo(batch, config.batchSize() - batch.size());
                     deliver(batch);
                     batch = new ArrayList<>(config.batchSize());
                 }
@@ -142,6 +134,10 @@ public final class EventPipeline implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.error("event writer: unexpected failure, continuing", e);
             }
+        }
+        if (!batch.isEmpty()) {
+            // Interrupted while a batch was gathering: it still has to be stored.
+            deliver(batch);
         }
     }
 

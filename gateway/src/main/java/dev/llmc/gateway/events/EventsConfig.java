@@ -12,11 +12,13 @@ import java.time.Duration;
  * The event log ({@code llmc.events.*}): exposures and signals are queued in memory and written to PostgreSQL in
  * batches of {@code batch-size} at least every {@code flush-interval}; while PostgreSQL is unreachable batches wait
  * in Redis, or in {@code spool-dir} on local disk when Redis is also down, and are retried every {@code retry-interval}.
+ * With {@code enabled: false} nothing is logged (routing-only deployments, and measuring what logging costs).
  */
 // Eager so that invalid configuration refuses the start instead of failing the first request.
 @Context
 @ConfigurationProperties("llmc.events")
 public record EventsConfig(
+        @Bindable(defaultValue = "true") boolean enabled,
         @Bindable(defaultValue = "2000") int batchSize,
         @Bindable(defaultValue = "100ms") Duration flushInterval,
         @Bindable(defaultValue = "200000") int queueCapacity,
