@@ -33,6 +33,7 @@ public final class MessageLedger {
     // How long the index writer lets exposures gather before writing them: one wake-up and one Redis write per few
     // milliseconds under load instead of one per request, still long before a user could give feedback elsewhere.
     private static final long INDEX_LINGER_MS = 5;
+    private static final long INDEX_RECHECK_MS = 100;
     private final ConcurrentHashMap<String, Exposure> pendingMessages = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> pendingLast = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Signal> pendingSignals = new ConcurrentHashMap<>();
@@ -132,6 +133,24 @@ public final class MessageLedger {
     }
 
     public boolean messageExists(String messageId) {
+        if (lookUp(messageId)) {
+            return true;
+        }
+        if (!redisUsable()) {
+            return false;
+        }
+        // Another replica indexes what it served a few milliseconds later (INDEX_LINGER_MS, longer on a busy machine):
+        // a client that rates a reply at once through another replica must not get a 404, so look once more.
+        try {
+            Thread.sleep(INDEX_RECHECK_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return lookUp(messageId);
+    }
+
+    private boolean lookUp(String messageId) {
         if (pendingMessages.containsKey(messageId)) {
             return true;
         }
