@@ -57,7 +57,7 @@ public final class ExpertRouter {
                 throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "no_healthy_node",
                         "expert '" + expert.name() + "' has no healthy node right now; retry later or use model 'auto'");
             }
-            return new RoutingDecision(List.of(new RankedExpert(expert, Double.NaN)), null, "pinned", 1.0);
+            return new RoutingDecision(List.of(new RankedExpert(expert, Double.NaN)), null, "pinned", 1.0, 0);
         }
         if (catalog.active().isEmpty()) {
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "no_active_expert",
@@ -69,7 +69,9 @@ public final class ExpertRouter {
                     "no active expert has a healthy node right now; retry shortly");
         }
         Controller controller = plan.controllerVersion() == null ? controllers.active() : controllers.get(plan.controllerVersion());
+        long encodeStart = System.nanoTime();
         float[] embedding = encoder.encode(conversation);
+        long encoderNanos = System.nanoTime() - encodeStart;
         List<ExpertProfile> profiles = active.stream().map(expert -> new ExpertProfile(expert.id(), expert.theta())).toList();
         List<ScoredExpert> ranking = controller.rank(embedding, profiles, config.topK());
         List<ExpertProfile> newcomers = profiles.stream().filter(profile -> feedback.isNew(profile.expertId())).toList();
@@ -85,6 +87,6 @@ public final class ExpertRouter {
                 candidates.add(new RankedExpert(byId.get(scored.expertId()), scored.score()));
             }
         }
-        return new RoutingDecision(candidates, embedding, controller.version(), choice.propensity());
+        return new RoutingDecision(candidates, embedding, controller.version(), choice.propensity(), encoderNanos);
     }
 }
