@@ -3,6 +3,7 @@ package dev.llmc.gateway.chat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmc.abtest.event.Exposure;
 import dev.llmc.gateway.api.ApiException;
+import dev.llmc.gateway.api.ServedTurn;
 import dev.llmc.gateway.events.EventPipeline;
 import dev.llmc.gateway.events.MessageLedger;
 import dev.llmc.gateway.experiments.Assignment;
@@ -70,6 +71,7 @@ final class ChatService {
         Turn turn = new Turn(request);
         Failover.Opened opened = open(() -> failover.complete(experts(turn), request.upstreamRequest(), turn.messageId));
         turn.finish(opened);
+        ServedTurn.record(opened.expert().name(), opened.first().get("usage"));
         return new ChatResult(turn.messageId, opened.expert(), opened.first());
     }
 
@@ -81,6 +83,8 @@ final class ChatService {
         Turn turn = new Turn(request);
         Failover.Opened opened = open(() -> failover.stream(experts(turn), request.upstreamRequest(), turn.messageId));
         timeToFirstToken.record(System.nanoTime() - turn.start, TimeUnit.NANOSECONDS);
+        // The response filters run when the stream starts, before any usage chunk: streams are counted, not charged.
+        ServedTurn.record(opened.expert().name(), null);
         AtomicBoolean finished = new AtomicBoolean();
         Runnable finish = () -> {
             if (finished.compareAndSet(false, true)) {
@@ -110,7 +114,7 @@ final class ChatService {
                     ? experiments.assign(request.userId(), request.conversationId()) : Optional.empty();
             RoutePlan plan = request.pinnedExpert() != null ? RoutePlan.pinned(request.pinnedExpert())
                     : assignment.map(Assignment::plan).orElse(RoutePlan.auto());
-            this.decision = router.route(request.conversation(), plan);
+            this.decision = router.route(request.conversationId(), request.conversation(), plan);
         }
 
         /** Logs the exposure and the gateway's own overhead: total time minus encoding minus waiting on nodes. */
