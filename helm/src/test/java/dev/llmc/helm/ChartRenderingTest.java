@@ -138,7 +138,7 @@ class ChartRenderingTest {
         Map<String, Object> gpuNode = production.container("Deployment", "llmc-gpu-node");
         assertEquals(Integer.valueOf(1), RenderedChart.<Integer>at(gpuNode, "resources", "limits", "nvidia.com/gpu"));
         assertEquals("gpu", env(gpuNode).get("LLMC_ENCODER_DEVICE").get("value"));
-        Map<String, Object> podSpec = at(production.get("Deployment", "llmc-gpu-node"), "spec", "template", "spec");
+        Map<String, Object> podSpec = production.podSpec("Deployment", "llmc-gpu-node");
         assertEquals(Map.of("cloud.google.com/gke-accelerator", "nvidia-l4"), podSpec.get("nodeSelector"));
         assertEquals(List.of(Map.of("key", "nvidia.com/gpu", "operator", "Exists", "effect", "NoSchedule")), podSpec.get("tolerations"));
         List<Map<String, Object>> servicePorts = at(production.get("Service", "llmc-gpu-node"), "spec", "ports");
@@ -162,8 +162,12 @@ class ChartRenderingTest {
     }
 
     @Test
-    void podsRunAsNonRootOnAReadOnlyRootFilesystem() {
+    void podsRunAsNonRootOnAReadOnlyRootFilesystemWithoutAKubernetesToken() {
         for (String[] workload : new String[][]{{"Deployment", "llmc-gateway"}, {"Deployment", "llmc-gpu-node"}, {"CronJob", "llmc-train"}}) {
+            Map<String, Object> podSpec = production.podSpec(workload[0], workload[1]);
+            assertEquals(false, podSpec.get("automountServiceAccountToken"), workload[1]);
+            assertEquals(true, at(podSpec, "securityContext", "runAsNonRoot"), workload[1]);
+            assertEquals(65532, (int) at(podSpec, "securityContext", "runAsUser"), workload[1]);
             Map<String, Object> container = production.container(workload[0], workload[1]);
             assertEquals(true, at(container, "securityContext", "readOnlyRootFilesystem"), workload[1]);
             List<Map<String, Object>> mounts = at(container, "volumeMounts");

@@ -68,14 +68,18 @@ final class RenderedChart {
         return find(kind, name).orElseThrow(() -> new AssertionError("no " + kind + " " + name + " in " + kinds()));
     }
 
+    /** The pod template's spec of a Deployment or a CronJob. */
+    Map<String, Object> podSpec(String kind, String name) {
+        Map<String, Object> object = get(kind, name);
+        return kind.equals("CronJob")
+                ? at(object, "spec", "jobTemplate", "spec", "template", "spec")
+                : at(object, "spec", "template", "spec");
+    }
+
     /** The first container of a Deployment's or a CronJob's pod template. */
     @SuppressWarnings("unchecked")
     Map<String, Object> container(String kind, String name) {
-        Map<String, Object> object = get(kind, name);
-        Map<String, Object> podSpec = kind.equals("CronJob")
-                ? at(object, "spec", "jobTemplate", "spec", "template", "spec")
-                : at(object, "spec", "template", "spec");
-        return ((List<Map<String, Object>>) podSpec.get("containers")).getFirst();
+        return ((List<Map<String, Object>>) podSpec(kind, name).get("containers")).getFirst();
     }
 
     /** A nested value by keys; fails with the path when one is missing. */

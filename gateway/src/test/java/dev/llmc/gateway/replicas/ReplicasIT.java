@@ -9,8 +9,7 @@ import dev.llmc.gateway.testing.EventLogProbe;
 import dev.llmc.gateway.testing.FakeExpertNode;
 import dev.llmc.gateway.testing.GatewayHttp;
 import dev.llmc.gateway.testing.GatewayHttp.Reply;
-import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.server.EmbeddedServer;
+import dev.llmc.gateway.testing.SecondReplica;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
@@ -35,7 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Two gateway replicas on different ports share one PostgreSQL and one Redis, as behind a Kubernetes Service:
  * replica A is this test's context (it runs the embedded servers), replica B a second context given their URLs.
  * Periodic reloads are slowed to an hour, so whatever reaches the other replica within a second came through
- * LISTEN/NOTIFY or Redis, not a timer.
+ * LISTEN/NOTIFY or Redis, not a timer. The issue's other two replica properties are tested beside their features:
+ * rate limits in {@code RateLimitIT.theLimitHoldsAcrossTwoReplicas}, stickiness in
+ * {@code StickinessIT.theConversationsExpertIsSharedByReplicas}.
  */
 @MicronautTest
 class ReplicasIT extends EmbeddedGatewayTest {
@@ -43,7 +44,7 @@ class ReplicasIT extends EmbeddedGatewayTest {
     private static final Duration DRAIN = Duration.ofSeconds(20);
     private final List<FakeExpertNode> nodes = List.of(new FakeExpertNode("cooking"), new FakeExpertNode("programming"));
     private final FakeExpertNode replicatedNode = new FakeExpertNode("replicated");
-    private ApplicationContext replicaB;
+    private SecondReplica replicaB;
     private GatewayHttp b;
     private String experimentId;
 
@@ -75,18 +76,9 @@ class ReplicasIT extends EmbeddedGatewayTest {
         experimentId = created.json().get("id").asText();
         assertEquals(200, http().post("/experiments/" + experimentId + "/start", "").status());
 
-        Map<String, Object> properties = new HashMap<>();
-        properties.put("micronaut.server.port", "-1");
-        properties.put("llmc.database.url", postgres.jdbcUrl());
-        properties.put("llmc.redis.url", redis.url());
-        properties.put("llmc.admin-key", ADMIN_KEY);
-        properties.put("llmc.secrets-key", SECRETS_KEY);
-        properties.put("llmc.nodes.allow-loopback", "true");
-        properties.putAll(extraProperties());
-        replicaB = ApplicationContext.run(properties);
-        EmbeddedServer server = replicaB.getBean(EmbeddedServer.class).start();
-        assertNotEquals(this.server.getPort(), server.getPort());
-        b = new GatewayHttp(server.getURI(), ADMIN_KEY);
+        replicaB = new SecondReplica(postgres, redis, extraProperties());
+        assertNotEquals(server.getPort(), replicaB.port());
+        b = replicaB.http(ADMIN_KEY);
     }
 
     @AfterAll
@@ -160,7 +152,7 @@ class ReplicasIT extends EmbeddedGatewayTest {
     void keyIssuedOnOneReplicaWorksOnTheOtherAndRevocationStopsItWithinOneSecond() throws InterruptedException {
         Reply issued = http().post("/keys", """
                 {"role": "developer", "owner": "erin"}""");
-        GatewayHttp erinOnB = new GatewayHttp(uriOfB(), issued.json().get("key").asText());
+        GatewayHttp erinOnB = replicaB.http(issued.json().get("key").asText());
         within1s(() -> erinOnB.get("/experts"), reply -> reply.status() == 200, "new key accepted on the other replica");
 
         assertEquals(204, http().delete("/keys/" + issued.json().get("id").asText()).status());
@@ -194,7 +186,7 @@ class ReplicasIT extends EmbeddedGatewayTest {
 
     /** Waits until both replicas have written everything they queued, then reads the shared database. */
     private EventLogProbe drainBoth() {
-        new EventLogProbe(replicaB.getBean(EventPipeline.class), replicaB.getBean(DataSource.class)).awaitDrained(DRAIN);
+        new EventLogProbe(replicaB.bean(EventPipeline.class), replicaB.bean(DataSource.class)).awaitDrained(DRAIN);
         EventLogProbe probe = new EventLogProbe(pipeline, dataSource);
         probe.awaitDrained(DRAIN);
         return probe;
@@ -218,9 +210,5 @@ class ReplicasIT extends EmbeddedGatewayTest {
             Thread.sleep(10);
         }
         System.out.printf("replicas: %s after %d ms%n", what, (System.nanoTime() - start) / 1_000_000);
-    }
-
-    private java.net.URI uriOfB() {
-        return replicaB.getBean(EmbeddedServer.class).getURI();
     }
 }

@@ -30,6 +30,15 @@ public final class SecondReplica implements AutoCloseable {
         return new GatewayHttp(server.getURI(), key);
     }
 
+    public int port() {
+        return server.getPort();
+    }
+
+    /** A bean of this replica, e.g. its event pipeline. */
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
     @Override
     public void close() {
         context.close();
