@@ -17,8 +17,13 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Compares (a) one text at a time, (b) dynamic batching and (c) dynamic batching with length buckets on conversations
  * of 20–128 tokens: closed-loop throughput, then p50/p99 latency under open-loop Poisson arrivals at 70% of (c)'s
- * throughput, and the padding ratio. Arguments (all optional): seconds per measurement (4), intra-op threads
- * (available processors), batch workers (1), window in ms (2), max batch (32), bucket width in tokens (16).
+ * throughput, and the padding ratio. Arguments (all optional): seconds per measurement (4), intra-op threads per
+ * batch worker (1), batch workers (available processors), window in ms (2), max batch (16), bucket width in tokens (16).
+ *
+ * <p>Each mode runs with the threads that suit it: (a) serves one text at a time, so one forward pass gets every core
+ * as intra-op threads; the batching modes use the given threads × workers. Two more rows separate what batching gains
+ * from what parallel workers gain: one text per pass on the batching modes' threads × workers, and (c) on a single
+ * worker with every core per pass.
  */
 public final class BatchingBenchmark {
 
@@ -56,7 +61,7 @@ public final class BatchingBenchmark {
     }
 
     /** One configuration under test. */
-    private record Mode(String name, BatchingOptions options) {
+    private record Mode(String name, int threads, BatchingOptions options) {
     }
 
     /** Sums what the batcher reports while the counters are enabled. */
@@ -80,10 +85,11 @@ public final class BatchingBenchmark {
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 4;
-        int threads = args.length > 1 ? Integer.parseInt(args[1]) : Runtime.getRuntime().availableProcessors();
-        int workers = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+        int cores = Runtime.getRuntime().availableProcessors();
+        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        int workers = args.length > 2 ? Integer.parseInt(args[2]) : cores;
         Duration window = Duration.ofNanos((long) ((args.length > 3 ? Double.parseDouble(args[3]) : 2.0) * 1e6));
-        int maxBatch = args.length > 4 ? Integer.parseInt(args[4]) : 32;
+        int maxBatch = args.length > 4 ? Integer.parseInt(args[4]) : 16;
         int bucketWidth = args.length > 5 ? Integer.parseInt(args[5]) : 16;
         // The latency phase of (a) queues up by design; the queue must hold that backlog rather than refuse it.
         int capacity = 1_000_000;
@@ -93,11 +99,16 @@ public final class BatchingBenchmark {
             List<String> texts = conversations(tokenizer);
             int[] tokens = texts.stream().mapToInt(text -> tokenizer.countTokens(text) + 2).toArray();
             List<Mode> modes = List.of(
-                    new Mode("(a) one text per forward pass", new BatchingOptions(Duration.ZERO, 1, capacity, MAX_TOKENS, workers)),
-                    new Mode("(b) dynamic batching", new BatchingOptions(window, maxBatch, capacity, MAX_TOKENS, workers)),
-                    new Mode("(c) batching + length buckets", new BatchingOptions(window, maxBatch, capacity, bucketWidth, workers)));
+                    new Mode("(a) one text at a time", cores, new BatchingOptions(Duration.ZERO, 1, capacity, MAX_TOKENS, 1)),
+                    new Mode("(a) on " + workers + " worker(s), " + threads + " thread(s)", threads,
+                            new BatchingOptions(Duration.ZERO, 1, capacity, MAX_TOKENS, workers)),
+                    new Mode("(b) dynamic batching", threads, new BatchingOptions(window, maxBatch, capacity, MAX_TOKENS, workers)),
+                    new Mode("(c) batching + length buckets", threads,
+                            new BatchingOptions(window, maxBatch, capacity, bucketWidth, workers)),
+                    new Mode("(c) on 1 worker, " + cores + " threads", cores,
+                            new BatchingOptions(window, maxBatch, capacity, bucketWidth, 1)));
 
-            // All three encoders stay loaded and the modes take turns, round after round: on a shared machine the load
+            // All encoders stay loaded and the modes take turns, round after round: on a shared machine the load
             // drifts, and interleaving spreads that drift over the modes instead of charging it to one of them.
             List<Totals> totals = new ArrayList<>();
             List<BatchingSentenceEncoder> encoders = new ArrayList<>();
@@ -107,7 +118,7 @@ public final class BatchingBenchmark {
                     Totals modeTotals = new Totals();
                     totals.add(modeTotals);
                     encoders.add(new BatchingSentenceEncoder(
-                            OnnxSentenceEncoder.load(tokenizer, MAX_TOKENS, threads), mode.options(), modeTotals));
+                            OnnxSentenceEncoder.load(tokenizer, MAX_TOKENS, mode.threads()), mode.options(), modeTotals));
                 }
                 device = encoders.get(0).device();
                 double[][] rates = new double[modes.size()][ROUNDS];
@@ -116,7 +127,8 @@ public final class BatchingBenchmark {
                         rates[m][round] = closedLoop(encoders.get(m), totals.get(m), texts, seconds);
                     }
                 }
-                double offered = LOAD_SHARE * median(rates[2]);
+                double offered = LOAD_SHARE * median(rates[3]);
+                double[] alone = aloneMillis(encoders, texts, tokens);
                 List<ConcurrentLinkedQueue<Double>> latencies = new ArrayList<>();
                 modes.forEach(mode -> latencies.add(new ConcurrentLinkedQueue<>()));
                 int failed = 0;
@@ -127,6 +139,9 @@ public final class BatchingBenchmark {
                 }
                 print(modes, totals, rates, latencies, failed, offered, tokens, device, threads, workers, window, maxBatch,
                         bucketWidth, seconds, loadBefore);
+                System.out.printf("One %d-token text alone on an idle encoder (median of 20): (a) %.1f ms with %d intra-op"
+                        + " thread(s), (b) %.1f ms with %d and its window: no scheduling brings latency below these.%n",
+                        MAX_TOKENS, alone[0], modes.get(0).threads(), alone[1], modes.get(2).threads());
             } finally {
                 encoders.forEach(BatchingSentenceEncoder::close);
             }
@@ -141,7 +156,7 @@ public final class BatchingBenchmark {
         double meanTokens = lengths.mean();
         System.out.printf("%nBatching benchmark: all-MiniLM-L6-v2 (full precision) on %s; %d conversations of %d-%d tokens"
                 + " (mean %.0f), truncated to %d%n", device, CONVERSATIONS, lengths.min(), lengths.max(), meanTokens, MAX_TOKENS);
-        System.out.printf("intra-op threads=%d, batch workers=%d, window=%.1f ms, max batch=%d, bucket width=%d tokens;"
+        System.out.printf("(b), (c): %d intra-op thread(s) x %d batch worker(s), window=%.1f ms, max batch=%d, bucket width=%d tokens;"
                 + " %d interleaved rounds per mode of: throughput with %d closed-loop callers for %d s (median shown),"
                 + " then latency under Poisson arrivals at %.1f conv/s = 70%% of (c) for %d s%n",
                 threads, workers, window.toNanos() / 1e6, maxBatch, bucketWidth, ROUNDS, CLIENTS, seconds, offered, seconds);
@@ -161,7 +176,7 @@ public final class BatchingBenchmark {
                     100 * padding, meanBatch, percentile(sorted, 0.50), percentile(sorted, 0.99), rate / base);
         }
         for (int m = 0; m < modes.size(); m++) {
-            System.out.printf("%s conv/s per round: %s%n", modes.get(m).name().substring(0, 3), Arrays.toString(
+            System.out.printf("%s conv/s per round: %s%n", modes.get(m).name(), Arrays.toString(
                     Arrays.stream(rates[m]).map(r -> Math.round(r * 10) / 10.0).toArray()));
         }
         if (failed > 0) {
@@ -169,8 +184,9 @@ public final class BatchingBenchmark {
         }
         System.out.printf("%nPadding: pad tokens / all tokens computed, over the throughput phase. tokens/s counts real"
                 + " tokens only. Latency counts from each request's planned arrival, queueing included.%n");
-        System.out.printf("Threads: %d intra-op thread(s) per forward pass and %d batch worker(s) on %d cores.%n",
-                threads, workers, Runtime.getRuntime().availableProcessors());
+        System.out.printf("Threads (intra-op x workers) on %d cores: %s.%n", Runtime.getRuntime().availableProcessors(),
+                String.join(", ", modes.stream().map(mode -> mode.name() + " " + mode.threads() + "x"
+                        + mode.options().workers()).toList()));
         System.out.printf("load average before: %s; after: %s%n", loadBefore, loadAverage());
     }
 
@@ -190,6 +206,30 @@ public final class BatchingBenchmark {
             texts.add(tokenizer.keepEnd(chat.toString(), length - 2));
         }
         return texts;
+    }
+
+    /**
+     * The median time of one longest text encoded alone by (a)'s and (b)'s encoders, (b)'s batch window included:
+     * the floor of any latency percentile that includes such texts.
+     */
+    private static double[] aloneMillis(List<BatchingSentenceEncoder> encoders, List<String> texts, int[] tokens) {
+        int longest = 0;
+        for (int i = 1; i < tokens.length; i++) {
+            longest = tokens[i] > tokens[longest] ? i : longest;
+        }
+        double[] result = new double[2];
+        for (int m = 0; m < 2; m++) {
+            // (a), then (b): every core on one pass, then the batching modes' threads and window.
+            BatchingSentenceEncoder encoder = encoders.get(m == 0 ? 0 : 2);
+            double[] samples = new double[20];
+            for (int i = 0; i < samples.length; i++) {
+                long start = System.nanoTime();
+                encoder.embed(texts.get(longest));
+                samples[i] = (System.nanoTime() - start) / 1e6;
+            }
+            result[m] = median(samples);
+        }
+        return result;
     }
 
     /** CLIENTS callers each embed one conversation after another: the most the encoder can serve. */

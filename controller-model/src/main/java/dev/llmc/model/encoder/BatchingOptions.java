@@ -10,8 +10,8 @@ import java.time.Duration;
  * @param queueCapacity most texts waiting for a batch; callers beyond it get {@link EncoderOverloadedException}
  * @param bucketWidth   texts whose token counts fall in the same bucket of this width share a batch, which bounds
  *                      padding; a width of at least the encoder's token limit means a single bucket (no bucketing)
- * @param workers       batches encoded at the same time; 1 suits a CPU, where one forward pass already keeps every
- *                      intra-op thread busy
+ * @param workers       batches encoded at the same time; on a CPU, one worker per core with one intra-op thread each
+ *                      outran one pass on every core (no threads waiting for each other inside a pass)
  */
 public record BatchingOptions(Duration window, int maxBatch, int queueCapacity, int bucketWidth, int workers) {
 

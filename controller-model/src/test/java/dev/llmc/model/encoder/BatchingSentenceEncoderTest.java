@@ -51,9 +51,9 @@ class BatchingSentenceEncoderTest {
     }
 
     private static BatchingSentenceEncoder batching(Duration window, int maxBatch, int capacity, int bucketWidth,
-                                                    BatchListener listener) {
+                                                    int workers, BatchListener listener) {
         return new BatchingSentenceEncoder(OnnxSentenceEncoder.load(TOKENIZER, MAX_TOKENS, 1),
-                new BatchingOptions(window, maxBatch, capacity, bucketWidth, 1), listener);
+                new BatchingOptions(window, maxBatch, capacity, bucketWidth, workers), listener);
     }
 
     @Test
@@ -61,7 +61,7 @@ class BatchingSentenceEncoderTest {
         List<float[]> alone = TEXTS.stream().map(ENCODER::embed).toList();
         Recorder recorder = new Recorder();
         ExecutorService callers = Executors.newFixedThreadPool(TEXTS.size());
-        try (BatchingSentenceEncoder encoder = batching(Duration.ofMillis(20), 32, 1000, 16, recorder)) {
+        try (BatchingSentenceEncoder encoder = batching(Duration.ofMillis(20), 32, 1000, 16, 2, recorder)) {
             CountDownLatch start = new CountDownLatch(1);
             List<Future<List<float[]>>> results = new ArrayList<>();
             for (String text : TEXTS) {
@@ -88,7 +88,7 @@ class BatchingSentenceEncoderTest {
 
     @Test
     void returnsACallersTextsInTheirOrderAcrossLengthBuckets() {
-        try (BatchingSentenceEncoder encoder = batching(Duration.ofMillis(2), 4, 1000, 8, BatchListener.NONE)) {
+        try (BatchingSentenceEncoder encoder = batching(Duration.ofMillis(2), 4, 1000, 8, 2, BatchListener.NONE)) {
             List<float[]> batched = encoder.embed(TEXTS);
 
             assertEquals(TEXTS.size(), batched.size());
@@ -102,7 +102,7 @@ class BatchingSentenceEncoderTest {
     void aLoneTextWaitsNoLongerThanTheWindow() {
         Recorder recorder = new Recorder();
         Duration window = Duration.ofMillis(30);
-        try (BatchingSentenceEncoder encoder = batching(window, 32, 1000, 16, recorder)) {
+        try (BatchingSentenceEncoder encoder = batching(window, 32, 1000, 16, 1, recorder)) {
             for (int i = 0; i < 5; i++) {
                 encoder.embed(TEXTS.get(i));
             }
@@ -116,7 +116,7 @@ class BatchingSentenceEncoderTest {
     @Test
     void aFullBatchGoesWithoutWaitingForTheWindow() {
         Recorder recorder = new Recorder();
-        try (BatchingSentenceEncoder encoder = batching(Duration.ofSeconds(1), 4, 1000, MAX_TOKENS, recorder)) {
+        try (BatchingSentenceEncoder encoder = batching(Duration.ofSeconds(1), 4, 1000, MAX_TOKENS, 1, recorder)) {
             long start = System.nanoTime();
             encoder.embed(TEXTS.subList(0, 4));
 
@@ -131,7 +131,7 @@ class BatchingSentenceEncoderTest {
         String shortText = TEXTS.get(0);
         String longText = TEXTS.get(TEXTS.size() - 1);
         assertTrue(TOKENIZER.countTokens(longText) - TOKENIZER.countTokens(shortText) > 64);
-        try (BatchingSentenceEncoder encoder = batching(Duration.ofMillis(50), 32, 1000, 16, recorder)) {
+        try (BatchingSentenceEncoder encoder = batching(Duration.ofMillis(50), 32, 1000, 16, 1, recorder)) {
             encoder.embed(List.of(shortText, longText, shortText, longText));
         }
         assertEquals(2, recorder.batches.size());
@@ -148,7 +148,7 @@ class BatchingSentenceEncoderTest {
             }
         };
         // A long window keeps the first two texts queued while the third arrives.
-        try (BatchingSentenceEncoder encoder = batching(Duration.ofMillis(500), 32, 2, 16, listener)) {
+        try (BatchingSentenceEncoder encoder = batching(Duration.ofMillis(500), 32, 2, 16, 1, listener)) {
             CompletableFuture<List<float[]>> queued = CompletableFuture.supplyAsync(() -> encoder.embed(TEXTS.subList(0, 2)));
             while (encoder.queued() < 2 && !queued.isDone()) {
                 Thread.onSpinWait();
@@ -164,7 +164,7 @@ class BatchingSentenceEncoderTest {
 
     @Test
     void admitsARequestLargerThanTheWholeQueueWhenTheQueueIsEmpty() {
-        try (BatchingSentenceEncoder encoder = batching(Duration.ZERO, 32, 2, 16, BatchListener.NONE)) {
+        try (BatchingSentenceEncoder encoder = batching(Duration.ZERO, 32, 2, 16, 1, BatchListener.NONE)) {
             assertEquals(5, encoder.embed(TEXTS.subList(0, 5)).size());
         }
     }

@@ -46,7 +46,8 @@ public final class ApiKeys {
     private static final int KEY_LENGTH = 40;
     private static final int PREFIX_LENGTH = 9;
     private static final Pattern OWNER = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$");
-    private static final Caller BOOTSTRAP_ADMIN = new Caller("admin", Caller.Role.ADMIN);
+    // Never rate limited: the operator must always be able to manage keys, even with strict default limits.
+    private static final Caller BOOTSTRAP_ADMIN = new Caller("admin", "admin", Caller.Role.ADMIN, new Caller.Limits(0L, 0L));
 
     private final byte[] adminKey;
     private final DataSource dataSource;
@@ -70,11 +71,12 @@ public final class ApiKeys {
     }
 
     /** A freshly issued key: the only time its secret is visible. */
-    public record IssuedKey(String id, String key, Caller.Role role, String owner, Instant createdAt) {
+    public record IssuedKey(String id, String key, Caller.Role role, String owner, Caller.Limits limits, Instant createdAt) {
     }
 
     /** A stored key without its secret. */
-    public record KeyInfo(String id, String prefix, Caller.Role role, String owner, Instant createdAt, Instant revokedAt) {
+    public record KeyInfo(String id, String prefix, Caller.Role role, String owner, Caller.Limits limits, Instant createdAt,
+                          Instant revokedAt) {
     }
 
     /** The caller a presented key belongs to, from memory; empty for unknown or revoked keys. */
@@ -96,7 +98,7 @@ public final class ApiKeys {
         return Optional.ofNullable(caller);
     }
 
-    public IssuedKey issue(String role, String owner) {
+    public IssuedKey issue(String role, String owner, Caller.Limits limits) {
         Caller.Role parsed = role == null ? null : Caller.Role.fromWireName(role);
         if (parsed == null) {
             throw ApiException.invalid("role must be one of app, developer, data-scientist, admin");
@@ -104,26 +106,31 @@ public final class ApiKeys {
         if (owner == null || !OWNER.matcher(owner).matches()) {
             throw ApiException.invalid("owner must be 1 to 128 characters of letters, digits, '.', '_', '@' or '-', starting with a letter or digit");
         }
+        requireNonNegative("requests_per_minute", limits.requestsPerMinute());
+        requireNonNegative("tokens_per_minute", limits.tokensPerMinute());
         String key = "llmc_" + randomString(KEY_LENGTH);
         String id = "key_" + randomString(20).toLowerCase();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         execute("issue an API key", """
-                insert into api_keys (id, key_hash, prefix, role, owner, created_at) values (?, ?, ?, ?, ?, ?)""",
-                id, hash(key), key.substring(0, PREFIX_LENGTH), parsed.wireName(), owner, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                insert into api_keys (id, key_hash, prefix, role, owner, created_at, requests_per_minute, tokens_per_minute)
+                values (?, ?, ?, ?, ?, ?, ?, ?)""",
+                id, hash(key), key.substring(0, PREFIX_LENGTH), parsed.wireName(), owner, OffsetDateTime.ofInstant(now, ZoneOffset.UTC),
+                limits.requestsPerMinute(), limits.tokensPerMinute());
         reloadQuietly();
-        return new IssuedKey(id, key, parsed, owner, now);
+        return new IssuedKey(id, key, parsed, owner, limits, now);
     }
 
     public List<KeyInfo> list() {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(
-                     "select id, prefix, role, owner, created_at, revoked_at from api_keys order by created_at, id");
+                     "select id, prefix, role, owner, created_at, revoked_at, requests_per_minute, tokens_per_minute "
+                             + "from api_keys order by created_at, id");
              ResultSet rows = statement.executeQuery()) {
             List<KeyInfo> keys = new ArrayList<>();
             while (rows.next()) {
                 OffsetDateTime revoked = rows.getObject("revoked_at", OffsetDateTime.class);
                 keys.add(new KeyInfo(rows.getString("id"), rows.getString("prefix"),
-                        Caller.Role.fromWireName(rows.getString("role")), rows.getString("owner"),
+                        Caller.Role.fromWireName(rows.getString("role")), rows.getString("owner"), limits(rows),
                         rows.getObject("created_at", OffsetDateTime.class).toInstant(),
                         revoked == null ? null : revoked.toInstant()));
             }
@@ -158,12 +165,13 @@ public final class ApiKeys {
         reloadLock.lock();
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(
-                     "select key_hash, role, owner from api_keys where revoked_at is null");
+                     "select id, key_hash, role, owner, requests_per_minute, tokens_per_minute from api_keys where revoked_at is null");
              ResultSet rows = statement.executeQuery()) {
             Map<String, Caller> keys = new java.util.HashMap<>();
             while (rows.next()) {
                 keys.put(rows.getString("key_hash"),
-                        new Caller(rows.getString("owner"), Caller.Role.fromWireName(rows.getString("role"))));
+                        new Caller(rows.getString("id"), rows.getString("owner"), Caller.Role.fromWireName(rows.getString("role")),
+                                limits(rows)));
             }
             if (!keys.equals(byHash)) {
                 byHash = Map.copyOf(keys);
@@ -173,6 +181,16 @@ public final class ApiKeys {
             throw unavailable("load API keys", e);
         } finally {
             reloadLock.unlock();
+        }
+    }
+
+    private static Caller.Limits limits(ResultSet row) throws SQLException {
+        return new Caller.Limits(row.getObject("requests_per_minute", Long.class), row.getObject("tokens_per_minute", Long.class));
+    }
+
+    private static void requireNonNegative(String field, Long value) {
+        if (value != null && value < 0) {
+            throw ApiException.invalid("'" + field + "' must be 0 (unlimited) or more");
         }
     }
 

@@ -1,9 +1,19 @@
 package dev.llmc.gateway.auth;
 
+import io.micronaut.core.annotation.Nullable;
+
 import java.util.Locale;
 
-/** Who is calling: the owner recorded on what they create, and their role. */
-public record Caller(String owner, Role role) {
+/**
+ * Who is calling: the key's id (what rate limits count against), the owner recorded on what they create, their
+ * role, and the key's own rate limits.
+ */
+public record Caller(String keyId, String owner, Role role, Limits limits) {
+
+    /** A key's own limits per minute; null fields mean the configured default ({@code llmc.rate-limits.*}), 0 unlimited. */
+    public record Limits(@Nullable Long requestsPerMinute, @Nullable Long tokensPerMinute) {
+        public static final Limits DEFAULTS = new Limits(null, null);
+    }
 
     /** What a key may do: {@code app} chats and sends feedback, {@code developer} manages its own experts,
      * {@code data-scientist} runs experiments and reads results, {@code admin} does everything. */

@@ -29,15 +29,17 @@ final class KeyController {
     }
 
     /** Body of {@code POST /keys}. */
-    record IssueRequest(String role, String owner) {
+    record IssueRequest(String role, String owner, @Nullable Long requestsPerMinute, @Nullable Long tokensPerMinute) {
     }
 
-    /** The issued key, secret included. */
-    record IssuedView(String id, String key, String role, String owner, Instant createdAt) {
+    /** The issued key, secret included; null limits follow the configured defaults. */
+    record IssuedView(String id, String key, String role, String owner, @Nullable Long requestsPerMinute,
+                      @Nullable Long tokensPerMinute, Instant createdAt) {
     }
 
     /** A key as listed: never its secret, only the first characters to recognise it. */
-    record KeyView(String id, String prefix, String role, String owner, Instant createdAt, @Nullable Instant revokedAt) {
+    record KeyView(String id, String prefix, String role, String owner, @Nullable Long requestsPerMinute,
+                   @Nullable Long tokensPerMinute, Instant createdAt, @Nullable Instant revokedAt) {
     }
 
     /** The list of keys. */
@@ -47,15 +49,17 @@ final class KeyController {
     @Post
     HttpResponse<IssuedView> issue(@Body @Nullable String body) {
         IssueRequest request = json.read(body, IssueRequest.class);
-        ApiKeys.IssuedKey issued = keys.issue(request.role(), request.owner());
-        return HttpResponse.status(HttpStatus.CREATED).body(new IssuedView(issued.id(), issued.key(),
-                issued.role().wireName(), issued.owner(), issued.createdAt()));
+        ApiKeys.IssuedKey issued = keys.issue(request.role(), request.owner(),
+                new Caller.Limits(request.requestsPerMinute(), request.tokensPerMinute()));
+        return HttpResponse.status(HttpStatus.CREATED).body(new IssuedView(issued.id(), issued.key(), issued.role().wireName(),
+                issued.owner(), issued.limits().requestsPerMinute(), issued.limits().tokensPerMinute(), issued.createdAt()));
     }
 
     @Get
     KeyList list() {
         return new KeyList(keys.list().stream().map(key -> new KeyView(key.id(), key.prefix(), key.role().wireName(),
-                key.owner(), key.createdAt(), key.revokedAt())).toList());
+                key.owner(), key.limits().requestsPerMinute(), key.limits().tokensPerMinute(), key.createdAt(), key.revokedAt()))
+                .toList());
     }
 
     @Delete("/{id}")

@@ -8,19 +8,30 @@ import dev.llmc.model.encoder.ChatTurn;
 import dev.llmc.gateway.auth.Caller;
 import dev.llmc.gateway.auth.RequiresRole;
 import io.micronaut.core.annotation.Nullable;
+import dev.llmc.gateway.proxy.UpstreamException;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.sse.Event;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
 import java.util.List;
 
 /**
  * OpenAI-compatible chat completions: {@code model: "auto"} lets the controller choose, an expert's name pins
  * it. Parameters the gateway does not use pass through to the node; the reply's {@code model} is the expert
- * and its {@code id} the gateway's message id.
+ * and its {@code id} the gateway's message id. With {@code stream: true} the node's chunks pass through as server-sent
+ * events as they arrive (each with that {@code model} and {@code id}), ending with {@code data: [DONE]}, or with an
+ * {@code error} chunk if the node breaks off.
  */
 @RequiresRole(Caller.Role.APP)
 @Controller("/v1/chat/completions")
@@ -28,23 +39,28 @@ import java.util.List;
 final class ChatCompletionsController {
     static final String AUTO = "auto";
     static final String CONVERSATION_HEADER = "X-Conversation-Id";
+    private static final String DONE = "[DONE]";
     private final ChatService chat;
     private final JsonBodyReader json;
+    private final SseEvents sse;
 
-    ChatCompletionsController(ChatService chat, JsonBodyReader json) {
+    ChatCompletionsController(ChatService chat, JsonBodyReader json, SseEvents sse) {
         this.chat = chat;
         this.json = json;
+        this.sse = sse;
     }
 
     @Post
-    HttpResponse<ObjectNode> complete(@Body @Nullable String body) {
+    @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
+    HttpResponse<?> complete(@Body @Nullable String body) {
         ObjectNode request = json.readObject(body);
         JsonNode model = request.get("model");
         if (model == null || !model.isTextual() || model.asText().isBlank()) {
             throw ApiException.invalid("'model' is required: 'auto' or the name of an expert (GET /v1/models)");
         }
-        if (request.path("stream").asBoolean(false)) {
-            throw ApiException.invalid("'stream': true is not supported yet; send the request without streaming");
+        JsonNode stream = request.path("stream");
+        if (!stream.isMissingNode() && !stream.isNull() && !stream.isBoolean()) {
+            throw ApiException.invalid("'stream' must be true or false");
         }
         List<ChatTurn> turns = ChatMessages.parse(request.get("messages"));
         String conversationId = conversationId(request.get("metadata"));
@@ -53,13 +69,26 @@ final class ChatCompletionsController {
         // metadata is the gateway's (conversation id); nodes such as vLLM need not understand it.
         upstream.remove("metadata");
         String pinned = AUTO.equals(model.asText()) ? null : model.asText();
-        ChatResult result = chat.complete(new ChatTurnRequest(turns, upstream, pinned, userId(request.get("user"), conversationId),
-                conversationId, false));
+        ChatTurnRequest turn = new ChatTurnRequest(turns, upstream, pinned, userId(request.get("user"), conversationId),
+                conversationId, false);
+        if (stream.asBoolean(false)) {
+            return streamed(chat.stream(turn)).header(CONVERSATION_HEADER, conversationId);
+        }
+        ChatResult result = chat.complete(turn);
 
         ObjectNode completion = result.completion();
         completion.put("id", result.messageId());
         completion.put("model", result.expert().name());
         return HttpResponse.ok(completion).header(CONVERSATION_HEADER, conversationId);
+    }
+
+    private MutableHttpResponse<Publisher<Event<String>>> streamed(StreamedTurn turn) {
+        Flux<Event<String>> events = turn.chunks()
+                .map(chunk -> sse.json(null, chunk.put("id", turn.messageId()).put("model", turn.expert().name())))
+                .concatWith(Mono.just(Event.of(DONE)))
+                // OpenAI's clients raise an error chunk as an exception, so the caller knows the reply is cut short.
+                .onErrorResume(UpstreamException.class, e -> Mono.just(sse.brokenStream(null, e)));
+        return HttpResponse.ok((Publisher<Event<String>>) events).contentType(MediaType.TEXT_EVENT_STREAM_TYPE);
     }
 
     /**

@@ -10,15 +10,29 @@ import dev.llmc.model.encoder.ChatTurn;
 import dev.llmc.gateway.auth.Caller;
 import dev.llmc.gateway.auth.RequiresRole;
 import io.micronaut.core.annotation.Nullable;
+import dev.llmc.gateway.proxy.UpstreamException;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.sse.Event;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 
-import java.util.List;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
-/** The gateway's own chat endpoint: one conversation turn in, the routed expert's reply out. */
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The gateway's own chat endpoint: one conversation turn in, the routed expert's reply out; with {@code "stream": true}
+ * as server-sent events {@code meta} {message_id, conversation_id, expert}, {@code delta} {content} as the node sends
+ * text, then {@code done} {message_id, finish_reason}, or {@code error} (OpenAI's error shape) if the node breaks off.
+ */
 @RequiresRole(Caller.Role.APP)
 @Controller("/chat")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -27,23 +41,39 @@ final class ChatController {
     private final ChatService chat;
     private final JsonBodyReader json;
     private final ObjectMapper mapper;
+    private final SseEvents sse;
 
-    ChatController(ChatService chat, JsonBodyReader json, ObjectMapper mapper) {
+    ChatController(ChatService chat, JsonBodyReader json, ObjectMapper mapper, SseEvents sse) {
         this.chat = chat;
         this.json = json;
         this.mapper = mapper;
+        this.sse = sse;
     }
 
     /** Body of {@code POST /chat}; {@code regenerate} replaces the conversation's last reply and records a retry on it. */
-    record ChatRequest(String userId, String conversationId, JsonNode messages, @Nullable Boolean regenerate) {
+    record ChatRequest(String userId, String conversationId, JsonNode messages, @Nullable Boolean regenerate,
+                       @Nullable Boolean stream) {
     }
 
     /** Answer of {@code POST /chat}. */
     record ChatResponse(String messageId, String conversationId, String expert, String reply) {
     }
 
+    /** Data of a streamed reply's {@code meta} event. */
+    record StreamMeta(String messageId, String conversationId, String expert) {
+    }
+
+    /** Data of a {@code delta} event: the next piece of the reply's text. */
+    record StreamDelta(String content) {
+    }
+
+    /** Data of the {@code done} event: why the node stopped ("stop", "length", …; null if it did not say). */
+    record StreamDone(String messageId, @Nullable String finishReason) {
+    }
+
     @Post
-    ChatResponse chat(@Body @Nullable String body) {
+    @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
+    HttpResponse<?> chat(@Body @Nullable String body) {
         ChatRequest request = json.read(body, ChatRequest.class);
         requireId("user_id", request.userId());
         requireId("conversation_id", request.conversationId());
@@ -63,9 +93,30 @@ final class ChatController {
         ObjectNode upstream = mapper.createObjectNode();
         upstream.set("messages", messages);
         upstream.put("user", request.userId());
-        ChatResult result = chat.complete(new ChatTurnRequest(turns, upstream, null, request.userId(),
-                request.conversationId(), regenerate));
-        return new ChatResponse(result.messageId(), request.conversationId(), result.expert().name(), result.reply());
+        ChatTurnRequest turn = new ChatTurnRequest(turns, upstream, null, request.userId(), request.conversationId(), regenerate);
+        if (Boolean.TRUE.equals(request.stream())) {
+            return streamed(chat.stream(turn), request.conversationId());
+        }
+        ChatResult result = chat.complete(turn);
+        return HttpResponse.ok(new ChatResponse(result.messageId(), request.conversationId(), result.expert().name(), result.reply()));
+    }
+
+    private HttpResponse<Publisher<Event<String>>> streamed(StreamedTurn turn, String conversationId) {
+        AtomicReference<String> finishReason = new AtomicReference<>();
+        Flux<Event<String>> deltas = turn.chunks().concatMap(chunk -> {
+            JsonNode choice = chunk.path("choices").path(0);
+            if (choice.path("finish_reason").isTextual()) {
+                finishReason.set(choice.get("finish_reason").asText());
+            }
+            String content = choice.path("delta").path("content").asText("");
+            return content.isEmpty() ? Mono.empty() : Mono.just(sse.json("delta", new StreamDelta(content)));
+        });
+        Flux<Event<String>> events = Flux.concat(
+                        Mono.just(sse.json("meta", new StreamMeta(turn.messageId(), conversationId, turn.expert().name()))),
+                        deltas,
+                        Mono.fromSupplier(() -> sse.json("done", new StreamDone(turn.messageId(), finishReason.get()))))
+                .onErrorResume(UpstreamException.class, e -> Mono.just(sse.brokenStream("error", e)));
+        return HttpResponse.ok((Publisher<Event<String>>) events).contentType(MediaType.TEXT_EVENT_STREAM_TYPE);
     }
 
     private static void requireId(String field, @Nullable String value) {

@@ -3,93 +3,153 @@ package dev.llmc.gateway.chat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmc.abtest.event.Exposure;
 import dev.llmc.gateway.api.ApiException;
+import dev.llmc.gateway.api.ServedTurn;
 import dev.llmc.gateway.events.EventPipeline;
 import dev.llmc.gateway.events.MessageLedger;
 import dev.llmc.gateway.experiments.Assignment;
 import dev.llmc.gateway.experiments.ExperimentService;
 import dev.llmc.gateway.feedback.FeedbackService;
-import dev.llmc.gateway.proxy.ExpertNodeClient;
+import dev.llmc.gateway.proxy.Failover;
 import dev.llmc.gateway.proxy.UpstreamException;
 import dev.llmc.gateway.routing.ExpertRouter;
 import dev.llmc.gateway.routing.RankedExpert;
 import dev.llmc.gateway.routing.RoutePlan;
 import dev.llmc.gateway.routing.RoutingDecision;
 import dev.llmc.model.encoder.ChatTurn;
+import dev.llmc.registry.Expert;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Serves one conversation turn: assign the unit to an experiment arm, route by the arm's plan (or the active
- * controller), call the chosen expert, fall back down the ranking if its node fails, and log the exposure.
+ * controller), call the chosen expert (retrying and falling back down the ranking through {@link Failover}), and log
+ * the exposure. Times the gateway's own share of each turn in {@code llmc.gateway.overhead} (a histogram) and streams'
+ * time to first token in {@code llmc.stream.time_to_first_token}.
  */
 @Singleton
 final class ChatService {
-    private static final Logger LOG = LoggerFactory.getLogger(ChatService.class);
     private static final String ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
     private static final SecureRandom RANDOM = new SecureRandom();
     private final ExpertRouter router;
-    private final ExpertNodeClient nodes;
+    private final Failover failover;
     private final ExperimentService experiments;
     private final EventPipeline events;
     private final MessageLedger ledger;
     private final FeedbackService feedback;
+    private final Timer overhead;
+    private final Timer timeToFirstToken;
 
-    ChatService(ExpertRouter router, ExpertNodeClient nodes, ExperimentService experiments, EventPipeline events,
-                MessageLedger ledger, FeedbackService feedback) {
+    ChatService(ExpertRouter router, Failover failover, ExperimentService experiments, EventPipeline events,
+                MessageLedger ledger, FeedbackService feedback, MeterRegistry meters) {
         this.router = router;
-        this.nodes = nodes;
+        this.failover = failover;
         this.experiments = experiments;
         this.events = events;
         this.ledger = ledger;
         this.feedback = feedback;
+        this.overhead = Timer.builder("llmc.gateway.overhead")
+                .description("a chat turn's time in the gateway itself: total minus encoding minus waiting on expert nodes")
+                .publishPercentileHistogram().register(meters);
+        this.timeToFirstToken = Timer.builder("llmc.stream.time_to_first_token")
+                .description("time from receiving a streamed chat turn to the expert node's first chunk")
+                .publishPercentileHistogram().register(meters);
     }
 
+    /** Serves the turn without streaming: the first expert (down the ranking) whose node answers. */
     ChatResult complete(ChatTurnRequest request) {
-        long start = System.nanoTime();
-        String replaced = request.regenerate() ? replacedMessage(request.conversationId()) : null;
-        // A caller who names an expert is outside experiments: the arm's treatment could not apply anyway.
-        Optional<Assignment> assignment = request.pinnedExpert() == null
-                ? experiments.assign(request.userId(), request.conversationId()) : Optional.empty();
-        RoutePlan plan = request.pinnedExpert() != null ? RoutePlan.pinned(request.pinnedExpert())
-                : assignment.map(Assignment::plan).orElse(RoutePlan.auto());
-        RoutingDecision decision = router.route(request.conversation(), plan);
-        String messageId = newId("msg_");
-        List<String> failures = new ArrayList<>();
-        for (int i = 0; i < decision.candidates().size(); i++) {
-            RankedExpert candidate = decision.candidates().get(i);
-            ObjectNode completion;
-            try {
-                completion = nodes.complete(candidate.expert(), request.upstreamRequest());
-            } catch (UpstreamException e) {
-                failures.add(candidate.expert().name() + ": " + e.getMessage());
-                continue;
+        Turn turn = new Turn(request);
+        Failover.Opened opened = open(() -> failover.complete(experts(turn), request.upstreamRequest(), turn.messageId));
+        turn.finish(opened);
+        ServedTurn.record(opened.expert().name(), opened.first().get("usage"));
+        return new ChatResult(turn.messageId, opened.expert(), opened.first());
+    }
+
+    /**
+     * Serves the turn as a stream of OpenAI chunks from the first expert whose node starts one. The exposure is logged
+     * when the stream ends (completed, broken off or abandoned by the caller), before the caller sees its end.
+     */
+    StreamedTurn stream(ChatTurnRequest request) {
+        Turn turn = new Turn(request);
+        Failover.Opened opened = open(() -> failover.stream(experts(turn), request.upstreamRequest(), turn.messageId));
+        timeToFirstToken.record(System.nanoTime() - turn.start, TimeUnit.NANOSECONDS);
+        // The response filters run when the stream starts, before any usage chunk: streams are counted, not charged.
+        ServedTurn.record(opened.expert().name(), null);
+        AtomicBoolean finished = new AtomicBoolean();
+        Runnable finish = () -> {
+            if (finished.compareAndSet(false, true)) {
+                turn.finish(opened);
             }
-            if (!failures.isEmpty()) {
-                LOG.warn("message {} fell back to expert {} after: {}", messageId, candidate.expert().name(), failures);
-            }
+        };
+        Flux<ObjectNode> chunks = Flux.concat(Mono.just(opened.first()), opened.rest())
+                .doOnTerminate(finish)
+                .doOnCancel(finish);
+        return new StreamedTurn(turn.messageId, opened.expert(), chunks);
+    }
+
+    /** A turn being served: its id, start time, experiment assignment, routing decision and the reply it replaces. */
+    private final class Turn {
+        final long start = System.nanoTime();
+        final String messageId = newId("msg_");
+        final ChatTurnRequest request;
+        final String replaced;
+        final Optional<Assignment> assignment;
+        final RoutingDecision decision;
+
+        Turn(ChatTurnRequest request) {
+            this.request = request;
+            this.replaced = request.regenerate() ? replacedMessage(request.conversationId()) : null;
+            // A caller who names an expert is outside experiments: the arm's treatment could not apply anyway.
+            this.assignment = request.pinnedExpert() == null
+                    ? experiments.assign(request.userId(), request.conversationId()) : Optional.empty();
+            RoutePlan plan = request.pinnedExpert() != null ? RoutePlan.pinned(request.pinnedExpert())
+                    : assignment.map(Assignment::plan).orElse(RoutePlan.auto());
+            this.decision = router.route(request.conversationId(), request.conversation(), plan);
+        }
+
+        /** Logs the exposure and the gateway's own overhead: total time minus encoding minus waiting on nodes. */
+        void finish(Failover.Opened opened) {
+            long total = System.nanoTime() - start;
+            overhead.record(Math.max(0, total - decision.encoderNanos() - opened.upstreamNanos()), TimeUnit.NANOSECONDS);
+            RankedExpert candidate = decision.candidates().get(opened.rank());
             // A fallback was not the policy's choice: its propensity is unknown (NaN), so off-policy estimates skip it.
-            double propensity = i == 0 ? decision.propensity() : Double.NaN;
-            long latencyMillis = (System.nanoTime() - start) / 1_000_000;
+            double propensity = opened.rank() == 0 ? decision.propensity() : Double.NaN;
             events.record(new Exposure(messageId, request.userId(), request.conversationId(), userTurns(request.conversation()),
                     assignment.map(a -> a.experiment().id()).orElse(null), assignment.map(a -> a.arm().name()).orElse(null),
                     decision.controllerVersion(), candidate.expert().id(), candidate.expert().name(), candidate.score(),
-                    propensity, decision.embedding(), (int) Math.min(Integer.MAX_VALUE, latencyMillis), Instant.now(), replaced));
+                    propensity, decision.embedding(), (int) Math.min(Integer.MAX_VALUE, total / 1_000_000), Instant.now(),
+                    replaced));
             if (replaced != null) {
                 feedback.recordRetry(replaced);
             }
-            return new ChatResult(messageId, candidate.expert(), completion);
         }
-        LOG.warn("message {}: no expert node answered: {}", messageId, failures);
-        throw new ApiException(HttpStatus.BAD_GATEWAY, "upstream_unavailable",
-                "no expert node answered (" + String.join("; ", failures) + ")");
+    }
+
+    private static List<Expert> experts(Turn turn) {
+        return turn.decision.candidates().stream().map(RankedExpert::expert).toList();
+    }
+
+    /** How a reply is opened: the failover's complete or stream call. */
+    private interface Opener {
+        Failover.Opened open() throws UpstreamException;
+    }
+
+    private static Failover.Opened open(Opener opener) {
+        try {
+            return opener.open();
+        } catch (UpstreamException e) {
+            throw new ApiException(HttpStatus.BAD_GATEWAY, "upstream_unavailable", e.getMessage());
+        }
     }
 
     private String replacedMessage(String conversationId) {

@@ -2,14 +2,15 @@ package dev.llmc.gateway.encoder;
 
 import dev.llmc.gateway.config.EncoderConfig;
 import dev.llmc.gateway.config.StartupRefusedException;
-import dev.llmc.model.encoder.BatchListener;
 import dev.llmc.model.encoder.BatchingOptions;
 import dev.llmc.model.encoder.BatchingSentenceEncoder;
 import dev.llmc.model.encoder.ConversationEncoder;
 import dev.llmc.model.encoder.ConversationFormatter;
+import dev.llmc.model.encoder.MicrometerBatchListener;
 import dev.llmc.model.encoder.MiniLmTokenizer;
 import dev.llmc.model.encoder.OnnxSentenceEncoder;
 import dev.llmc.model.encoder.SentenceEncoder;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
@@ -36,7 +37,7 @@ final class EncoderFactory {
     // Loaded at start-up so the first request does not pay for model loading.
     @Context
     @Bean(preDestroy = "close")
-    SentenceEncoder sentenceEncoder(EncoderConfig config, MiniLmTokenizer tokenizer) {
+    SentenceEncoder sentenceEncoder(EncoderConfig config, MiniLmTokenizer tokenizer, MeterRegistry registry) {
         if (config.remote()) {
             LOG.info("encoder: remote gpu-node at {} (max {} tokens)", config.url(), config.maxTokens());
             return new RemoteSentenceEncoder(httpClient(config), config.url());
@@ -44,12 +45,16 @@ final class EncoderFactory {
         int threads = config.effectiveThreads();
         OnnxSentenceEncoder engine = OnnxSentenceEncoder.load(tokenizer, config.maxTokens(), threads);
         BatchingOptions batching = new BatchingOptions(
-                config.batchWindow(), config.maxBatch(), config.queueCapacity(), config.bucketWidth(), config.workers());
+                config.batchWindow(), config.maxBatch(), config.queueCapacity(), config.bucketWidth(), config.effectiveWorkers());
         LOG.info("encoder: in-process all-MiniLM-L6-v2 on OnnxRuntime, {}, {} intra-op threads, max {} tokens;"
                         + " batches of up to {} texts within {} ms, length buckets of {} tokens, {} worker(s), queue of {} texts",
                 engine.device(), threads, config.maxTokens(), batching.maxBatch(), batching.window().toNanos() / 1e6,
                 batching.bucketWidth(), batching.workers(), batching.queueCapacity());
-        return new BatchingSentenceEncoder(engine, batching, BatchListener.NONE);
+        // The same meters as a gpu-node's (llmc_encoder_*), in the gateway's registry.
+        MicrometerBatchListener metrics = new MicrometerBatchListener(registry);
+        BatchingSentenceEncoder encoder = new BatchingSentenceEncoder(engine, batching, metrics);
+        metrics.monitorQueue(encoder);
+        return encoder;
     }
 
     @Singleton

@@ -6,59 +6,78 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmc.gateway.config.NodesConfig;
 import dev.llmc.gateway.config.UpstreamConfig;
-import dev.llmc.registry.Expert;
 import dev.llmc.registry.ExpertNode;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.client.DefaultHttpClientConfiguration;
-import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.exceptions.HttpClientException;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.http.client.exceptions.ReadTimeoutException;
 import io.micronaut.http.client.netty.DefaultHttpClient;
 import io.micronaut.http.client.netty.DefaultHttpClientBuilder;
+import io.micronaut.http.sse.Event;
 import io.netty.resolver.AddressResolverGroup;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
 import java.lang.reflect.Method;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
- * Calls expert nodes with the OpenAI protocol ({@code POST <base_url>/chat/completions}, health checks
- * {@code GET <base_url>/models}), so vLLM, TGI, llama.cpp server, Ollama and the retrieval expert all work unchanged.
- * Every connection resolves its host through {@link NodeAddressPolicy}; redirects are not followed.
+ * Calls expert nodes with the OpenAI protocol ({@code POST <base_url>/chat/completions}, streamed as server-sent
+ * events when asked; health checks {@code GET <base_url>/models}), so vLLM, TGI, llama.cpp server, Ollama and the
+ * retrieval expert all work unchanged. Every connection resolves its host through {@link NodeAddressPolicy}; redirects
+ * are not followed. Failures arrive as {@link UpstreamException}s; a node that cannot be connected to leaves rotation
+ * until a health check passes.
  */
 @Singleton
 public final class ExpertNodeClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExpertNodeClient.class);
-    private final HttpClient client;
-    private final HttpClient probeClient;
+    private static final String DONE = "[DONE]";
+    // A call abandoned on a timeout still reports its closed connection afterwards; Reactor would log that as an ERROR
+    // ("onErrorDropped"), which is noise: the timeout has already been handled. Reactor reads this key per subscription.
+    private static final Context LATE_ERRORS_QUIET = Context.of("reactor.onErrorDropped.local",
+            (Consumer<Throwable>) e -> LOG.debug("error after a node call was abandoned: {}", e.toString()));
+    private final DefaultHttpClient client;
+    private final DefaultHttpClient probeClient;
     private final ObjectMapper mapper;
     private final NodeHealth health;
     private final SecretCipher cipher;
+    private final Duration firstByteTimeout;
+    private final Duration totalTimeout;
 
     ExpertNodeClient(UpstreamConfig upstream, NodesConfig nodes, NodeAddressPolicy policy, ObjectMapper mapper,
                      NodeHealth health, SecretCipher cipher) {
         GuardedResolverGroup resolver = new GuardedResolverGroup(policy);
-        this.client = guardedClient(upstream.connectTimeout(), upstream.readTimeout(), resolver);
+        // The client's own read timeout is only a backstop: first-byte and total timeouts are applied per call below.
+        this.client = guardedClient(upstream.connectTimeout(), upstream.totalTimeout().plusSeconds(1), resolver);
         this.probeClient = guardedClient(nodes.healthTimeout(), nodes.healthTimeout(), resolver);
         this.mapper = mapper;
         this.health = health;
         this.cipher = cipher;
+        this.firstByteTimeout = upstream.firstByteTimeout();
+        this.totalTimeout = upstream.totalTimeout();
     }
 
     // One client for every node (requests carry absolute URLs). Micronaut 4.10's builder keeps its resolver-group
     // setter package-private (its public constructor that takes one rejects defaults), hence the reflective call; it
     // fails at start-up, not silently, if a Micronaut upgrade removes it.
-    private static HttpClient guardedClient(Duration connectTimeout, Duration readTimeout, GuardedResolverGroup resolver) {
+    private static DefaultHttpClient guardedClient(Duration connectTimeout, Duration readTimeout, GuardedResolverGroup resolver) {
         DefaultHttpClientConfiguration http = new DefaultHttpClientConfiguration();
         http.setConnectTimeout(connectTimeout);
         http.setReadTimeout(readTimeout);
+        http.setReadIdleTimeout(readTimeout);
         http.setFollowRedirects(false);
         DefaultHttpClientBuilder builder = DefaultHttpClient.builder().configuration(http);
         try {
@@ -71,31 +90,84 @@ public final class ExpertNodeClient implements AutoCloseable {
         return builder.build();
     }
 
-    /** Sends the request to the expert's least-loaded healthy node, with {@code model} set to that node's model name. */
-    public ObjectNode complete(Expert expert, ObjectNode request) throws UpstreamException {
-        NodeHealth.Lease lease = health.lease(expert)
-                .orElseThrow(() -> new UpstreamException("expert '" + expert.name() + "' has no healthy node", null));
-        try (lease) {
-            ExpertNode node = lease.node();
-            ObjectNode body = request.deepCopy();
-            body.put("model", node.model());
-            MutableHttpRequest<String> post = HttpRequest.POST(URI.create(node.baseUrl() + "/chat/completions"),
-                    mapper.writeValueAsString(body)).contentType(MediaType.APPLICATION_JSON_TYPE);
-            authorize(post, node);
-            String response;
-            try {
-                response = client.toBlocking().retrieve(post, String.class);
-            } catch (HttpClientResponseException e) {
-                throw new UpstreamException(node.baseUrl() + " answered " + e.getStatus().getCode(), e);
-            } catch (HttpClientException e) {
-                // Could not connect or read at all: out of rotation until a health check passes again.
-                health.record(node, false);
-                throw new UpstreamException(node.baseUrl() + ": " + e.getMessage(), e);
-            }
-            return parseCompletion(node, response);
+    /**
+     * One non-streaming chat completion from this node, {@code model} set to the node's model name, within the total
+     * timeout. (A non-streaming node sends its first byte only when the reply is complete, so no first-byte timeout.)
+     */
+    Mono<ObjectNode> complete(ExpertNode node, ObjectNode request) {
+        return Mono.defer(() -> Mono.from(client.retrieve(post(node, request, false), String.class)))
+                .timeout(totalTimeout)
+                .switchIfEmpty(Mono.error(() -> new UpstreamException(UpstreamException.Kind.MALFORMED,
+                        node.baseUrl() + " returned an empty body", null)))
+                .map(body -> parseCompletion(node, body))
+                .onErrorMap(e -> upstreamError(node, e))
+                .contextWrite(LATE_ERRORS_QUIET);
+    }
+
+    /**
+     * This node's streamed chat completion: each {@code data:} chunk parsed, completing at {@code data: [DONE]}. The
+     * first chunk must come within the first-byte timeout and the whole stream within the total timeout; a stream
+     * that ends without {@code [DONE]} fails as {@link UpstreamException.Kind#BROKEN} rather than pass as complete.
+     */
+    Flux<ObjectNode> stream(ExpertNode node, ObjectNode request) {
+        long deadline = System.nanoTime() + totalTimeout.toNanos();
+        Duration first = firstByteTimeout.compareTo(totalTimeout) < 0 ? firstByteTimeout : totalTimeout;
+        return Flux.defer(() -> Flux.from(client.eventStream(post(node, request, true))))
+                .timeout(Mono.delay(first), chunk -> Mono.delay(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))))
+                .map(event -> event.getData().toString(StandardCharsets.UTF_8).strip())
+                .concatWith(Mono.error(() -> new UpstreamException(UpstreamException.Kind.BROKEN,
+                        node.baseUrl() + ": the stream ended before data: [DONE]", null)))
+                .takeWhile(data -> !data.equals(DONE))
+                .map(data -> parseChunk(node, data))
+                .onErrorMap(e -> upstreamError(node, e))
+                .contextWrite(LATE_ERRORS_QUIET);
+    }
+
+    private MutableHttpRequest<String> post(ExpertNode node, ObjectNode request, boolean stream) {
+        ObjectNode body = request.deepCopy();
+        body.put("model", node.model());
+        if (stream) {
+            body.put("stream", true);
+        } else {
+            body.remove("stream");
+        }
+        MutableHttpRequest<String> post;
+        try {
+            post = HttpRequest.POST(URI.create(node.baseUrl() + "/chat/completions"), mapper.writeValueAsString(body))
+                    .contentType(MediaType.APPLICATION_JSON_TYPE);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("could not serialise a JSON tree", e);
         }
+        try {
+            authorize(post, node);
+        } catch (UpstreamException e) {
+            throw new UncheckedUpstream(e);
+        }
+        return post;
+    }
+
+    private Throwable upstreamError(ExpertNode node, Throwable e) {
+        if (e instanceof UpstreamException) {
+            return e;
+        }
+        if (e instanceof UncheckedUpstream unchecked) {
+            return unchecked.getCause();
+        }
+        if (e instanceof MalformedReply) {
+            return new UpstreamException(UpstreamException.Kind.MALFORMED, e.getMessage(), null);
+        }
+        if (e instanceof TimeoutException || e instanceof ReadTimeoutException) {
+            return new UpstreamException(UpstreamException.Kind.TIMEOUT, node.baseUrl() + " did not answer in time", e);
+        }
+        if (e instanceof HttpClientResponseException status) {
+            return new UpstreamException(UpstreamException.Kind.STATUS, node.baseUrl() + " answered " + status.getStatus().getCode(), e);
+        }
+        if (e instanceof HttpClientException) {
+            // Could not connect, or the connection broke: out of rotation until a health check passes again.
+            health.record(node, false);
+            return new UpstreamException(UpstreamException.Kind.REFUSED, node.baseUrl() + ": " + e.getMessage(), e);
+        }
+        return e;
     }
 
     /** Health check: whether {@code GET <base_url>/models} answers 2xx within the health timeout. */
@@ -117,16 +189,41 @@ public final class ExpertNodeClient implements AutoCloseable {
         }
     }
 
-    private ObjectNode parseCompletion(ExpertNode node, String response) throws UpstreamException {
-        try {
-            JsonNode completion = response == null ? null : mapper.readTree(response);
-            if (completion instanceof ObjectNode object && object.path("choices").isArray()) {
-                return object;
-            }
-        } catch (JsonProcessingException e) {
-            throw new UpstreamException(node.baseUrl() + " returned malformed JSON", e);
+    private ObjectNode parseCompletion(ExpertNode node, String response) {
+        JsonNode completion = parse(node, response);
+        if (completion instanceof ObjectNode object && object.path("choices").isArray()) {
+            return object;
         }
-        throw new UpstreamException(node.baseUrl() + " returned no chat completion (no 'choices')", null);
+        throw new MalformedReply(node.baseUrl() + " returned no chat completion (no 'choices')");
+    }
+
+    private ObjectNode parseChunk(ExpertNode node, String data) {
+        if (parse(node, data) instanceof ObjectNode chunk) {
+            return chunk;
+        }
+        throw new MalformedReply(node.baseUrl() + " streamed a chunk that is not a JSON object");
+    }
+
+    private JsonNode parse(ExpertNode node, String json) {
+        try {
+            return mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new MalformedReply(node.baseUrl() + " returned malformed JSON");
+        }
+    }
+
+    /** Thrown inside a reactive map, where checked exceptions cannot be; becomes a MALFORMED UpstreamException. */
+    private static final class MalformedReply extends RuntimeException {
+        MalformedReply(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Carries a checked UpstreamException out of a reactive lambda. */
+    private static final class UncheckedUpstream extends RuntimeException {
+        UncheckedUpstream(UpstreamException cause) {
+            super(cause);
+        }
     }
 
     @Override

@@ -55,7 +55,7 @@ public final class SecretCipher {
     /** Decrypts a key sealed for {@code baseUrl}; fails when the secrets key changed or the row was tampered with. */
     public String open(String sealed, String baseUrl) throws UpstreamException {
         if (key == null || !sealed.startsWith(PREFIX)) {
-            throw new UpstreamException(baseUrl + ": its API key cannot be decrypted (LLMC_SECRETS_KEY missing or changed)", null);
+            throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE, baseUrl + ": its API key cannot be decrypted (LLMC_SECRETS_KEY missing or changed)", null);
         }
         try {
             byte[] in = Base64.getDecoder().decode(sealed.substring(PREFIX.length()));
@@ -64,7 +64,7 @@ public final class SecretCipher {
             cipher.updateAAD(baseUrl.getBytes(StandardCharsets.UTF_8));
             return new String(cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new UpstreamException(baseUrl + ": its API key cannot be decrypted (LLMC_SECRETS_KEY missing or changed)", e);
+            throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE, baseUrl + ": its API key cannot be decrypted (LLMC_SECRETS_KEY missing or changed)", e);
         }
     }
 }

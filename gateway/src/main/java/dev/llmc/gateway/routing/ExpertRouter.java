@@ -13,20 +13,26 @@ import dev.llmc.model.scoring.ExpertProfile;
 import dev.llmc.model.scoring.ScoredExpert;
 import dev.llmc.registry.Expert;
 import dev.llmc.registry.ExpertCatalog;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * Chooses experts for a conversation from the in-memory registry snapshot (no database on this path):
  * a pinned expert as asked, otherwise the controller's top-k ranking of e(C) over active experts with a healthy
- * node, with the plan's policy picking the first candidate and a cold-start share going to new experts.
+ * node, with the plan's policy picking the first candidate, the conversation keeping its expert within the stickiness
+ * margin, and a cold-start share going to new experts. Encoding time is recorded as {@code llmc.encoder.latency}.
  */
 @Singleton
 public final class ExpertRouter {
@@ -37,9 +43,12 @@ public final class ExpertRouter {
     private final NodeHealth health;
     private final FeedbackCounts feedback;
     private final ColdStartExploration coldStart;
+    private final Stickiness stickiness;
+    private final Timer encoderLatency;
 
     ExpertRouter(ExpertCatalog catalog, ConversationEncoder encoder, ControllerVersions controllers, RoutingConfig config,
-                 NodeHealth health, FeedbackCounts feedback, ColdStartConfig coldStart) {
+                 NodeHealth health, FeedbackCounts feedback, ColdStartConfig coldStart, Stickiness stickiness,
+                 MeterRegistry meters) {
         this.catalog = catalog;
         this.encoder = encoder;
         this.controllers = controllers;
@@ -47,9 +56,17 @@ public final class ExpertRouter {
         this.health = health;
         this.feedback = feedback;
         this.coldStart = new ColdStartExploration(coldStart.share());
+        this.stickiness = stickiness;
+        this.encoderLatency = Timer.builder("llmc.encoder.latency")
+                .description("Time to encode a conversation for routing")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(5))
+                .register(meters);
     }
 
-    public RoutingDecision route(List<ChatTurn> conversation, RoutePlan plan) {
+    /** Routes one turn of the conversation {@code conversationId} (null: a conversation of one turn, nothing to keep). */
+    public RoutingDecision route(@Nullable String conversationId, List<ChatTurn> conversation, RoutePlan plan) {
         if (plan.pinnedExpert() != null) {
             Expert expert = catalog.activeByName(plan.pinnedExpert()).orElseThrow(() -> ApiException.notFound("model_not_found",
                     "no active expert named '" + plan.pinnedExpert() + "'; GET /v1/models lists them, or use model 'auto'"));
@@ -57,7 +74,7 @@ public final class ExpertRouter {
                 throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "no_healthy_node",
                         "expert '" + expert.name() + "' has no healthy node right now; retry later or use model 'auto'");
             }
-            return new RoutingDecision(List.of(new RankedExpert(expert, Double.NaN)), null, "pinned", 1.0);
+            return new RoutingDecision(List.of(new RankedExpert(expert, Double.NaN)), null, "pinned", 1.0, 0);
         }
         if (catalog.active().isEmpty()) {
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "no_active_expert",
@@ -69,13 +86,25 @@ public final class ExpertRouter {
                     "no active expert has a healthy node right now; retry shortly");
         }
         Controller controller = plan.controllerVersion() == null ? controllers.active() : controllers.get(plan.controllerVersion());
+        long encodeStart = System.nanoTime();
         float[] embedding = encoder.encode(conversation);
+        long encoderNanos = System.nanoTime() - encodeStart;
+        encoderLatency.record(encoderNanos, TimeUnit.NANOSECONDS);
         List<ExpertProfile> profiles = active.stream().map(expert -> new ExpertProfile(expert.id(), expert.theta())).toList();
         List<ScoredExpert> ranking = controller.rank(embedding, profiles, config.topK());
         List<ExpertProfile> newcomers = profiles.stream().filter(profile -> feedback.isNew(profile.expertId())).toList();
         ScoredExpert bestNew = newcomers.isEmpty() ? null : controller.rank(embedding, newcomers, 1).getFirst();
-        ExplorationPolicy.Choice choice = coldStart.apply(plan.policy().choose(ranking, ThreadLocalRandom.current()),
-                bestNew, ThreadLocalRandom.current());
+        ExplorationPolicy.Choice policyChoice = plan.policy().choose(ranking, ThreadLocalRandom.current());
+        boolean sticky = stickiness.appliesTo(plan, conversationId);
+        if (sticky) {
+            policyChoice = stickiness.choose(conversationId, policyChoice, expertId -> profiles.stream()
+                    .filter(profile -> profile.expertId().equals(expertId)).findFirst()
+                    .map(profile -> controller.rank(embedding, List.of(profile), 1).getFirst()).orElse(null));
+        }
+        ExplorationPolicy.Choice choice = coldStart.apply(policyChoice, bestNew, ThreadLocalRandom.current());
+        if (sticky) {
+            stickiness.record(conversationId, choice.expert().expertId());
+        }
 
         Map<String, Expert> byId = active.stream().collect(Collectors.toMap(Expert::id, Function.identity()));
         List<RankedExpert> candidates = new ArrayList<>(ranking.size());
@@ -85,6 +114,6 @@ public final class ExpertRouter {
                 candidates.add(new RankedExpert(byId.get(scored.expertId()), scored.score()));
             }
         }
-        return new RoutingDecision(candidates, embedding, controller.version(), choice.propensity());
+        return new RoutingDecision(candidates, embedding, controller.version(), choice.propensity(), encoderNanos);
     }
 }

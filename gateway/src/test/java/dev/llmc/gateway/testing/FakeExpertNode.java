@@ -7,22 +7,39 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * An OpenAI-compatible expert node for tests (a real LLM cannot run here): answers every chat completion
- * with "<name> answers", lists its model at {@code GET /v1/models} (the gateway's health check), remembers the
- * requests and {@code Authorization} headers it received, and can go down and come back on the same port.
+ * with "<name> answers" (streamed word by word as server-sent events when asked), lists its model at
+ * {@code GET /v1/models} (the gateway's health check), remembers the requests and {@code Authorization} headers it
+ * received, and can go down and come back on the same port. Its chat behaviour can be switched to failing with a
+ * status, hanging without a byte, or dying in the middle of a stream.
  */
 public final class FakeExpertNode implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What the node does with a chat completion request. */
+    public enum Behaviour { ANSWER, FAIL, HANG, DIE_MID_STREAM }
+
     private final String name;
     private final int port;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final CountDownLatch closed = new CountDownLatch(1);
     private volatile HttpServer server;
+    private volatile Behaviour behaviour = Behaviour.ANSWER;
+    private volatile int failStatus = 500;
+    private volatile Duration chunkDelay = Duration.ZERO;
     private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
 
@@ -41,8 +58,41 @@ public final class FakeExpertNode implements AutoCloseable {
         }
         started.createContext("/v1/chat/completions", this::complete);
         started.createContext("/v1/models", this::models);
+        // Handlers that hang or pace a stream must not hold up the others (the default executor is one thread).
+        started.setExecutor(executor);
         started.start();
         return started;
+    }
+
+    /** Chat requests answer normally again. */
+    public FakeExpertNode answer() {
+        behaviour = Behaviour.ANSWER;
+        return this;
+    }
+
+    /** Chat requests get {@code status} with an OpenAI error body. */
+    public FakeExpertNode fail(int status) {
+        failStatus = status;
+        behaviour = Behaviour.FAIL;
+        return this;
+    }
+
+    /** Chat requests are accepted and never answered (not a byte) until the node closes. */
+    public FakeExpertNode hang() {
+        behaviour = Behaviour.HANG;
+        return this;
+    }
+
+    /** Streamed chat requests get their first chunk, then the connection is cut without {@code [DONE]}. */
+    public FakeExpertNode dieMidStream() {
+        behaviour = Behaviour.DIE_MID_STREAM;
+        return this;
+    }
+
+    /** Pause between streamed chunks (a slow generation). */
+    public FakeExpertNode chunkDelay(Duration delay) {
+        chunkDelay = delay;
+        return this;
     }
 
     /** Stops answering: connections are refused until {@link #up()}. */
@@ -90,6 +140,32 @@ public final class FakeExpertNode implements AutoCloseable {
         requests.add(request);
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
         authorizations.add(authorization == null ? "" : authorization);
+        switch (behaviour) {
+            case FAIL -> {
+                byte[] error = ("{\"error\": {\"message\": \"" + name + " fails\", \"type\": \"server_error\"}}")
+                        .getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(failStatus, error.length);
+                exchange.getResponseBody().write(error);
+                exchange.close();
+                return;
+            }
+            case HANG -> {
+                try {
+                    closed.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                exchange.close();
+                return;
+            }
+            default -> {
+            }
+        }
+        if (request.path("stream").asBoolean(false)) {
+            stream(exchange, request);
+            return;
+        }
         ObjectNode completion = JSON.createObjectNode();
         completion.put("id", "chatcmpl-fake");
         completion.put("object", "chat.completion");
@@ -107,9 +183,64 @@ public final class FakeExpertNode implements AutoCloseable {
         exchange.close();
     }
 
+    /**
+     * Streams the reply as OpenAI chunks: the role, then each word, then the finish reason and {@code [DONE]}; or,
+     * dying mid-stream, the first chunk and then an aborted connection.
+     */
+    private void stream(HttpExchange exchange, JsonNode request) throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        List<ObjectNode> chunks = new ArrayList<>();
+        chunks.add(chunk(request, JSON.createObjectNode().put("role", "assistant").put("content", ""), null));
+        String[] words = reply().split(" ");
+        for (int i = 0; i < words.length; i++) {
+            chunks.add(chunk(request, JSON.createObjectNode().put("content", (i == 0 ? "" : " ") + words[i]), null));
+        }
+        chunks.add(chunk(request, JSON.createObjectNode(), "stop"));
+        for (ObjectNode chunk : chunks) {
+            pause();
+            out.write(("data: " + JSON.writeValueAsString(chunk) + "\n\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            if (behaviour == Behaviour.DIE_MID_STREAM && chunk != chunks.getFirst()) {
+                // An exception out of the handler makes the JDK server drop the connection mid-response.
+                throw new IOException(name + " dies mid-stream");
+            }
+        }
+        out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        exchange.close();
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(chunkDelay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ObjectNode chunk(JsonNode request, ObjectNode delta, String finishReason) {
+        ObjectNode chunk = JSON.createObjectNode();
+        chunk.put("id", "chatcmpl-fake");
+        chunk.put("object", "chat.completion.chunk");
+        chunk.put("created", 1_700_000_000L);
+        chunk.put("model", request.path("model").asText());
+        ObjectNode choice = chunk.putArray("choices").addObject();
+        choice.put("index", 0);
+        choice.set("delta", delta);
+        if (finishReason == null) {
+            choice.putNull("finish_reason");
+        } else {
+            choice.put("finish_reason", finishReason);
+        }
+        return chunk;
+    }
+
     @Override
     public void close() {
+        closed.countDown();
         server.stop(0);
+        executor.shutdownNow();
     }
 
     /** A base URL where nothing listens, for nodes that refuse connections. */

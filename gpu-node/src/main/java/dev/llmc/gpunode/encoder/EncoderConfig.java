@@ -13,23 +13,23 @@ import java.util.Locale;
  * Encoder settings under {@code llmc.encoder}: input length, device, threads, and how requests are batched.
  *
  * @param maxTokens     tokens kept per text (the end of a longer text is kept); all-MiniLM-L6-v2 accepts at most 512
- * @param threads       OnnxRuntime intra-op threads; defaults to the number of available processors
+ * @param threads       OnnxRuntime intra-op threads per forward pass
  * @param device        {@code auto} (a CUDA GPU when OnnxRuntime reports one, else the CPU), {@code cpu} or {@code gpu}
  * @param batchWindow   longest time a text waits for others to share its batch
  * @param maxBatch      most texts per forward pass
  * @param bucketWidth   texts whose token counts fall in the same bucket of this width are batched together
  * @param queueCapacity most texts waiting for a batch; beyond it requests get 503 with Retry-After
- * @param workers       batches encoded at the same time
+ * @param workers       batches encoded at the same time; defaults to the number of available processors
  */
 @ConfigurationProperties("llmc.encoder")
 public record EncoderConfig(@Bindable(defaultValue = "128") int maxTokens,
-                            @Nullable Integer threads,
+                            @Bindable(defaultValue = "1") int threads,
                             @Bindable(defaultValue = "auto") String device,
                             @Bindable(defaultValue = "2ms") Duration batchWindow,
-                            @Bindable(defaultValue = "32") int maxBatch,
+                            @Bindable(defaultValue = "16") int maxBatch,
                             @Bindable(defaultValue = "16") int bucketWidth,
                             @Bindable(defaultValue = "128") int queueCapacity,
-                            @Bindable(defaultValue = "1") int workers) {
+                            @Nullable Integer workers) {
 
     private static final int MODEL_MAX_TOKENS = 512;
 
@@ -38,9 +38,7 @@ public record EncoderConfig(@Bindable(defaultValue = "128") int maxTokens,
             throw new IllegalArgumentException(
                     "llmc.encoder.max-tokens must be between 8 and " + MODEL_MAX_TOKENS + ", got " + maxTokens);
         }
-        if (threads == null) {
-            threads = Runtime.getRuntime().availableProcessors();
-        } else if (threads < 1) {
+        if (threads < 1) {
             throw new IllegalArgumentException("llmc.encoder.threads must be at least 1, got " + threads);
         }
         deviceChoice(device);
@@ -57,7 +55,10 @@ public record EncoderConfig(@Bindable(defaultValue = "128") int maxTokens,
         if (queueCapacity < 1) {
             throw new IllegalArgumentException("llmc.encoder.queue-capacity must be at least 1, got " + queueCapacity);
         }
-        if (workers < 1 || workers > 64) {
+        if (workers == null) {
+            // One single-threaded pass per core beat one pass on every core (main README, Benchmarks).
+            workers = Runtime.getRuntime().availableProcessors();
+        } else if (workers < 1 || workers > 64) {
             throw new IllegalArgumentException("llmc.encoder.workers must be between 1 and 64, got " + workers);
         }
     }

@@ -4,10 +4,10 @@ import dev.llmc.model.encoder.BatchingOptions;
 import dev.llmc.model.encoder.BatchingSentenceEncoder;
 import dev.llmc.model.encoder.ConversationEncoder;
 import dev.llmc.model.encoder.ConversationFormatter;
+import dev.llmc.model.encoder.MicrometerBatchListener;
 import dev.llmc.model.encoder.MiniLmTokenizer;
 import dev.llmc.model.encoder.OnnxSentenceEncoder;
 import dev.llmc.model.encoder.SentenceEncoder;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
@@ -38,10 +38,9 @@ public class EncoderFactory {
     SentenceEncoder sentenceEncoder(MiniLmTokenizer tokenizer, EncoderConfig config, MeterRegistry registry) {
         OnnxSentenceEncoder engine = OnnxSentenceEncoder.load(tokenizer, config.maxTokens(), config.threads(), config.deviceChoice());
         BatchingOptions batching = config.batching();
-        BatchingSentenceEncoder encoder = new BatchingSentenceEncoder(engine, batching, new MicrometerBatchListener(registry));
-        Gauge.builder("llmc.encoder.queue.depth", encoder, BatchingSentenceEncoder::queued)
-                .description("Texts waiting for an encoder batch")
-                .register(registry);
+        MicrometerBatchListener metrics = new MicrometerBatchListener(registry);
+        BatchingSentenceEncoder encoder = new BatchingSentenceEncoder(engine, batching, metrics);
+        metrics.monitorQueue(encoder);
         LOG.info("Encoder {} ({} dimensions) on {}: {} intra-op threads, {} tokens per text; batches of up to {} texts"
                         + " within {} ms, length buckets of {} tokens, {} worker(s), queue of {} texts",
                 MODEL_NAME, encoder.dimension(), engine.device(), config.threads(), config.maxTokens(), batching.maxBatch(),

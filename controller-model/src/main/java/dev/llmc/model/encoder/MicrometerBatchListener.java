@@ -1,20 +1,21 @@
-package dev.llmc.gpunode.encoder;
+package dev.llmc.model.encoder;
 
-import dev.llmc.model.encoder.BatchListener;
-import dev.llmc.model.encoder.BatchStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.util.concurrent.TimeUnit;
 
 /**
- * Publishes the batching encoder's behaviour as Micrometer meters (see gpu-node's README for their names); the padding
- * ratio over any interval is the growth of {@code llmc_encoder_tokens_total{kind="padding"}} over all kinds.
+ * Publishes the batching encoder's behaviour as Micrometer meters, under the same names in gpu-node and in the
+ * gateway's in-process encoder (see gpu-node's README); the padding ratio over any interval is the growth of
+ * {@code llmc_encoder_tokens_total{kind="padding"}} over all kinds.
  */
-final class MicrometerBatchListener implements BatchListener {
+public final class MicrometerBatchListener implements BatchListener {
 
+    private final MeterRegistry registry;
     private final DistributionSummary batchSize;
     private final DistributionSummary paddingRatio;
     private final Timer queueWait;
@@ -23,7 +24,8 @@ final class MicrometerBatchListener implements BatchListener {
     private final Counter paddingTokens;
     private final Counter rejected;
 
-    MicrometerBatchListener(MeterRegistry registry) {
+    public MicrometerBatchListener(MeterRegistry registry) {
+        this.registry = registry;
         batchSize = DistributionSummary.builder("llmc.encoder.batch.size")
                 .description("Texts per encoder forward pass")
                 .publishPercentiles(0.5, 0.99)
@@ -44,6 +46,13 @@ final class MicrometerBatchListener implements BatchListener {
         rejected = Counter.builder("llmc.encoder.rejected")
                 .description("Texts refused because the encoder queue was full (503)")
                 .baseUnit("texts")
+                .register(registry);
+    }
+
+    /** Adds the gauge of texts waiting in the encoder this listener observes. */
+    public void monitorQueue(BatchingSentenceEncoder encoder) {
+        Gauge.builder("llmc.encoder.queue.depth", encoder, BatchingSentenceEncoder::queued)
+                .description("Texts waiting for an encoder batch")
                 .register(registry);
     }
 

@@ -1,0 +1,70 @@
+package dev.llmc.gateway.metrics;
+
+import dev.llmc.gateway.api.ServedTurn;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micronaut.core.order.Ordered;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ResponseFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.filter.ServerFilterPhase;
+import io.micronaut.web.router.RouteAttributes;
+import io.micronaut.web.router.UriRouteInfo;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code llmc.requests}: a timer per route (the URI template, e.g. {@code /experts/{id}}, so ids do not explode the
+ * series), method, status and expert (the one that answered a chat turn, {@code none} for other requests), measured
+ * from the first filter to the response, errors included.
+ */
+@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
+final class RequestMetricsFilter implements Ordered {
+    private static final String START = "llmc.metrics.start";
+    private final MeterRegistry meters;
+
+    RequestMetricsFilter(MeterRegistry meters) {
+        this.meters = meters;
+    }
+
+    @RequestFilter
+    void start(HttpRequest<?> request) {
+        request.setAttribute(START, System.nanoTime());
+    }
+
+    @ResponseFilter
+    void record(HttpRequest<?> request, HttpResponse<?> response) {
+        Long start = request.getAttribute(START, Long.class).orElse(null);
+        if (start == null) {
+            return;
+        }
+        String expert = ServedTurn.expert(request);
+        Timer.builder("llmc.requests")
+                .description("Gateway requests by route template, method, status and answering expert")
+                .tag("route", route(request))
+                .tag("method", request.getMethodName())
+                .tag("status", Integer.toString(response.code()))
+                .tag("expert", expert == null ? "none" : expert)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(120))
+                .register(meters)
+                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
+
+    /** The matched route's template; {@code unmatched} for paths no route serves (their raw paths would be unbounded). */
+    static String route(HttpRequest<?> request) {
+        return RouteAttributes.getRouteInfo(request)
+                .filter(UriRouteInfo.class::isInstance)
+                .map(info -> ((UriRouteInfo<?, ?>) info).getUriMatchTemplate().toPathString())
+                .orElse("unmatched");
+    }
+
+    @Override
+    public int getOrder() {
+        return ServerFilterPhase.METRICS.order();
+    }
+}

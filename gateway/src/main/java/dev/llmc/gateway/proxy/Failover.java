@@ -1,0 +1,247 @@
+package dev.llmc.gateway.proxy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llmc.gateway.config.UpstreamConfig;
+import dev.llmc.registry.Expert;
+import dev.llmc.registry.ExpertNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+
+/**
+ * Gets a reply started from the first expert in ranking order that can give one. A node that fails before its first
+ * byte (refused, timed out, 5xx, 429, malformed) is retried once on another node of the same expert, then the next
+ * expert is tried (a fallback); each is logged and counted in {@code llmc.fallbacks{kind=retry|fallback}}. Once the
+ * first byte has arrived the reply belongs to that node: a later failure ends the stream with an error
+ * ({@link UpstreamException.Kind#BROKEN}) for the caller to report. Every attempt is timed in
+ * {@code llmc.upstream.latency{expert,outcome}} and reported to the node's circuit breaker.
+ */
+@Singleton
+public final class Failover {
+    private static final Logger LOG = LoggerFactory.getLogger(Failover.class);
+    private static final int TOO_MANY_REQUESTS = 429;
+    private final NodeHealth health;
+    private final ExpertNodeClient client;
+    private final MeterRegistry meters;
+    private final Counter retries;
+    private final Counter fallbacks;
+    private final Duration firstItemLimit;
+
+    Failover(NodeHealth health, ExpertNodeClient client, MeterRegistry meters, UpstreamConfig config) {
+        this.health = health;
+        this.client = client;
+        this.meters = meters;
+        this.retries = fallbackCounter(meters, "retry");
+        this.fallbacks = fallbackCounter(meters, "fallback");
+        // The calls time themselves out; this only guards against a reactive pipeline that never signals.
+        this.firstItemLimit = config.totalTimeout().plusSeconds(5);
+    }
+
+    private static Counter fallbackCounter(MeterRegistry meters, String kind) {
+        return Counter.builder("llmc.fallbacks").description("node failures before the first byte: retried on another "
+                + "node of the same expert (retry) or passed to the next expert in the ranking (fallback)")
+                .tag("kind", kind).register(meters);
+    }
+
+    /**
+     * A reply under way: which candidate (index into the ranking) answered, its first item (the whole completion, or the
+     * first stream chunk), the rest of the stream, and the time spent waiting on nodes so far (every attempt, failed
+     * ones included; the answering node's share grows until its stream ends).
+     */
+    public static final class Opened {
+        private final int rank;
+        private final Expert expert;
+        private final ObjectNode first;
+        private final Flux<ObjectNode> rest;
+        private final AtomicLong upstreamNanos;
+
+        Opened(int rank, Expert expert, ObjectNode first, Flux<ObjectNode> rest, AtomicLong upstreamNanos) {
+            this.rank = rank;
+            this.expert = expert;
+            this.first = first;
+            this.rest = rest;
+            this.upstreamNanos = upstreamNanos;
+        }
+
+        public int rank() {
+            return rank;
+        }
+
+        public Expert expert() {
+            return expert;
+        }
+
+        public ObjectNode first() {
+            return first;
+        }
+
+        /** The items after the first; fails with a BROKEN {@link UpstreamException} if the node breaks off. */
+        public Flux<ObjectNode> rest() {
+            return rest;
+        }
+
+        public long upstreamNanos() {
+            return upstreamNanos.get();
+        }
+    }
+
+    /** A non-streaming completion from the first candidate that answers. */
+    public Opened complete(List<Expert> candidates, ObjectNode request, String messageId) throws UpstreamException {
+        return open(candidates, request, messageId, (node, body) -> client.complete(node, body).flux());
+    }
+
+    /** A stream from the first candidate that sends its first chunk. */
+    public Opened stream(List<Expert> candidates, ObjectNode request, String messageId) throws UpstreamException {
+        return open(candidates, request, messageId, client::stream);
+    }
+
+    private Opened open(List<Expert> candidates, ObjectNode request, String messageId,
+                        BiFunction<ExpertNode, ObjectNode, Flux<ObjectNode>> call) throws UpstreamException {
+        List<String> failures = new ArrayList<>();
+        AtomicLong upstreamNanos = new AtomicLong();
+        for (int rank = 0; rank < candidates.size(); rank++) {
+            Expert expert = candidates.get(rank);
+            if (rank > 0) {
+                fallbacks.increment();
+                LOG.warn("message {}: fallback to expert {} (rank {}) after: {}", messageId, expert.name(), rank + 1, failures);
+            }
+            Set<String> tried = new HashSet<>();
+            for (int attempt = 0; attempt < 2; attempt++) {
+                Optional<NodeHealth.Lease> lease = health.lease(expert, tried);
+                if (lease.isEmpty()) {
+                    failures.add(expert.name() + ": " + (attempt == 0 ? "no available node" : "no other node to retry on"));
+                    break;
+                }
+                ExpertNode node = lease.get().node();
+                if (attempt > 0) {
+                    retries.increment();
+                    LOG.warn("message {}: retry of expert {} on node {} after: {}", messageId, expert.name(), node.baseUrl(),
+                            failures.getLast());
+                }
+                tried.add(node.baseUrl());
+                try {
+                    Started started = attempt(expert, lease.get(), call.apply(node, request), upstreamNanos);
+                    return new Opened(rank, expert, started.first(), started.rest(), upstreamNanos);
+                } catch (UpstreamException e) {
+                    failures.add(expert.name() + ": " + e.getMessage());
+                }
+            }
+        }
+        LOG.warn("message {}: no expert node answered: {}", messageId, failures);
+        throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE,
+                "no expert node answered (" + String.join("; ", failures) + ")", null);
+    }
+
+    /** The first item and the rest of one attempt, once its first item has arrived. */
+    private record Started(ObjectNode first, Flux<ObjectNode> rest) {
+    }
+
+    private Started attempt(Expert expert, NodeHealth.Lease lease, Flux<ObjectNode> reply, AtomicLong upstreamNanos)
+            throws UpstreamException {
+        Attempt timing = new Attempt(expert, lease, System.nanoTime(), upstreamNanos);
+        CompletableFuture<ObjectNode> first = new CompletableFuture<>();
+        // The rest is buffered until the caller subscribes; a chat reply is small next to the gateway's memory.
+        Sinks.Many<ObjectNode> rest = Sinks.many().unicast().onBackpressureBuffer();
+        Disposable subscription = reply
+                .doOnCancel(() -> timing.finish("cancelled"))
+                .subscribe(item -> {
+                    if (!first.complete(item)) {
+                        rest.tryEmitNext(item);
+                    }
+                }, error -> {
+                    boolean beforeFirstByte = !first.isDone();
+                    if (!(error instanceof UpstreamException upstream) || countsAgainstNode(upstream)) {
+                        lease.failed();
+                    }
+                    String outcome = beforeFirstByte && error instanceof UpstreamException upstream ? upstream.kind().tag()
+                            : UpstreamException.Kind.BROKEN.tag();
+                    timing.finish(outcome);
+                    if (!first.completeExceptionally(error)) {
+                        rest.tryEmitError(error instanceof UpstreamException upstream && upstream.kind() == UpstreamException.Kind.BROKEN
+                                ? error : new UpstreamException(UpstreamException.Kind.BROKEN,
+                                "the expert's node broke off its reply: " + error.getMessage(), error));
+                    }
+                }, () -> {
+                    lease.succeeded();
+                    timing.finish("success");
+                    if (!first.completeExceptionally(new UpstreamException(UpstreamException.Kind.MALFORMED,
+                            lease.node().baseUrl() + " sent an empty reply", null))) {
+                        rest.tryEmitComplete();
+                    }
+                });
+        try {
+            ObjectNode item = first.get(firstItemLimit.toMillis(), TimeUnit.MILLISECONDS);
+            return new Started(item, rest.asFlux().doOnCancel(subscription::dispose));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UpstreamException upstream) {
+                throw upstream;
+            }
+            throw new IllegalStateException("unexpected failure calling " + lease.node().baseUrl(), e.getCause());
+        } catch (TimeoutException e) {
+            subscription.dispose();
+            throw new UpstreamException(UpstreamException.Kind.TIMEOUT, lease.node().baseUrl() + " never signalled", e);
+        } catch (InterruptedException e) {
+            subscription.dispose();
+            Thread.currentThread().interrupt();
+            throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE, "interrupted while waiting for a node", e);
+        }
+    }
+
+    /** A node's 4xx other than 429 is about the request, not the node's health. */
+    private static boolean countsAgainstNode(UpstreamException e) {
+        if (e.getCause() instanceof HttpClientResponseException response) {
+            int status = response.getStatus().getCode();
+            return status >= 500 || status == TOO_MANY_REQUESTS;
+        }
+        return true;
+    }
+
+    /** One call to one node, ended exactly once (success, failure or cancellation). */
+    private final class Attempt {
+        private final Expert expert;
+        private final NodeHealth.Lease lease;
+        private final long start;
+        private final AtomicLong upstreamNanos;
+        private final AtomicBoolean finished = new AtomicBoolean();
+
+        Attempt(Expert expert, NodeHealth.Lease lease, long start, AtomicLong upstreamNanos) {
+            this.expert = expert;
+            this.lease = lease;
+            this.start = start;
+            this.upstreamNanos = upstreamNanos;
+        }
+
+        void finish(String outcome) {
+            if (!finished.compareAndSet(false, true)) {
+                return;
+            }
+            long elapsed = System.nanoTime() - start;
+            upstreamNanos.addAndGet(elapsed);
+            lease.close();
+            Timer.builder("llmc.upstream.latency").description("time from calling an expert node to the end of its reply")
+                    .tags("expert", expert.name(), "outcome", outcome).register(meters)
+                    .record(elapsed, TimeUnit.NANOSECONDS);
+        }
+    }
+}

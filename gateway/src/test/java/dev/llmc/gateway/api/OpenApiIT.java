@@ -1,0 +1,64 @@
+package dev.llmc.gateway.api;
+
+import dev.llmc.gateway.testing.EmbeddedGatewayTest;
+import dev.llmc.gateway.testing.GatewayHttp.Reply;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.web.router.MethodBasedRouteInfo;
+import io.micronaut.web.router.Router;
+import io.micronaut.web.router.UriRouteInfo;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The gateway serves its OpenAPI document without a key, and the document lists every route of every controller. */
+@MicronautTest
+class OpenApiIT extends EmbeddedGatewayTest {
+
+    @Inject
+    Router router;
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Map<String, Object>> paths() {
+        Reply reply = http().send(http().request("/openapi/llmc.yml", null).GET());
+        assertEquals(200, reply.status(), reply.body());
+        Map<String, Object> document = new Yaml().load(reply.body());
+        assertTrue(String.valueOf(document.get("openapi")).startsWith("3."), "an OpenAPI 3 document");
+        return (Map<String, Map<String, Object>>) document.get("paths");
+    }
+
+    @Test
+    void listsEveryControllerRoute() {
+        Map<String, Map<String, Object>> paths = paths();
+        List<UriRouteInfo<?, ?>> routes = router.uriRoutes().<UriRouteInfo<?, ?>>map(route -> route)
+                .filter(route -> route instanceof MethodBasedRouteInfo<?, ?> method
+                        && method.getTargetMethod().getDeclaringType().isAnnotationPresent(Controller.class)
+                        && method.getTargetMethod().getDeclaringType().getPackageName().startsWith("dev.llmc.gateway"))
+                // Micronaut answers HEAD for every GET by itself; the document lists the GET.
+                .filter(route -> !route.getHttpMethodName().equals("HEAD"))
+                .toList();
+        assertTrue(routes.size() >= 20, "expected the gateway's routes, found " + routes.size());
+
+        for (UriRouteInfo<?, ?> route : routes) {
+            String path = route.getUriMatchTemplate().toPathString();
+            String method = route.getHttpMethodName().toLowerCase(Locale.ROOT);
+            assertTrue(paths.containsKey(path) && paths.get(path).containsKey(method), method + " " + path + " is not documented");
+        }
+    }
+
+    @Test
+    void documentsTheBearerKeyAndSnakeCaseFields() {
+        Reply reply = http().send(http().request("/openapi/llmc.yml", null).GET());
+
+        assertEquals(200, reply.status());
+        assertTrue(reply.body().contains("scheme: bearer"), "the API key scheme in " + reply.body().length() + " characters");
+        assertTrue(reply.body().contains("message_id:"), "field names as the API writes them");
+    }
+}

@@ -1,0 +1,94 @@
+package dev.llmc.gateway.ratelimit;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.embedded.RedisServer;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Lua token bucket against a real Redis, and the fail-open fallback when that Redis goes away. */
+class RedisTokenBucketsIT {
+    private RedisServer redis;
+    private RedisClient client;
+    private StatefulRedisConnection<String, String> connection;
+    private final AtomicLong localClock = new AtomicLong(0);
+    private RedisTokenBuckets buckets;
+
+    @BeforeEach
+    void startRedis() throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        redis = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"").build();
+        redis.start();
+        client = RedisClient.create("redis://127.0.0.1:" + port);
+        connection = client.connect();
+        buckets = new RedisTokenBuckets(connection, new LocalTokenBuckets(localClock::get));
+    }
+
+    @AfterEach
+    void stopRedis() throws IOException {
+        connection.close();
+        client.shutdown();
+        redis.stop();
+    }
+
+    private long acquire(String key, Limits limits) {
+        return buckets.acquire(key, limits).toCompletableFuture().join();
+    }
+
+    @Test
+    void refusesTheRequestOverTheLimitWithTheWaitUntilARefill() {
+        Limits threePerMinute = new Limits(3, 0);
+
+        assertEquals(0, acquire("k1", threePerMinute));
+        assertEquals(0, acquire("k1", threePerMinute));
+        assertEquals(0, acquire("k1", threePerMinute));
+        long wait = acquire("k1", threePerMinute);
+
+        assertTrue(wait > 19_000 && wait <= 20_000, "one request refills every 20 s, waited " + wait);
+        assertTrue(connection.sync().pttl("llmc:rl:k1") > 0, "the bucket expires once it would be full again");
+    }
+
+    @Test
+    void chargesTokensAndRefusesWhileTheTokenBucketIsNegative() throws InterruptedException {
+        Limits tenTokensPerMinute = new Limits(0, 10);
+
+        assertEquals(0, acquire("k2", tenTokensPerMinute));
+        buckets.charge("k2", tenTokensPerMinute, 14);
+        Thread.sleep(100);
+        long wait = acquire("k2", tenTokensPerMinute);
+
+        assertTrue(wait > 23_000 && wait <= 24_000, "4 tokens owed at 10 per minute, waited " + wait);
+    }
+
+    @Test
+    void reloadsTheScriptAfterRedisForgotIt() {
+        Limits onePerMinute = new Limits(1, 0);
+        assertEquals(0, acquire("k3", onePerMinute));
+        connection.sync().scriptFlush();
+
+        assertTrue(acquire("k3", onePerMinute) > 0, "still counted in Redis after SCRIPT FLUSH");
+    }
+
+    @Test
+    void failsOpenToThisProcessBucketsWhenRedisIsDown() throws IOException {
+        Limits onePerMinute = new Limits(1, 0);
+        redis.stop();
+
+        long start = System.nanoTime();
+        assertEquals(0, acquire("k4", onePerMinute), "the local bucket allows the first request");
+        assertTrue(acquire("k4", onePerMinute) > 0, "and still limits the second");
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(millis < 2 * RedisTokenBuckets.TIMEOUT_MS + 500, "gave up on Redis within its timeout, took " + millis + " ms");
+    }
+}

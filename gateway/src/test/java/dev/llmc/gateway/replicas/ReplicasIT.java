@@ -1,0 +1,226 @@
+package dev.llmc.gateway.replicas;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmc.gateway.events.EventPipeline;
+import dev.llmc.gateway.storage.EmbeddedPostgresServer;
+import dev.llmc.gateway.storage.EmbeddedRedisServer;
+import dev.llmc.gateway.testing.EmbeddedGatewayTest;
+import dev.llmc.gateway.testing.EventLogProbe;
+import dev.llmc.gateway.testing.FakeExpertNode;
+import dev.llmc.gateway.testing.GatewayHttp;
+import dev.llmc.gateway.testing.GatewayHttp.Reply;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two gateway replicas on different ports share one PostgreSQL and one Redis, as behind a Kubernetes Service:
+ * replica A is this test's context (it runs the embedded servers), replica B a second context given their URLs.
+ * Periodic reloads are slowed to an hour, so whatever reaches the other replica within a second came through
+ * LISTEN/NOTIFY or Redis, not a timer.
+ */
+@MicronautTest
+class ReplicasIT extends EmbeddedGatewayTest {
+    private static final long ONE_SECOND = 1_000_000_000L;
+    private static final Duration DRAIN = Duration.ofSeconds(20);
+    private final List<FakeExpertNode> nodes = List.of(new FakeExpertNode("cooking"), new FakeExpertNode("programming"));
+    private final FakeExpertNode replicatedNode = new FakeExpertNode("replicated");
+    private ApplicationContext replicaB;
+    private GatewayHttp b;
+    private String experimentId;
+
+    @Inject
+    EmbeddedPostgresServer postgres;
+    @Inject
+    EmbeddedRedisServer redis;
+    @Inject
+    EventPipeline pipeline;
+    @Inject
+    DataSource dataSource;
+
+    @Override
+    protected Map<String, String> extraProperties() {
+        return Map.of("llmc.routing.registry-refresh", "1h", "llmc.routing.cold-start.share", "0");
+    }
+
+    @BeforeAll
+    void startReplicaB() {
+        http().registerExpert("cooking", "Cooking: recipes, baking, sauces.", nodes.get(0).baseUrl());
+        http().registerExpert("programming", "Programming: Java, debugging, SQL.", nodes.get(1).baseUrl());
+        // Started before B exists: a started experiment reaches running replicas through the periodic reload
+        // (llmc.routing.registry-refresh), which this test slows to an hour.
+        Reply created = http().post("/experiments", """
+                {"name": "replicas", "unit": "user", "traffic": 0.5, "arms": [
+                  {"name": "control", "weight": 1, "control": true, "controller_version": "content"},
+                  {"name": "random", "weight": 1, "policy": {"type": "random"}}]}""");
+        assertEquals(201, created.status(), created.body());
+        experimentId = created.json().get("id").asText();
+        assertEquals(200, http().post("/experiments/" + experimentId + "/start", "").status());
+
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("micronaut.server.port", "-1");
+        properties.put("llmc.database.url", postgres.jdbcUrl());
+        properties.put("llmc.redis.url", redis.url());
+        properties.put("llmc.admin-key", ADMIN_KEY);
+        properties.put("llmc.secrets-key", SECRETS_KEY);
+        properties.put("llmc.nodes.allow-loopback", "true");
+        properties.putAll(extraProperties());
+        replicaB = ApplicationContext.run(properties);
+        EmbeddedServer server = replicaB.getBean(EmbeddedServer.class).start();
+        assertNotEquals(this.server.getPort(), server.getPort());
+        b = new GatewayHttp(server.getURI(), ADMIN_KEY);
+    }
+
+    @AfterAll
+    void stopReplicaB() {
+        replicaB.close();
+        nodes.forEach(FakeExpertNode::close);
+        replicatedNode.close();
+    }
+
+    @Test
+    void bothReplicasAnswerTheHealthEndpointsTheChartProbes() {
+        for (GatewayHttp replica : List.of(http(), b)) {
+            for (String path : List.of("/health", "/health/readiness", "/health/liveness")) {
+                Reply reply = replica.get(path);
+                assertEquals(200, reply.status(), path + " " + reply.body());
+                assertEquals("UP", reply.json().get("status").asText(), path);
+            }
+        }
+    }
+
+    @Test
+    void everyUserGetsTheSameArmOnBothReplicas() {
+        List<String[]> messagesByUser = new ArrayList<>();
+        for (int u = 0; u < 40; u++) {
+            // Half the users reach A first, half B: the first replica to see a unit assigns it.
+            GatewayHttp first = u % 2 == 0 ? http() : b;
+            GatewayHttp second = u % 2 == 0 ? b : http();
+            String user = "ab-user-" + u;
+            messagesByUser.add(new String[]{chat(first, user, user + "-c1"), chat(second, user, user + "-c2")});
+        }
+        EventLogProbe probe = drainBoth();
+        int inExperiment = 0;
+        Map<String, Integer> perArm = new HashMap<>();
+        for (String[] messages : messagesByUser) {
+            String armOnFirst = arm(probe, messages[0]);
+            String armOnSecond = arm(probe, messages[1]);
+            assertEquals(armOnFirst, armOnSecond, "arm of message " + messages[0] + " vs " + messages[1]);
+            if (armOnFirst != null) {
+                inExperiment++;
+                perArm.merge(armOnFirst, 1, Integer::sum);
+            }
+        }
+        System.out.printf("replicas: %d of 40 users in the experiment on both replicas alike, per arm %s%n", inExperiment, perArm);
+        // traffic 0.5 over two arms: both arms used, and some users outside the experiment on both replicas.
+        assertEquals(2, perArm.size(), perArm.toString());
+        assertTrue(inExperiment < 40, "traffic 0.5 let every user in");
+    }
+
+    @Test
+    void eventsAndFeedbackFromBothReplicasArriveOnceEach() {
+        List<String> messages = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            GatewayHttp served = i % 2 == 0 ? http() : b;
+            GatewayHttp rated = i % 2 == 0 ? b : http();
+            String message = chat(served, "events-user-" + i, "events-conv-" + i);
+            messages.add(message);
+            // Feedback on the replica that did not serve the message: it knows the message through Redis.
+            Reply feedback = rated.post("/feedback", """
+                    {"message_id": "%s", "type": "rating", "value": 4}""".formatted(message));
+            assertEquals(202, feedback.status(), feedback.body());
+        }
+        EventLogProbe probe = drainBoth();
+        for (String message : messages) {
+            assertEquals(1, probe.count("select count(*) from exposures where message_id = ?", message), message);
+            assertEquals(1, probe.count("select count(*) from signals where message_id = ? and type = 'rating'", message), message);
+        }
+        assertEquals(20, probe.count("select count(*) from exposures where user_id like 'events-user-%'"));
+    }
+
+    @Test
+    void keyIssuedOnOneReplicaWorksOnTheOtherAndRevocationStopsItWithinOneSecond() throws InterruptedException {
+        Reply issued = http().post("/keys", """
+                {"role": "developer", "owner": "erin"}""");
+        GatewayHttp erinOnB = new GatewayHttp(uriOfB(), issued.json().get("key").asText());
+        within1s(() -> erinOnB.get("/experts"), reply -> reply.status() == 200, "new key accepted on the other replica");
+
+        assertEquals(204, http().delete("/keys/" + issued.json().get("id").asText()).status());
+
+        within1s(() -> erinOnB.get("/experts"), reply -> reply.status() == 401, "revoked key refused on the other replica");
+    }
+
+    @Test
+    void expertRegisteredAndPausedOnOneReplicaChangesRoutingOnTheOtherWithinOneSecond() throws InterruptedException {
+        String id = http().registerExpert("replicated", "Replicated expert.", replicatedNode.baseUrl()).get("id").asText();
+        within1s(() -> b.get("/v1/models"), reply -> reply.body().contains("\"replicated\""),
+                "new expert routable on the other replica");
+
+        assertEquals(200, http().patch("/experts/" + id, """
+                {"status": "paused"}""").status());
+
+        within1s(() -> b.get("/v1/models"), reply -> !reply.body().contains("\"replicated\""),
+                "paused expert gone from the other replica");
+        assertTrue(b.get("/experts/" + id).body().contains("paused"));
+    }
+
+    /** One chat turn; returns its message id. */
+    private static String chat(GatewayHttp replica, String user, String conversation) {
+        Reply reply = replica.post("/chat", """
+                {"user_id": "%s", "conversation_id": "%s", "messages": [{"role": "user", "content": "How long do I knead bread dough?"}]}"""
+                .formatted(user, conversation));
+        assertEquals(200, reply.status(), reply.body());
+        JsonNode json = reply.json();
+        return json.get("message_id").asText();
+    }
+
+    /** Waits until both replicas have written everything they queued, then reads the shared database. */
+    private EventLogProbe drainBoth() {
+        new EventLogProbe(replicaB.getBean(EventPipeline.class), replicaB.getBean(DataSource.class)).awaitDrained(DRAIN);
+        EventLogProbe probe = new EventLogProbe(pipeline, dataSource);
+        probe.awaitDrained(DRAIN);
+        return probe;
+    }
+
+    /** The arm a message was served under (null outside the experiment); fails if the message was not logged once. */
+    private String arm(EventLogProbe probe, String messageId) {
+        assertEquals(1, probe.count("select count(*) from exposures where message_id = ?", messageId), messageId);
+        String experiment = probe.string("select experiment_id from exposures where message_id = ?", messageId);
+        assertTrue(experiment == null || Objects.equals(experiment, experimentId), experiment);
+        return probe.string("select arm from exposures where message_id = ?", messageId);
+    }
+
+    /** Polls until the reply satisfies the condition, failing after a second; prints how long it took. */
+    private static void within1s(Supplier<Reply> request, Predicate<Reply> condition, String what) throws InterruptedException {
+        long start = System.nanoTime();
+        while (!condition.test(request.get())) {
+            if (System.nanoTime() - start > ONE_SECOND) {
+                throw new AssertionError("not within 1 s: " + what);
+            }
+            Thread.sleep(10);
+        }
+        System.out.printf("replicas: %s after %d ms%n", what, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private java.net.URI uriOfB() {
+        return replicaB.getBean(EmbeddedServer.class).getURI();
+    }
+}
