@@ -33,6 +33,8 @@ public final class MessageLedger {
     // How long the index writer lets exposures gather before writing them: one wake-up and one Redis write per few
     // milliseconds under load instead of one per request, still long before a user could give feedback elsewhere.
     private static final long INDEX_LINGER_MS = 5;
+    // How long a lookup that found nothing waits before looking again: the linger plus a Redis round trip, with room.
+    private static final long INDEX_SETTLE_MS = 4 * INDEX_LINGER_MS;
     private final ConcurrentHashMap<String, Exposure> pendingMessages = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> pendingLast = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Signal> pendingSignals = new ConcurrentHashMap<>();
@@ -132,6 +134,24 @@ public final class MessageLedger {
     }
 
     public boolean messageExists(String messageId) {
+        if (lookUp(messageId)) {
+            return true;
+        }
+        if (!redisUsable()) {
+            return false;
+        }
+        // Another replica may have served it milliseconds ago (a client rating right away): its index write lingers
+        // INDEX_LINGER_MS before reaching Redis. Only unknown ids pay for this second look.
+        try {
+            Thread.sleep(INDEX_SETTLE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return lookUp(messageId);
+    }
+
+    private boolean lookUp(String messageId) {
         if (pendingMessages.containsKey(messageId)) {
             return true;
         }
