@@ -33,7 +33,9 @@ public final class MessageLedger {
     // How long the index writer lets exposures gather before writing them: one wake-up and one Redis write per few
     // milliseconds under load instead of one per request, still long before a user could give feedback elsewhere.
     private static final long INDEX_LINGER_MS = 5;
-    private static final long INDEX_RECHECK_MS = 100;
+    // How long a lookup that found nothing waits before looking again: the linger plus a Redis round trip, with room
+    // for a busy machine where the index thread waits for a core.
+    private static final long INDEX_SETTLE_MS = 100;
     private final ConcurrentHashMap<String, Exposure> pendingMessages = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> pendingLast = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Signal> pendingSignals = new ConcurrentHashMap<>();
@@ -139,10 +141,10 @@ public final class MessageLedger {
         if (!redisUsable()) {
             return false;
         }
-        // Another replica indexes what it served a few milliseconds later (INDEX_LINGER_MS, longer on a busy machine):
-        // a client that rates a reply at once through another replica must not get a 404, so look once more.
+        // Another replica may have served it milliseconds ago (a client rating right away): its index write lingers
+        // INDEX_LINGER_MS before reaching Redis. Only unknown ids pay for this second look.
         try {
-            Thread.sleep(INDEX_RECHECK_MS);
+            Thread.sleep(INDEX_SETTLE_MS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
