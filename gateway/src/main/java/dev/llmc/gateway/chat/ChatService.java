@@ -108,7 +108,7 @@ final class ChatService {
 
         Turn(ChatTurnRequest request) {
             this.request = request;
-            this.replaced = request.regenerate() ? replacedMessage(request.conversationId()) : null;
+            this.replaced = request.regenerate() ? replacedMessage(request.conversationId(), userTurns(request.conversation())) : null;
             // A caller who names an expert is outside experiments: the arm's treatment could not apply anyway.
             this.assignment = request.pinnedExpert() == null
                     ? experiments.assign(request.userId(), request.conversationId()) : Optional.empty();
@@ -152,9 +152,9 @@ final class ChatService {
         }
     }
 
-    private String replacedMessage(String conversationId) {
+    private String replacedMessage(String conversationId, int turn) {
         try {
-            return ledger.lastMessage(conversationId).orElseThrow(() -> ApiException.invalid("'regenerate': conversation '"
+            return ledger.lastMessage(conversationId, turn).orElseThrow(() -> ApiException.invalid("'regenerate': conversation '"
                     + conversationId + "' has no earlier reply to replace"));
         } catch (MessageLedger.LedgerUnavailableException e) {
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "event_log_unavailable",

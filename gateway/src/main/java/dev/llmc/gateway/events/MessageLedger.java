@@ -4,6 +4,7 @@ import dev.llmc.abtest.event.Event;
 import dev.llmc.abtest.event.Exposure;
 import dev.llmc.abtest.signal.Signal;
 import dev.llmc.gateway.storage.RedisConnections;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import jakarta.inject.Singleton;
@@ -30,19 +31,25 @@ public final class MessageLedger {
     private static final Logger LOG = LoggerFactory.getLogger(MessageLedger.class);
     private static final long REDIS_TIMEOUT_MS = 300;
     private static final String NO_VALUE = "-";
-    // How long the index writer lets exposures gather before writing them: one wake-up and one Redis write per few
-    // milliseconds under load instead of one per request, still long before a user could give feedback elsewhere.
-    private static final long INDEX_LINGER_MS = 5;
+    // How long the index writer lets exposures gather before writing them: one wake-up and one Redis call per
+    // INDEX_LINGER_MS under load instead of one per request, still long before a user could give feedback elsewhere
+    // (and well within INDEX_SETTLE_MS, the second look of a lookup that found nothing).
+    private static final long INDEX_LINGER_MS = 20;
+    private static final int INDEX_BATCH = 1000;
+    // A batch's keys (two per message: message -> conversation, conversation -> latest message and its turn) are set
+    // by one script call: a SET per key cost a command object, a future, a parsed command and a reply on both ends,
+    // together more CPU than everything else logging does (./llmc bench events, CPU per request).
+    private static final String INDEX_SCRIPT =
+            "for i = 1, #KEYS do redis.call('SET', KEYS[i], ARGV[i + 1], 'EX', ARGV[1]) end return #KEYS";
     // How long a lookup that found nothing waits before looking again: the linger plus a Redis round trip, with room
     // for a busy machine where the index thread waits for a core.
     private static final long INDEX_SETTLE_MS = 100;
     private final ConcurrentHashMap<String, Exposure> pendingMessages = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, String> pendingLast = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Exposure> pendingLast = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Signal> pendingSignals = new ConcurrentHashMap<>();
     private final LinkedBlockingQueue<Exposure> toIndex = new LinkedBlockingQueue<>();
     private final StatefulRedisConnection<String, String> redis;
     private final EventStorage storage;
-    private final SetArgs ttl;
     private final long ttlSeconds;
     // After a Redis failure, skip it for a while instead of paying its timeout on every feedback request.
     private volatile long redisDownUntil;
@@ -50,13 +57,9 @@ public final class MessageLedger {
     MessageLedger(RedisConnections redis, EventStorage storage, EventsConfig config) {
         this.redis = redis.connection().orElse(null);
         this.storage = storage;
-        this.ttl = SetArgs.Builder.ex(config.indexTtl());
         this.ttlSeconds = config.indexTtl().toSeconds();
         if (this.redis != null) {
-            StatefulRedisConnection<String, String> indexConnection = redis.dedicated().orElseThrow();
-            // One socket write per batch instead of one per command (each a wake-up of Lettuce's event loop).
-            indexConnection.setAutoFlushCommands(false);
-            Thread.ofPlatform().name("llmc-message-index").daemon(true).start(() -> indexInRedis(indexConnection));
+            Thread.ofPlatform().name("llmc-message-index").daemon(true).start(this::indexInRedis);
         }
     }
 
@@ -88,31 +91,39 @@ public final class MessageLedger {
      */
     void served(Exposure exposure) {
         pendingMessages.put(exposure.messageId(), exposure);
-        pendingLast.put(exposure.conversationId(), exposure.messageId());
+        pendingLast.put(exposure.conversationId(), exposure);
         if (redis != null) {
             toIndex.offer(exposure);
         }
     }
 
-    private void indexInRedis(StatefulRedisConnection<String, String> connection) {
+    private void indexInRedis() {
         List<Exposure> batch = new ArrayList<>();
-        var async = connection.async();
+        var async = redis.async();
         while (true) {
             try {
                 batch.add(toIndex.take());
                 Thread.sleep(INDEX_LINGER_MS);
-                toIndex.drainTo(batch, 999);
+                toIndex.drainTo(batch, INDEX_BATCH - 1);
+                String[] keys = new String[2 * batch.size()];
+                String[] values = new String[1 + keys.length];
+                values[0] = Long.toString(ttlSeconds);
+                int k = 0;
                 for (Exposure exposure : batch) {
-                    async.set("llmc:msg:" + exposure.messageId(), exposure.conversationId(), ttl);
-                    async.set("llmc:last:" + exposure.conversationId(), exposure.messageId(), ttl);
+                    keys[k] = "llmc:msg:" + exposure.messageId();
+                    values[++k] = exposure.conversationId();
+                    keys[k] = "llmc:last:" + exposure.conversationId();
+                    values[++k] = exposure.messageId() + " " + exposure.turn();
                 }
-                connection.flushCommands();
+                async.eval(INDEX_SCRIPT, ScriptOutputType.INTEGER, keys, values).exceptionally(e -> {
+                    // Best effort: this process and PostgreSQL still answer for these messages.
+                    LOG.warn("message index: Redis write failed: {}", e.toString());
+                    return null;
+                });
                 batch.clear();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                // Lettuce queues commands while disconnected; anything else is logged and the index is best effort
-                // (this process and PostgreSQL still answer for the messages).
                 LOG.warn("message index: Redis write failed: {}", e.toString());
                 batch.clear();
             }
@@ -125,7 +136,7 @@ public final class MessageLedger {
             switch (event) {
                 case Exposure exposure -> {
                     pendingMessages.remove(exposure.messageId());
-                    pendingLast.remove(exposure.conversationId(), exposure.messageId());
+                    pendingLast.remove(exposure.conversationId(), exposure);
                 }
                 case Signal signal -> pendingSignals.remove(signal.key(), signal);
                 default -> {
@@ -182,17 +193,61 @@ public final class MessageLedger {
         }
     }
 
-    /** The latest message served in a conversation, if any. */
-    public Optional<String> lastMessage(String conversationId) {
-        String local = pendingLast.get(conversationId);
-        if (local != null) {
+    /**
+     * The latest message served in a conversation, if any, for a regenerate of turn {@code turn} (its number of user
+     * messages). Another replica may have served that turn milliseconds ago: its index write lingers before reaching
+     * Redis, so an unknown conversation, or a latest message of an earlier turn, gets a second look after the index
+     * settled (the same protection as {@link #messageExists}). Only such lookups pay for the wait.
+     */
+    public Optional<String> lastMessage(String conversationId, int turn) {
+        Optional<LastMessage> found = latest(conversationId, turn);
+        if (found.filter(last -> last.turn() >= turn).isEmpty() && redisUsable()) {
+            try {
+                Thread.sleep(INDEX_SETTLE_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return found.map(LastMessage::messageId);
+            }
+            found = latest(conversationId, turn);
+        }
+        return found.map(LastMessage::messageId);
+    }
+
+    /** A conversation's latest message and its turn (an index entry without a turn counts as the latest). */
+    private record LastMessage(String messageId, int turn) {
+        static LastMessage parse(String indexed) {
+            int space = indexed.indexOf(' ');
+            return space < 0 ? new LastMessage(indexed, Integer.MAX_VALUE)
+                    : new LastMessage(indexed.substring(0, space), Integer.parseInt(indexed.substring(space + 1)));
+        }
+    }
+
+    /** This process's latest message if it is of turn {@code turn} or later, else the later of it and the shared one. */
+    private Optional<LastMessage> latest(String conversationId, int turn) {
+        Exposure pending = pendingLast.get(conversationId);
+        LastMessage local = pending == null ? null : new LastMessage(pending.messageId(), pending.turn());
+        if (local != null && local.turn() >= turn) {
             return Optional.of(local);
         }
+        Optional<LastMessage> shared;
+        try {
+            shared = shared(conversationId);
+        } catch (LedgerUnavailableException e) {
+            if (local == null) {
+                throw e;
+            }
+            return Optional.of(local);
+        }
+        return local == null ? shared : Optional.of(shared.filter(last -> last.turn() > local.turn()).orElse(local));
+    }
+
+    /** The latest message all replicas know of: the Redis index, else PostgreSQL. */
+    private Optional<LastMessage> shared(String conversationId) {
         if (redisUsable()) {
             try {
-                String id = redis.async().get("llmc:last:" + conversationId).get(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-                if (id != null) {
-                    return Optional.of(id);
+                String indexed = redis.async().get("llmc:last:" + conversationId).get(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                if (indexed != null) {
+                    return Optional.of(LastMessage.parse(indexed));
                 }
             } catch (Exception e) {
                 redisFailed(e);
@@ -202,7 +257,7 @@ public final class MessageLedger {
             if (storage.recentlyDown()) {
                 throw new SQLException("PostgreSQL failed less than a second ago");
             }
-            return storage.lookup().lastMessage(conversationId).map(found -> found.messageId());
+            return storage.lookup().lastMessage(conversationId).map(found -> new LastMessage(found.messageId(), found.turn()));
         } catch (SQLException e) {
             storage.markDown();
             throw new LedgerUnavailableException("cannot look up conversation '" + conversationId + "' right now: " + e.getMessage());

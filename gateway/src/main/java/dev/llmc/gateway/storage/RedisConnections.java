@@ -20,14 +20,6 @@ public final class RedisConnections implements AutoCloseable {
         return Optional.ofNullable(connection);
     }
 
-    /**
-     * A connection of its own, for a writer that pipelines batches with {@code setAutoFlushCommands(false)} (which
-     * would hold back every other feature's commands on the shared one); closed with the client.
-     */
-    public Optional<StatefulRedisConnection<String, String>> dedicated() {
-        return Optional.ofNullable(client).map(RedisClient::connect);
-    }
-
     @Override
     public void close() {
         if (connection != null) {

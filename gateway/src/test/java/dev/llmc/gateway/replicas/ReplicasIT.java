@@ -42,6 +42,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReplicasIT extends EmbeddedGatewayTest {
     private static final long ONE_SECOND = 1_000_000_000L;
     private static final Duration DRAIN = Duration.ofSeconds(20);
+    private static final String KNEAD_QUESTION = "{\"role\": \"user\", \"content\": \"How long do I knead bread dough?\"}";
+    private static final String RISE_QUESTION = "{\"role\": \"user\", \"content\": \"And how long should it rise?\"}";
     private final List<FakeExpertNode> nodes = List.of(new FakeExpertNode("cooking"), new FakeExpertNode("programming"));
     private final FakeExpertNode replicatedNode = new FakeExpertNode("replicated");
     private SecondReplica replicaB;
@@ -146,6 +148,64 @@ class ReplicasIT extends EmbeddedGatewayTest {
             assertEquals(1, probe.count("select count(*) from signals where message_id = ? and type = 'rating'", message), message);
         }
         assertEquals(20, probe.count("select count(*) from exposures where user_id like 'events-user-%'"));
+    }
+
+    @Test
+    void regenerateOnTheOtherReplicaRightAfterAFirstReplyReplacesIt() {
+        Map<String, String> replaced = new HashMap<>();
+        for (int i = 0; i < 10; i++) {
+            GatewayHttp served = i % 2 == 0 ? http() : b;
+            GatewayHttp regenerated = i % 2 == 0 ? b : http();
+            String user = "regen-first-" + i;
+            String first = chat(served, user, user);
+            // Sent at once: the serving replica's index entry may still be lingering on its way to Redis.
+            replaced.put(regenerate(regenerated, user, user, KNEAD_QUESTION + ", " + answer(1)), first);
+        }
+        assertRegenerated(replaced, "regen-first-%");
+    }
+
+    @Test
+    void regenerateOnTheOtherReplicaRightAfterALaterReplyReplacesThatOneNotTheEarlier() throws InterruptedException {
+        Map<String, String> replaced = new HashMap<>();
+        for (int i = 0; i < 10; i++) {
+            GatewayHttp served = i % 2 == 0 ? http() : b;
+            GatewayHttp regenerated = i % 2 == 0 ? b : http();
+            String user = "regen-later-" + i;
+            chat(served, user, user);
+            // Turn 1 is in the Redis index by now, so without a second look the other replica would replace it.
+            Thread.sleep(50);
+            String history = KNEAD_QUESTION + ", " + answer(1) + ", " + RISE_QUESTION;
+            Reply second = served.post("/chat", """
+                    {"user_id": "%s", "conversation_id": "%s", "messages": [%s]}""".formatted(user, user, history));
+            assertEquals(200, second.status(), second.body());
+            replaced.put(regenerate(regenerated, user, user, history + ", " + answer(2)), second.json().get("message_id").asText());
+        }
+        assertRegenerated(replaced, "regen-later-%");
+    }
+
+    private static String answer(int turn) {
+        return "{\"role\": \"assistant\", \"content\": \"answer %d\"}".formatted(turn);
+    }
+
+    /** A regenerate of the conversation's last reply (the trailing assistant message); returns the new message id. */
+    private static String regenerate(GatewayHttp replica, String user, String conversation, String messages) {
+        Reply reply = replica.post("/chat", """
+                {"user_id": "%s", "conversation_id": "%s", "regenerate": true, "messages": [%s]}"""
+                .formatted(user, conversation, messages));
+        assertEquals(200, reply.status(), reply.body());
+        return reply.json().get("message_id").asText();
+    }
+
+    /** Each new message names the one it replaced, which got exactly one retry, and no other message of these users got one. */
+    private void assertRegenerated(Map<String, String> replacedBy, String users) {
+        EventLogProbe probe = drainBoth();
+        for (Map.Entry<String, String> entry : replacedBy.entrySet()) {
+            assertEquals(entry.getValue(), probe.string("select regenerates from exposures where message_id = ?", entry.getKey()),
+                    "message replaced by " + entry.getKey());
+            assertEquals(1, probe.count("select count(*) from signals where message_id = ? and type = 'retry'", entry.getValue()));
+        }
+        assertEquals(replacedBy.size(), probe.count("select count(*) from signals s join exposures e using (message_id) "
+                + "where s.type = 'retry' and e.user_id like ?", users), "retries in total");
     }
 
     @Test
