@@ -38,7 +38,8 @@ public final class MessageLedger {
     private static final int INDEX_BATCH = 1000;
     // A batch's keys (two per message: message -> conversation, conversation -> latest message and its turn) are set
     // by one script call: a SET per key cost a command object, a future, a parsed command and a reply on both ends,
-    // together more CPU than everything else logging does (./llmc bench events, CPU per request).
+    // and Lettuce's event loop with this thread were about three quarters of the JVM's logging CPU in a per-thread
+    // profile of ./llmc bench events (README).
     private static final String INDEX_SCRIPT =
             "for i = 1, #KEYS do redis.call('SET', KEYS[i], ARGV[i + 1], 'EX', ARGV[1]) end return #KEYS";
     // How long a lookup that found nothing waits before looking again: the linger plus a Redis round trip, with room
