@@ -247,8 +247,7 @@ public final class BatchingBenchmark {
                     QueueSimulation.loneTextOnAllCores(arrivals, onOneWorker, onAllCores, workers));
         }
         double[] bound = QueueSimulation.firstComeFirstServed(arrivals, ideal, 1);
-        printPercentiles("ideal: all cores on each text at the lowest measured cost per text (of (c), and of the passes above)",
-                bound);
+        printPercentiles("ideal: all cores on each text at the lowest cost per text measured ((c), passes above)", bound);
         double[] sorted = bound.clone();
         Arrays.sort(sorted);
         double meanPass = Arrays.stream(ideal).average().orElseThrow();
