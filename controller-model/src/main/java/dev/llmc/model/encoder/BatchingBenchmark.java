@@ -23,7 +23,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Each mode runs with the threads that suit it: (a) serves one text at a time, so one forward pass gets every core
  * as intra-op threads; the batching modes use the given threads × workers. Two more rows separate what batching gains
  * from what parallel workers gain: one text per pass on the batching modes' threads × workers, and (c) on a single
- * worker with every core per pass.
+ * worker with every core per pass. Last, a simulation with single-text pass times measured here shows the latency
+ * other schedulers, and an ideal one, would reach at the same offered load.
  */
 public final class BatchingBenchmark {
 
