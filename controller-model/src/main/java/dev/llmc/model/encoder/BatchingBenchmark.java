@@ -23,7 +23,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Each mode runs with the threads that suit it: (a) serves one text at a time, so one forward pass gets every core
  * as intra-op threads; the batching modes use the given threads × workers. Two more rows separate what batching gains
  * from what parallel workers gain: one text per pass on the batching modes' threads × workers, and (c) on a single
- * worker with every core per pass.
+ * worker with every core per pass. Last, a simulation with single-text pass times measured here shows the latency
+ * other schedulers, and an ideal one, would reach at the same offered load.
  */
 public final class BatchingBenchmark {
 
@@ -34,6 +35,9 @@ public final class BatchingBenchmark {
     private static final int CLIENTS = 64;
     private static final double LOAD_SHARE = 0.7;
     private static final int ROUNDS = 3;
+    private static final int SIMULATED_ARRIVALS = 200_000;
+    /** The latency target at 70% load. */
+    private static final double P99_TARGET_MS = 50;
     private static final List<String> USER_TURNS = List.of(
             "How long should I knead bread dough by hand?",
             "My sourdough starter smells like nail polish remover, is it dead?",
@@ -128,7 +132,9 @@ public final class BatchingBenchmark {
                     }
                 }
                 double offered = LOAD_SHARE * median(rates[3]);
-                double[] alone = aloneMillis(encoders, texts, tokens);
+                // (a)'s encoders have no window and batches of one: their passes are a text's bare service time.
+                ServiceCurve allCores = ServiceCurve.measure(encoders.get(0), texts, tokens);
+                ServiceCurve perWorker = ServiceCurve.measure(encoders.get(1), texts, tokens);
                 List<ConcurrentLinkedQueue<Double>> latencies = new ArrayList<>();
                 modes.forEach(mode -> latencies.add(new ConcurrentLinkedQueue<>()));
                 int failed = 0;
@@ -139,9 +145,7 @@ public final class BatchingBenchmark {
                 }
                 print(modes, totals, rates, latencies, failed, offered, tokens, device, threads, workers, window, maxBatch,
                         bucketWidth, seconds, loadBefore);
-                System.out.printf("One %d-token text alone on an idle encoder (median of 20): (a) %.1f ms with %d intra-op"
-                        + " thread(s), (b) %.1f ms with %d and its window: no scheduling brings latency below these.%n",
-                        MAX_TOKENS, alone[0], modes.get(0).threads(), alone[1], modes.get(2).threads());
+                printSimulation(offered, median(rates[3]), tokens, allCores, perWorker, cores, threads, workers);
             } finally {
                 encoders.forEach(BatchingSentenceEncoder::close);
             }
@@ -209,27 +213,105 @@ public final class BatchingBenchmark {
     }
 
     /**
-     * The median time of one longest text encoded alone by (a)'s and (b)'s encoders, (b)'s batch window included:
-     * the floor of any latency percentile that includes such texts.
+     * Replays the latency phase's arrivals (same rate, same texts in the same order, many more of them) through
+     * {@link QueueSimulation} with the pass times measured above, for schedulers the encoder has and for ideal ones, so
+     * that a latency target can be checked against what any scheduler on this machine could reach.
      */
-    private static double[] aloneMillis(List<BatchingSentenceEncoder> encoders, List<String> texts, int[] tokens) {
-        int longest = 0;
-        for (int i = 1; i < tokens.length; i++) {
-            longest = tokens[i] > tokens[longest] ? i : longest;
+    private static void printSimulation(double offered, double batchedRate, int[] tokens, ServiceCurve allCores,
+                                        ServiceCurve perWorker, int cores, int threads, int workers) {
+        double[] arrivals = QueueSimulation.poissonArrivals(offered, SIMULATED_ARRIVALS, 13);
+        double meanTokens = Arrays.stream(tokens).average().orElseThrow();
+        double[] onAllCores = new double[arrivals.length];
+        double[] onOneWorker = new double[arrivals.length];
+        double[] ideal = new double[arrivals.length];
+        for (int i = 0; i < arrivals.length; i++) {
+            int length = tokens[i % tokens.length];
+            onAllCores[i] = allCores.millis(length);
+            onOneWorker[i] = perWorker.millis(length);
+            // The whole machine on this one text at the lowest cost measured for its length: (c)'s full batches, a
+            // pass on every core, or one worker's pass shared by all workers. No real pass has all of these at once.
+            ideal[i] = Math.min(length / meanTokens / batchedRate * 1000,
+                    Math.min(onAllCores[i], onOneWorker[i] / workers));
         }
-        double[] result = new double[2];
-        for (int m = 0; m < 2; m++) {
-            // (a), then (b): every core on one pass, then the batching modes' threads and window.
-            BatchingSentenceEncoder encoder = encoders.get(m == 0 ? 0 : 2);
-            double[] samples = new double[20];
-            for (int i = 0; i < samples.length; i++) {
-                long start = System.nanoTime();
-                encoder.embed(texts.get(longest));
-                samples[i] = (System.nanoTime() - start) / 1e6;
+        System.out.printf("%nMeasured pass time of one text alone (median of %d), ms by tokens: %s on %d intra-op thread(s);"
+                + " %s on %d%n", ServiceCurve.SAMPLES, allCores, cores, perWorker, threads);
+        System.out.printf("Simulated latency at %.1f conv/s (%d Poisson arrivals of the texts above, first come first served,"
+                + " no window), with those pass times:%n", offered, SIMULATED_ARRIVALS);
+        System.out.printf("| %-86s | %7s | %7s |%n", "scheduler", "p50 ms", "p99 ms");
+        System.out.println("|" + "-".repeat(88) + "|" + "-".repeat(9) + "|" + "-".repeat(9) + "|");
+        printPercentiles("one text per pass on all " + cores + " cores, as (a)",
+                QueueSimulation.firstComeFirstServed(arrivals, onAllCores, 1));
+        printPercentiles("one text per pass on each of " + workers + " worker(s) x " + threads + " thread(s), as (a) on "
+                + workers + " worker(s)", QueueSimulation.firstComeFirstServed(arrivals, onOneWorker, workers));
+        if (workers * threads == cores && workers > 1) {
+            printPercentiles("the same, but a text that finds every core idle and no other text runs on all cores",
+                    QueueSimulation.loneTextOnAllCores(arrivals, onOneWorker, onAllCores, workers));
+        }
+        double[] bound = QueueSimulation.firstComeFirstServed(arrivals, ideal, 1);
+        printPercentiles("ideal: all cores on each text at the lowest cost per text measured ((c), passes above)", bound);
+        double[] sorted = bound.clone();
+        Arrays.sort(sorted);
+        double meanPass = Arrays.stream(ideal).average().orElseThrow();
+        double p99 = percentile(sorted, 0.99);
+        // With the load a fixed share of capacity, response times scale with the pass time: p99 / mean pass stays put.
+        System.out.printf("The ideal serves %.1f conv/s, so %.1f conv/s is %.0f%% of it, and its p99 is %.1f x its mean pass"
+                + " of %.1f ms; at that share, p99 <= %.0f ms needs a mean pass <= %.1f ms, i.e. >= %.0f conv/s on these"
+                + " texts.%n", 1000 / meanPass, offered, 100 * offered * meanPass / 1000, p99 / meanPass, meanPass,
+                P99_TARGET_MS, meanPass * P99_TARGET_MS / p99, 1000 / meanPass * p99 / P99_TARGET_MS);
+    }
+
+    private static void printPercentiles(String scheduler, double[] responseMillis) {
+        double[] sorted = responseMillis.clone();
+        Arrays.sort(sorted);
+        System.out.printf("| %-86s | %7.1f | %7.1f |%n", scheduler, percentile(sorted, 0.50), percentile(sorted, 0.99));
+    }
+
+    /** One text's pass time alone on an idle encoder, measured at a few token counts and interpolated between them. */
+    private record ServiceCurve(int[] lengths, double[] millis) {
+
+        static final int SAMPLES = 9;
+        private static final int[] POINTS = {20, 40, 60, 80, 100, 128};
+
+        static ServiceCurve measure(BatchingSentenceEncoder encoder, List<String> texts, int[] tokens) {
+            int[] lengths = new int[POINTS.length];
+            double[] millis = new double[POINTS.length];
+            for (int p = 0; p < POINTS.length; p++) {
+                int nearest = 0;
+                for (int i = 1; i < tokens.length; i++) {
+                    nearest = Math.abs(tokens[i] - POINTS[p]) < Math.abs(tokens[nearest] - POINTS[p]) ? i : nearest;
+                }
+                double[] samples = new double[SAMPLES];
+                for (int s = 0; s < SAMPLES; s++) {
+                    long start = System.nanoTime();
+                    encoder.embed(texts.get(nearest));
+                    samples[s] = (System.nanoTime() - start) / 1e6;
+                }
+                lengths[p] = tokens[nearest];
+                millis[p] = median(samples);
             }
-            result[m] = median(samples);
+            return new ServiceCurve(lengths, millis);
         }
-        return result;
+
+        double millis(int tokens) {
+            if (tokens <= lengths[0]) {
+                return millis[0] * tokens / lengths[0];
+            }
+            int p = 1;
+            while (p < lengths.length - 1 && lengths[p] < tokens) {
+                p++;
+            }
+            double share = (double) (tokens - lengths[p - 1]) / (lengths[p] - lengths[p - 1]);
+            return millis[p - 1] + share * (millis[p] - millis[p - 1]);
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder text = new StringBuilder();
+            for (int p = 0; p < lengths.length; p++) {
+                text.append(p == 0 ? "" : ", ").append(lengths[p]).append(": ").append(String.format("%.1f", millis[p]));
+            }
+            return text.toString();
+        }
     }
 
     /** CLIENTS callers each embed one conversation after another: the most the encoder can serve. */

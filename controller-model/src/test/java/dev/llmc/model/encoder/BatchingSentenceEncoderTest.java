@@ -126,6 +126,15 @@ class BatchingSentenceEncoderTest {
     }
 
     @Test
+    void idleWorkersShareTheTextsQueuedForThem() {
+        Recorder recorder = new Recorder();
+        try (BatchingSentenceEncoder encoder = batching(Duration.ofMillis(100), 32, 1000, MAX_TOKENS, 2, recorder)) {
+            encoder.embed(TEXTS.subList(0, 4));
+        }
+        assertEquals(List.of(2, 2), recorder.batches.stream().map(BatchStats::size).toList());
+    }
+
+    @Test
     void lengthBucketsKeepShortAndLongTextsInSeparateBatches() {
         Recorder recorder = new Recorder();
         String shortText = TEXTS.get(0);
