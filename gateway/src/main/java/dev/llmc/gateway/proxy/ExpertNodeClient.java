@@ -18,6 +18,8 @@ import io.micronaut.http.client.exceptions.ReadTimeoutException;
 import io.micronaut.http.client.netty.DefaultHttpClient;
 import io.micronaut.http.client.netty.DefaultHttpClientBuilder;
 import io.micronaut.http.sse.Event;
+import io.micronaut.http.netty.channel.EventLoopGroupRegistry;
+import io.netty.channel.EventLoopGroup;
 import io.netty.resolver.AddressResolverGroup;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -58,11 +60,14 @@ public final class ExpertNodeClient implements AutoCloseable {
     private final Duration totalTimeout;
 
     ExpertNodeClient(UpstreamConfig upstream, NodesConfig nodes, NodeAddressPolicy policy, ObjectMapper mapper,
-                     NodeHealth health, SecretCipher cipher) {
+                     NodeHealth health, SecretCipher cipher, EventLoopGroupRegistry eventLoops) {
         GuardedResolverGroup resolver = new GuardedResolverGroup(policy);
+        // The server's event loops also carry the node connections: a reply read on the loop that serves the request
+        // needs no hand-off between thread pools (and, with the loom carrier, none between OS threads at all).
+        EventLoopGroup group = eventLoops.getDefaultEventLoopGroup();
         // The client's own read timeout is only a backstop: first-byte and total timeouts are applied per call below.
-        this.client = guardedClient(upstream.connectTimeout(), upstream.totalTimeout().plusSeconds(1), resolver);
-        this.probeClient = guardedClient(nodes.healthTimeout(), nodes.healthTimeout(), resolver);
+        this.client = guardedClient(upstream.connectTimeout(), upstream.totalTimeout().plusSeconds(1), resolver, group);
+        this.probeClient = guardedClient(nodes.healthTimeout(), nodes.healthTimeout(), resolver, group);
         this.mapper = mapper;
         this.health = health;
         this.cipher = cipher;
@@ -70,10 +75,12 @@ public final class ExpertNodeClient implements AutoCloseable {
         this.totalTimeout = upstream.totalTimeout();
     }
 
-    // One client for every node (requests carry absolute URLs). Micronaut 4.10's builder keeps its resolver-group
-    // setter package-private (its public constructor that takes one rejects defaults), hence the reflective call; it
-    // fails at start-up, not silently, if a Micronaut upgrade removes it.
-    private static DefaultHttpClient guardedClient(Duration connectTimeout, Duration readTimeout, GuardedResolverGroup resolver) {
+    // One client for every node (requests carry absolute URLs). Micronaut 4.10's builder keeps its resolver-group and
+    // event-loop-group setters package-private (its public constructor that takes them rejects defaults), hence the
+    // reflective calls; they fail at start-up, not silently, if a Micronaut upgrade removes them. A client given a
+    // group does not shut it down when closed.
+    private static DefaultHttpClient guardedClient(Duration connectTimeout, Duration readTimeout, GuardedResolverGroup resolver,
+                                                   EventLoopGroup group) {
         DefaultHttpClientConfiguration http = new DefaultHttpClientConfiguration();
         http.setConnectTimeout(connectTimeout);
         http.setReadTimeout(readTimeout);
@@ -84,8 +91,11 @@ public final class ExpertNodeClient implements AutoCloseable {
             Method setResolver = DefaultHttpClientBuilder.class.getDeclaredMethod("resolverGroup", AddressResolverGroup.class);
             setResolver.setAccessible(true);
             setResolver.invoke(builder, resolver);
+            Method setGroup = DefaultHttpClientBuilder.class.getDeclaredMethod("eventLoopGroup", EventLoopGroup.class);
+            setGroup.setAccessible(true);
+            setGroup.invoke(builder, group);
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot install the SSRF-checking resolver in Micronaut's HTTP client", e);
+            throw new IllegalStateException("cannot configure Micronaut's HTTP client (SSRF-checking resolver, event loops)", e);
         }
         return builder.build();
     }
