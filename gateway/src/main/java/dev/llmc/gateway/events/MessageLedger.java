@@ -155,13 +155,18 @@ public final class MessageLedger {
         }
         // Another replica may have served it milliseconds ago (a client rating right away): its index write lingers
         // INDEX_LINGER_MS before reaching Redis. Only unknown ids pay for this second look.
+        return awaitIndexSettled() && lookUp(messageId);
+    }
+
+    /** Waits for other replicas' index writes to reach Redis; false if interrupted (the interrupt is kept). */
+    private static boolean awaitIndexSettled() {
         try {
             Thread.sleep(INDEX_SETTLE_MS);
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
-        return lookUp(messageId);
     }
 
     private boolean lookUp(String messageId) {
@@ -202,13 +207,7 @@ public final class MessageLedger {
      */
     public Optional<String> lastMessage(String conversationId, int turn) {
         Optional<LastMessage> found = latest(conversationId, turn);
-        if (found.filter(last -> last.turn() >= turn).isEmpty() && redisUsable()) {
-            try {
-                Thread.sleep(INDEX_SETTLE_MS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return found.map(LastMessage::messageId);
-            }
+        if (found.filter(last -> last.turn() >= turn).isEmpty() && redisUsable() && awaitIndexSettled()) {
             found = latest(conversationId, turn);
         }
         return found.map(LastMessage::messageId);

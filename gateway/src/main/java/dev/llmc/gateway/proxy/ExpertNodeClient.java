@@ -62,8 +62,8 @@ public final class ExpertNodeClient implements AutoCloseable {
     ExpertNodeClient(UpstreamConfig upstream, NodesConfig nodes, NodeAddressPolicy policy, ObjectMapper mapper,
                      NodeHealth health, SecretCipher cipher, EventLoopGroupRegistry eventLoops) {
         GuardedResolverGroup resolver = new GuardedResolverGroup(policy);
-        // The server's event loops also carry the node connections: a reply read on the loop that serves the request
-        // needs no hand-off between thread pools (and, with the loom carrier, none between OS threads at all).
+        // The server's event loops also carry the node connections: one pair of event loops on the machine's cores
+        // instead of two pairs competing for them.
         EventLoopGroup group = eventLoops.getDefaultEventLoopGroup();
         // The client's own read timeout is only a backstop: first-byte and total timeouts are applied per call below.
         this.client = guardedClient(upstream.connectTimeout(), upstream.totalTimeout().plusSeconds(1), resolver, group);
