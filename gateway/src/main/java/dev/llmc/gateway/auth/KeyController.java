@@ -11,6 +11,9 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 
 import java.time.Instant;
 import java.util.List;
@@ -47,7 +50,8 @@ final class KeyController {
     }
 
     @Post
-    HttpResponse<IssuedView> issue(@Body @Nullable String body) {
+    HttpResponse<IssuedView> issue(
+            @RequestBody(content = @Content(schema = @Schema(implementation = IssueRequest.class))) @Body @Nullable String body) {
         IssueRequest request = json.read(body, IssueRequest.class);
         ApiKeys.IssuedKey issued = keys.issue(request.role(), request.owner(),
                 new Caller.Limits(request.requestsPerMinute(), request.tokensPerMinute()));

@@ -22,6 +22,9 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 
 import java.time.Instant;
 import java.util.List;
@@ -42,19 +45,20 @@ final class ExperimentsController {
     }
 
     /** Body of {@code POST /experiments}. */
-    record CreateRequest(String name, String unit, Double traffic, List<ArmRequest> arms) {
+    record CreateRequest(String name, String unit, @Nullable Double traffic, List<ArmRequest> arms) {
     }
 
     /** One arm in a creation request: exactly one of controller_version, policy, expert. */
-    record ArmRequest(String name, Double weight, Boolean control, String controllerVersion, PolicyRequest policy, String expert) {
+    record ArmRequest(String name, Double weight, @Nullable Boolean control, @Nullable String controllerVersion,
+            @Nullable PolicyRequest policy, @Nullable String expert) {
     }
 
     /** An arm's policy as sent. */
-    record PolicyRequest(String type, Double epsilon, Double sigma) {
+    record PolicyRequest(String type, @Nullable Double epsilon, @Nullable Double sigma) {
     }
 
     /** Body of {@code PATCH /experiments/{id}}: new weights by arm name and/or traffic. */
-    record UpdateRequest(Map<String, Double> weights, Double traffic) {
+    record UpdateRequest(@Nullable Map<String, Double> weights, @Nullable Double traffic) {
     }
 
     /** An experiment as the API shows it (the assignment salt stays internal). */
@@ -104,7 +108,9 @@ final class ExperimentsController {
     }
 
     @Post
-    HttpResponse<ExperimentView> create(@Body @Nullable String body, @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+    HttpResponse<ExperimentView> create(
+            @RequestBody(content = @Content(schema = @Schema(implementation = CreateRequest.class))) @Body @Nullable String body,
+            @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
         CreateRequest request = json.read(body, CreateRequest.class);
         List<ExperimentDraft.ArmDraft> arms = request.arms() == null ? null : request.arms().stream()
                 .map(arm -> arm == null ? null : new ExperimentDraft.ArmDraft(arm.name(), arm.weight(), arm.control(),
@@ -137,7 +143,8 @@ final class ExperimentsController {
     }
 
     @Patch("/{id}")
-    ExperimentView update(String id, @Body @Nullable String body) {
+    ExperimentView update(String id,
+            @RequestBody(content = @Content(schema = @Schema(implementation = UpdateRequest.class))) @Body @Nullable String body) {
         UpdateRequest request = json.read(body, UpdateRequest.class);
         if (request.weights() == null && request.traffic() == null) {
             throw ApiException.invalid("send 'weights' (by arm name) and/or 'traffic'");

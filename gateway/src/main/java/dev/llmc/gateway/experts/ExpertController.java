@@ -22,6 +22,9 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,7 +73,9 @@ final class ExpertController {
     }
 
     @Post
-    HttpResponse<ExpertView> register(@Body @Nullable String body, @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+    HttpResponse<ExpertView> register(
+            @RequestBody(content = @Content(schema = @Schema(implementation = RegisterRequest.class))) @Body @Nullable String body,
+            @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
         RegisterRequest request = json.read(body, RegisterRequest.class);
         Expert expert = experts.register(new ExpertDraft(request.name(), request.description(), nodes(request.nodes())),
                 apiKeys(request.nodes()), caller);
@@ -88,7 +93,9 @@ final class ExpertController {
     }
 
     @Patch("/{id}")
-    ExpertView update(String id, @Body @Nullable String body, @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+    ExpertView update(String id,
+            @RequestBody(content = @Content(schema = @Schema(implementation = PatchRequest.class))) @Body @Nullable String body,
+            @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
         PatchRequest request = json.read(body, PatchRequest.class);
         ExpertPatch patch = new ExpertPatch(request.description(),
                 request.nodes() == null ? null : nodes(request.nodes()), status(request.status()));

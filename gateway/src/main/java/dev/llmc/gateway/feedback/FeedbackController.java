@@ -11,6 +11,9 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 
 /** {@code POST /feedback}: a rating (1..5), a retry, or the end of a conversation, for one message; 202 once queued. */
 @RequiresRole(Caller.Role.APP)
@@ -26,7 +29,7 @@ final class FeedbackController {
     }
 
     /** Body of {@code POST /feedback}. */
-    record FeedbackRequest(String messageId, String type, Double value) {
+    record FeedbackRequest(String messageId, String type, @Nullable Double value) {
     }
 
     /** Answer of {@code POST /feedback}: what was accepted, and whether it repeated an earlier identical signal. */
@@ -34,7 +37,8 @@ final class FeedbackController {
     }
 
     @Post
-    HttpResponse<FeedbackAccepted> submit(@Body @Nullable String body) {
+    HttpResponse<FeedbackAccepted> submit(
+            @RequestBody(content = @Content(schema = @Schema(implementation = FeedbackRequest.class))) @Body @Nullable String body) {
         FeedbackRequest request = json.read(body, FeedbackRequest.class);
         FeedbackService.Outcome outcome = feedback.submit(request.messageId(), request.type(), request.value());
         return HttpResponse.status(HttpStatus.ACCEPTED).body(new FeedbackAccepted(outcome.signal().messageId(),

@@ -14,6 +14,7 @@ import org.yaml.snakeyaml.Yaml;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,6 +51,34 @@ class OpenApiIT extends EmbeddedGatewayTest {
             String path = route.getUriMatchTemplate().toPathString();
             String method = route.getHttpMethodName().toLowerCase(Locale.ROOT);
             assertTrue(paths.containsKey(path) && paths.get(path).containsKey(method), method + " " + path + " is not documented");
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void documentsRequestBodiesAsTheirObjectsNotAsStrings() {
+        Reply reply = http().send(http().request("/openapi/llmc.yml", null).GET());
+        Map<String, Object> document = new Yaml().load(reply.body());
+        Map<String, Map<String, Object>> schemas = (Map<String, Map<String, Object>>)
+                ((Map<String, Object>) document.get("components")).get("schemas");
+        Map<String, List<String>> expectedFields = Map.of(
+                "post /feedback", List.of("message_id", "type", "value"),
+                "post /keys", List.of("role", "owner", "requests_per_minute", "tokens_per_minute"),
+                "post /experts", List.of("name", "description", "nodes"),
+                "patch /experts/{id}", List.of("description", "nodes", "status"),
+                "post /experiments", List.of("name", "unit", "traffic", "arms"),
+                "patch /experiments/{id}", List.of("weights", "traffic"));
+
+        for (Map.Entry<String, List<String>> entry : expectedFields.entrySet()) {
+            String[] route = entry.getKey().split(" ");
+            Map<String, Object> operation = (Map<String, Object>) paths().get(route[1]).get(route[0]);
+            Map<String, Object> schema = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
+                    ((Map<String, Object>) operation.get("requestBody")).get("content")).get("application/json")).get("schema");
+            String ref = String.valueOf(schema.get("$ref"));
+            assertTrue(ref.startsWith("#/components/schemas/"), entry.getKey() + " body is documented as " + schema);
+            Map<String, Object> body = schemas.get(ref.substring("#/components/schemas/".length()));
+            assertEquals("object", body.get("type"), entry.getKey());
+            assertEquals(Set.copyOf(entry.getValue()), ((Map<String, Object>) body.get("properties")).keySet(), entry.getKey());
         }
     }
 
