@@ -5,7 +5,6 @@ import dev.llmc.gateway.testing.EmbeddedGatewayTest;
 import dev.llmc.gateway.testing.FakeExpertNode;
 import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @MicronautTest
 class BadInputIT extends EmbeddedGatewayTest {
     private static final int BODY_LIMIT = 8192;
-    private final FakeExpertNode node = new FakeExpertNode("general");
+    private final FakeExpertNode node = fakeNode("general");
 
     @Override
     protected Map<String, String> extraProperties() {
@@ -31,11 +30,6 @@ class BadInputIT extends EmbeddedGatewayTest {
     @BeforeAll
     void registerExpert() {
         http().registerExpert("general", "General knowledge assistant.", node.baseUrl());
-    }
-
-    @AfterAll
-    void stopNode() {
-        node.close();
     }
 
     private static void assertError(Reply reply, int status, String type, String messagePart) {

@@ -6,7 +6,6 @@ import dev.llmc.gateway.testing.FakeExpertNode;
 import dev.llmc.gateway.testing.GatewayHttp;
 import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Developers see and change only their own experts (others' answer 404); other roles get 403; no key 401. */
 @MicronautTest
 class OwnershipAndRolesIT extends EmbeddedGatewayTest {
-    private final FakeExpertNode node = new FakeExpertNode("any");
+    private final FakeExpertNode node = fakeNode("any");
     private GatewayHttp alice;
     private GatewayHttp bob;
     private GatewayHttp app;
@@ -41,11 +40,6 @@ class OwnershipAndRolesIT extends EmbeddedGatewayTest {
         app = http(issue("app", "chat-app"));
         scientist = http(issue("data-scientist", "dana"));
         alicesExpert = alice.registerExpert("alices-expert", "Alice's cooking expert.", node.baseUrl()).get("id").asText();
-    }
-
-    @AfterAll
-    void stopNode() {
-        node.close();
     }
 
     @Test

@@ -6,7 +6,6 @@ import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @MicronautTest
 class CircuitBreakerIT extends EmbeddedGatewayTest {
     private static final String RECIPE = "What is a good recipe for a chocolate cake? How long should it bake in the oven?";
-    private final FakeExpertNode cooking = new FakeExpertNode("cooking");
-    private final FakeExpertNode programming = new FakeExpertNode("programming");
+    private final FakeExpertNode cooking = fakeNode("cooking");
+    private final FakeExpertNode programming = fakeNode("programming");
     @Inject
     MeterRegistry meters;
 
@@ -36,12 +35,6 @@ class CircuitBreakerIT extends EmbeddedGatewayTest {
     void registerExperts() {
         http().registerExpert("cooking", RoutingIT.COOKING, cooking.baseUrl());
         http().registerExpert("programming", RoutingIT.PROGRAMMING, programming.baseUrl());
-    }
-
-    @AfterAll
-    void stopNodes() {
-        cooking.close();
-        programming.close();
     }
 
     private String expertAnswering() {

@@ -4,7 +4,6 @@ import dev.llmc.gateway.testing.EmbeddedGatewayTest;
 import dev.llmc.gateway.testing.FakeExpertNode;
 import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -23,9 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @MicronautTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FallbackIT extends EmbeddedGatewayTest {
-    private final FakeExpertNode cooking = new FakeExpertNode("cooking");
-    private final FakeExpertNode programming = new FakeExpertNode("programming");
-    private final FakeExpertNode emotional = new FakeExpertNode("emotional-support");
+    private final FakeExpertNode cooking = fakeNode("cooking");
+    private final FakeExpertNode programming = fakeNode("programming");
+    private final FakeExpertNode emotional = fakeNode("emotional-support");
 
     @Override
     protected Map<String, String> extraProperties() {
@@ -39,11 +38,6 @@ class FallbackIT extends EmbeddedGatewayTest {
         http().registerExpert("emotional-support", RoutingIT.EMOTIONAL, emotional.baseUrl());
         cooking.down();
         emotional.down();
-    }
-
-    @AfterAll
-    void stopNodes() {
-        programming.close();
     }
 
     @Test

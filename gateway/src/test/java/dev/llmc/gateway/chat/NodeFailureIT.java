@@ -11,7 +11,6 @@ import dev.llmc.registry.ExpertNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,9 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @MicronautTest
 class NodeFailureIT extends EmbeddedGatewayTest {
     private static final String RECIPE = "What is a good recipe for a chocolate cake? How long should it bake in the oven?";
-    private final FakeExpertNode cookingA = new FakeExpertNode("cooking");
-    private final FakeExpertNode cookingB = new FakeExpertNode("cooking");
-    private final FakeExpertNode programming = new FakeExpertNode("programming");
+    private final FakeExpertNode cookingA = fakeNode("cooking");
+    private final FakeExpertNode cookingB = fakeNode("cooking");
+    private final FakeExpertNode programming = fakeNode("programming");
     @Inject
     MeterRegistry meters;
     @Inject
@@ -62,13 +61,6 @@ class NodeFailureIT extends EmbeddedGatewayTest {
             // A node whose stream broke leaves rotation until its next health check, which is an hour away here.
             health.record(new ExpertNode(node.baseUrl(), "m"), true);
         }
-    }
-
-    @AfterAll
-    void stopNodes() {
-        cookingA.close();
-        cookingB.close();
-        programming.close();
     }
 
     private Reply ask(boolean stream) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmc.gateway.testing.EmbeddedGatewayTest;
 import dev.llmc.gateway.testing.FakeExpertNode;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,19 +27,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @MicronautTest
 class OpenAiNodeClientIT extends EmbeddedGatewayTest {
     private static final Path SCRIPT_DIR = Path.of("src/test/node");
-    private final FakeExpertNode cooking = new FakeExpertNode("cooking");
-    private final FakeExpertNode breaks = new FakeExpertNode("breaks").dieMidStream();
+    private final FakeExpertNode cooking = fakeNode("cooking");
+    private final FakeExpertNode breaks = fakeNode("breaks").dieMidStream();
 
     @BeforeAll
     void registerExperts() {
         http().registerExpert("cooking", RoutingIT.COOKING, cooking.baseUrl());
         http().registerExpert("breaks", "An expert whose node dies while streaming.", breaks.baseUrl());
-    }
-
-    @AfterAll
-    void stopNodes() {
-        cooking.close();
-        breaks.close();
     }
 
     @Test

@@ -5,7 +5,6 @@ import dev.llmc.gateway.testing.EmbeddedGatewayTest;
 import dev.llmc.gateway.testing.FakeExpertNode;
 import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,22 +25,15 @@ class RoutingIT extends EmbeddedGatewayTest {
     static final String EMOTIONAL = "Emotional support companion: listening to feelings, stress, anxiety, loneliness, "
             + "grief and sadness, relationships, encouragement and self-care.";
 
-    private final FakeExpertNode cooking = new FakeExpertNode("cooking");
-    private final FakeExpertNode programming = new FakeExpertNode("programming");
-    private final FakeExpertNode emotional = new FakeExpertNode("emotional-support");
+    private final FakeExpertNode cooking = fakeNode("cooking");
+    private final FakeExpertNode programming = fakeNode("programming");
+    private final FakeExpertNode emotional = fakeNode("emotional-support");
 
     @BeforeAll
     void registerExperts() {
         http().registerExpert("cooking", COOKING, cooking.baseUrl());
         http().registerExpert("programming", PROGRAMMING, programming.baseUrl());
         http().registerExpert("emotional-support", EMOTIONAL, emotional.baseUrl());
-    }
-
-    @AfterAll
-    void stopNodes() {
-        cooking.close();
-        programming.close();
-        emotional.close();
     }
 
     private Reply chat(String conversationId, String... userAndAssistantTurns) {

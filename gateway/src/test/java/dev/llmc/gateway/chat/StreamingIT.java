@@ -10,7 +10,6 @@ import dev.llmc.gateway.testing.ServerSentEvents;
 import dev.llmc.gateway.testing.ServerSentEvents.Event;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Streaming on both chat endpoints: the node's chunks pass through as server-sent events, and the exposure is logged. */
 @MicronautTest
 class StreamingIT extends EmbeddedGatewayTest {
-    private final FakeExpertNode cooking = new FakeExpertNode("cooking");
-    private final FakeExpertNode programming = new FakeExpertNode("programming");
+    private final FakeExpertNode cooking = fakeNode("cooking");
+    private final FakeExpertNode programming = fakeNode("programming");
     @Inject
     EventPipeline pipeline;
     @Inject
@@ -35,12 +34,6 @@ class StreamingIT extends EmbeddedGatewayTest {
     void registerExperts() {
         http().registerExpert("cooking", RoutingIT.COOKING, cooking.baseUrl());
         http().registerExpert("programming", RoutingIT.PROGRAMMING, programming.baseUrl());
-    }
-
-    @AfterAll
-    void stopNodes() {
-        cooking.close();
-        programming.close();
     }
 
     @Test

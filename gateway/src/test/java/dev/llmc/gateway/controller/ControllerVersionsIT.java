@@ -12,7 +12,6 @@ import dev.llmc.model.training.TrainingConfig;
 import dev.llmc.model.training.TrainingExample;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -44,8 +43,8 @@ class ControllerVersionsIT extends EmbeddedGatewayTest {
     @Inject
     ControllerVersionStore store;
 
-    private final FakeExpertNode alpha = new FakeExpertNode("alpha");
-    private final FakeExpertNode beta = new FakeExpertNode("beta");
+    private final FakeExpertNode alpha = fakeNode("alpha");
+    private final FakeExpertNode beta = fakeNode("beta");
 
     @Override
     protected Map<String, String> extraProperties() {
@@ -76,12 +75,6 @@ class ControllerVersionsIT extends EmbeddedGatewayTest {
         ControllerArtifact artifact = new ControllerTrainer(TrainingConfig.defaults().withEpochs(30))
                 .train(versionId, examples, content, (epoch, epochs, seen, total, rate, loss, eta) -> { });
         store.insert(versionId, artifact.manifest().createdAt(), TrainCommand.manifestJson(artifact.manifest()), artifact.toBytes());
-    }
-
-    @AfterAll
-    void stopNodes() {
-        alpha.close();
-        beta.close();
     }
 
     private String chatExpert() {

@@ -7,7 +7,6 @@ import dev.llmc.gateway.testing.FakeExpertNode;
 import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -36,8 +35,8 @@ class TrainFromLoggedTrafficIT extends EmbeddedGatewayTest {
     @Inject
     DataSource dataSource;
 
-    private final FakeExpertNode good = new FakeExpertNode("good");
-    private final FakeExpertNode poor = new FakeExpertNode("poor");
+    private final FakeExpertNode good = fakeNode("good");
+    private final FakeExpertNode poor = fakeNode("poor");
     private int goodServed;
 
     @BeforeAll
@@ -61,12 +60,6 @@ class TrainFromLoggedTrafficIT extends EmbeddedGatewayTest {
                     .formatted(reply.json().get("message_id").asText(), fromGood ? 5 : 1)).status());
         }
         new EventLogProbe(pipeline, dataSource).awaitDrained(Duration.ofSeconds(20));
-    }
-
-    @AfterAll
-    void stopNodes() {
-        good.close();
-        poor.close();
     }
 
     @Test

@@ -6,7 +6,6 @@ import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +27,7 @@ class InProcessEncoderIT extends EmbeddedGatewayTest {
     private static final String CHAT = """
             {"user_id": "u", "conversation_id": "%s", "messages": [{"role": "user", "content": "%s"}]}""";
 
-    private final FakeExpertNode cooking = new FakeExpertNode("cooking");
+    private final FakeExpertNode cooking = fakeNode("cooking");
 
     @Inject
     MeterRegistry registry;
@@ -41,11 +40,6 @@ class InProcessEncoderIT extends EmbeddedGatewayTest {
     @BeforeAll
     void registerExpert() {
         http().registerExpert("cooking", "Recipes, baking and cooking techniques.", cooking.baseUrl());
-    }
-
-    @AfterAll
-    void stopNode() {
-        cooking.close();
     }
 
     @Test

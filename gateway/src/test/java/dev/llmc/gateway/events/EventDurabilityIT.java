@@ -9,7 +9,6 @@ import dev.llmc.gateway.testing.FakeExpertNode;
 import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
@@ -40,7 +39,7 @@ class EventDurabilityIT extends EmbeddedGatewayTest {
     private static final int STOP_REDIS_AT = 1500;
     private static final int START_REDIS_AT = 1900;
     private static final int START_POSTGRES_AT = 2300;
-    private final FakeExpertNode node = new FakeExpertNode("general");
+    private final FakeExpertNode node = fakeNode("general");
     @Inject
     EventPipeline pipeline;
     @Inject
@@ -60,11 +59,6 @@ class EventDurabilityIT extends EmbeddedGatewayTest {
     @BeforeAll
     void registerExpert() {
         http().registerExpert("general", "General knowledge assistant.", node.baseUrl());
-    }
-
-    @AfterAll
-    void stopNode() {
-        node.close();
     }
 
     @Test

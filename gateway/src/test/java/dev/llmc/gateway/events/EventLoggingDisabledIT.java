@@ -6,7 +6,6 @@ import dev.llmc.gateway.testing.FakeExpertNode;
 import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** {@code llmc.events.enabled: false} (what {@code ./llmc bench events} compares against): requests are served, nothing is logged. */
 @MicronautTest
 class EventLoggingDisabledIT extends EmbeddedGatewayTest {
-    private final FakeExpertNode node = new FakeExpertNode("general");
+    private final FakeExpertNode node = fakeNode("general");
     @Inject
     EventPipeline pipeline;
     @Inject
@@ -33,11 +32,6 @@ class EventLoggingDisabledIT extends EmbeddedGatewayTest {
     @BeforeAll
     void registerExpert() {
         http().registerExpert("general", "General knowledge assistant.", node.baseUrl());
-    }
-
-    @AfterAll
-    void stopNode() {
-        node.close();
     }
 
     @Test

@@ -8,7 +8,6 @@ import dev.llmc.gateway.testing.FakeExpertNode;
 import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The experiments API: validation, life cycle, sticky assignment applied to chat, results as JSON and CSV. */
 @MicronautTest
 class ExperimentApiIT extends EmbeddedGatewayTest {
-    private final FakeExpertNode alpha = new FakeExpertNode("alpha");
-    private final FakeExpertNode beta = new FakeExpertNode("beta");
+    private final FakeExpertNode alpha = fakeNode("alpha");
+    private final FakeExpertNode beta = fakeNode("beta");
     @Inject
     EventPipeline pipeline;
     @Inject
@@ -35,12 +34,6 @@ class ExperimentApiIT extends EmbeddedGatewayTest {
     void registerExperts() {
         http().registerExpert("alpha", "General assistant alpha.", alpha.baseUrl());
         http().registerExpert("beta", "General assistant beta.", beta.baseUrl());
-    }
-
-    @AfterAll
-    void stopNodes() {
-        alpha.close();
-        beta.close();
     }
 
     private static String twoExpertArms(String name, String unit) {

@@ -6,7 +6,6 @@ import dev.llmc.gateway.testing.FakeExpertNode;
 import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -22,12 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The registry's HTTP API round-trips through PostgreSQL. */
 @MicronautTest
 class ExpertApiIT extends EmbeddedGatewayTest {
-    private final FakeExpertNode node = new FakeExpertNode("baking");
-
-    @AfterAll
-    void stopNode() {
-        node.close();
-    }
+    private final FakeExpertNode node = fakeNode("baking");
 
     @Inject
     DataSource dataSource;

@@ -4,7 +4,6 @@ import dev.llmc.gateway.testing.EmbeddedGatewayTest;
 import dev.llmc.gateway.testing.FakeExpertNode;
 import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,17 +15,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Registry write endpoints answer 4xx naming the offending field, never 500. */
 @MicronautTest
 class ExpertBadInputIT extends EmbeddedGatewayTest {
-    private final FakeExpertNode node = new FakeExpertNode("node");
+    private final FakeExpertNode node = fakeNode("node");
     private String id;
 
     @BeforeAll
     void registerOne() {
         id = http().registerExpert("existing", "Existing expert.", node.baseUrl()).get("id").asText();
-    }
-
-    @AfterAll
-    void stopNode() {
-        node.close();
     }
 
     private void assertRejected(Reply reply, String messagePart) {

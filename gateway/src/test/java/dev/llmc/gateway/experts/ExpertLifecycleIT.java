@@ -5,7 +5,6 @@ import dev.llmc.gateway.testing.EmbeddedGatewayTest;
 import dev.llmc.gateway.testing.FakeExpertNode;
 import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,9 +25,9 @@ class ExpertLifecycleIT extends EmbeddedGatewayTest {
             + "JavaScript, SQL queries, git, compilers and software design.";
     private static final String RECIPE = """
             {"user_id": "u", "conversation_id": "c", "messages": [{"role": "user", "content": "What is a good recipe for a chocolate cake?"}]}""";
-    private final FakeExpertNode cooking = new FakeExpertNode("cooking");
-    private final FakeExpertNode programming = new FakeExpertNode("programming");
-    private final FakeExpertNode spare = new FakeExpertNode("spare");
+    private final FakeExpertNode cooking = fakeNode("cooking");
+    private final FakeExpertNode programming = fakeNode("programming");
+    private final FakeExpertNode spare = fakeNode("spare");
     private String cookingId;
 
     @Override
@@ -41,13 +40,6 @@ class ExpertLifecycleIT extends EmbeddedGatewayTest {
     void registerExperts() {
         cookingId = http().registerExpert("cooking", COOKING, cooking.baseUrl()).get("id").asText();
         http().registerExpert("programming", PROGRAMMING, programming.baseUrl());
-    }
-
-    @AfterAll
-    void stopNodes() {
-        cooking.close();
-        programming.close();
-        spare.close();
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {

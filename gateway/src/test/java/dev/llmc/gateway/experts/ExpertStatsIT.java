@@ -7,7 +7,6 @@ import dev.llmc.gateway.testing.FakeExpertNode;
 import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** An expert's owner reads messages served, mean rating and retry rate, for the last 24 hours and all time, from the event log. */
 @MicronautTest
 class ExpertStatsIT extends EmbeddedGatewayTest {
-    private final FakeExpertNode node = new FakeExpertNode("stats");
+    private final FakeExpertNode node = fakeNode("stats");
     private String id;
 
     @Inject
@@ -46,11 +45,6 @@ class ExpertStatsIT extends EmbeddedGatewayTest {
         signal("m2", "retry", null);
         signal("m4", "rating", 1);
         signal("m4", "retry", null);
-    }
-
-    @AfterAll
-    void stopNode() {
-        node.close();
     }
 
     private void exposure(String messageId, Instant servedAt) throws SQLException {

@@ -8,7 +8,6 @@ import dev.llmc.gateway.testing.FakeExpertNode;
 import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Feedback on served messages: validation, idempotent repeats, conflicts, regenerate, and what gets logged. */
 @MicronautTest
 class FeedbackIT extends EmbeddedGatewayTest {
-    private final FakeExpertNode node = new FakeExpertNode("general");
+    private final FakeExpertNode node = fakeNode("general");
     @Inject
     EventPipeline pipeline;
     @Inject
@@ -34,11 +33,6 @@ class FeedbackIT extends EmbeddedGatewayTest {
     void registerExpert() {
         http().registerExpert("general", "General knowledge assistant.", node.baseUrl());
         log = new EventLogProbe(pipeline, dataSource);
-    }
-
-    @AfterAll
-    void stopNode() {
-        node.close();
     }
 
     private String chat(String conversationId, String extra) {

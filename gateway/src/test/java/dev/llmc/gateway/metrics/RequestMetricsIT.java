@@ -4,7 +4,6 @@ import dev.llmc.gateway.testing.EmbeddedGatewayTest;
 import dev.llmc.gateway.testing.FakeExpertNode;
 import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -17,17 +16,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code llmc.requests} by route template, status and expert, and {@code llmc.encoder.latency}, on /prometheus. */
 @MicronautTest
 class RequestMetricsIT extends EmbeddedGatewayTest {
-    private final FakeExpertNode node = new FakeExpertNode("metered");
+    private final FakeExpertNode node = fakeNode("metered");
     private String expertId;
 
     @BeforeAll
     void setUp() {
         expertId = http().registerExpert("metered", "Metered expert: answers anything", node.baseUrl()).get("id").asText();
-    }
-
-    @AfterAll
-    void stopNode() {
-        node.close();
     }
 
     private double sample(String metric, String labels) {

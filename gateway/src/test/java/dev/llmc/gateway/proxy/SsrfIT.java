@@ -5,7 +5,6 @@ import dev.llmc.gateway.testing.FakeDns;
 import dev.llmc.gateway.testing.FakeExpertNode;
 import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,17 +18,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Node URLs cannot reach metadata, link-local or unallowed private addresses: at registration and again at connect time. */
 @MicronautTest
 class SsrfIT extends EmbeddedGatewayTest {
-    private final FakeExpertNode node = new FakeExpertNode("rebound");
+    private final FakeExpertNode node = fakeNode("rebound");
 
     @Override
     protected Map<String, String> extraProperties() {
         // Slow health checks so that only the chat request below resolves the rebound name.
         return Map.of("llmc.test.fake-dns", "true", "llmc.nodes.health-interval", "1h");
-    }
-
-    @AfterAll
-    void stopNode() {
-        node.close();
     }
 
     private Reply register(String name, String baseUrl) {

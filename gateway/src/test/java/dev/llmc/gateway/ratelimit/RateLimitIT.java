@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @MicronautTest
 class RateLimitIT extends EmbeddedGatewayTest {
-    private final FakeExpertNode node = new FakeExpertNode("echo");
+    private final FakeExpertNode node = fakeNode("echo");
     private SecondReplica second;
 
     @Inject
@@ -48,7 +48,6 @@ class RateLimitIT extends EmbeddedGatewayTest {
         if (second != null) {
             second.close();
         }
-        node.close();
     }
 
     private String issue(String limits) {

@@ -44,8 +44,8 @@ class ReplicasIT extends EmbeddedGatewayTest {
     private static final Duration DRAIN = Duration.ofSeconds(20);
     private static final String KNEAD_QUESTION = "{\"role\": \"user\", \"content\": \"How long do I knead bread dough?\"}";
     private static final String RISE_QUESTION = "{\"role\": \"user\", \"content\": \"And how long should it rise?\"}";
-    private final List<FakeExpertNode> nodes = List.of(new FakeExpertNode("cooking"), new FakeExpertNode("programming"));
-    private final FakeExpertNode replicatedNode = new FakeExpertNode("replicated");
+    private final List<FakeExpertNode> nodes = List.of(fakeNode("cooking"), fakeNode("programming"));
+    private final FakeExpertNode replicatedNode = fakeNode("replicated");
     private SecondReplica replicaB;
     private GatewayHttp b;
     private String experimentId;
@@ -86,8 +86,6 @@ class ReplicasIT extends EmbeddedGatewayTest {
     @AfterAll
     void stopReplicaB() {
         replicaB.close();
-        nodes.forEach(FakeExpertNode::close);
-        replicatedNode.close();
     }
 
     @Test

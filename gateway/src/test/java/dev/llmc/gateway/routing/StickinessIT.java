@@ -36,8 +36,8 @@ class StickinessIT extends EmbeddedGatewayTest {
                 at com.example.OrderService.total(OrderService.java:42)
                 at com.example.Main.main(Main.java:10)
             How do I debug this exception in my Java code? Is it a compiler problem or a bug in my software design?""";
-    private final FakeExpertNode cooking = new FakeExpertNode("cooking");
-    private final FakeExpertNode programming = new FakeExpertNode("programming");
+    private final FakeExpertNode cooking = fakeNode("cooking");
+    private final FakeExpertNode programming = fakeNode("programming");
     private SecondReplica second;
     private GatewayHttp lenient;
 
@@ -65,8 +65,6 @@ class StickinessIT extends EmbeddedGatewayTest {
         if (second != null) {
             second.close();
         }
-        cooking.close();
-        programming.close();
     }
 
     private static String expert(GatewayHttp on, String conversationId, String... userAndAssistantTurns) {

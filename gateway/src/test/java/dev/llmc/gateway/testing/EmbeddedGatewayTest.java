@@ -3,12 +3,15 @@ package dev.llmc.gateway.testing;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,6 +27,7 @@ public abstract class EmbeddedGatewayTest implements TestPropertyProvider {
     protected EmbeddedServer server;
 
     private GatewayHttp http;
+    private final List<FakeExpertNode> fakeNodes = new ArrayList<>();
 
     @Override
     public Map<String, String> getProperties() {
@@ -57,5 +61,17 @@ public abstract class EmbeddedGatewayTest implements TestPropertyProvider {
             http = new GatewayHttp(server.getURI(), ADMIN_KEY);
         }
         return http;
+    }
+
+    /** A fake expert node answering as {@code name}, closed after the class's last test. */
+    protected FakeExpertNode fakeNode(String name) {
+        FakeExpertNode node = new FakeExpertNode(name);
+        fakeNodes.add(node);
+        return node;
+    }
+
+    @AfterAll
+    void closeFakeNodes() {
+        fakeNodes.forEach(FakeExpertNode::close);
     }
 }
