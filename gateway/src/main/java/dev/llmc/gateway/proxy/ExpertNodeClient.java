@@ -12,6 +12,7 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.client.DefaultHttpClientConfiguration;
+import io.micronaut.http.client.HttpClientConfiguration;
 import io.micronaut.http.client.exceptions.HttpClientException;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.http.client.exceptions.ReadTimeoutException;
@@ -87,6 +88,10 @@ public final class ExpertNodeClient implements AutoCloseable {
         http.setReadTimeout(readTimeout);
         http.setReadIdleTimeout(readTimeout);
         http.setFollowRedirects(false);
+        // A chat turn calls its node from the event loop that serves the caller's connection (ChatService): a pooled
+        // connection on that same loop answers there too, without handing the reply to the other loop.
+        http.getConnectionPoolConfiguration().setConnectionLocality(
+                HttpClientConfiguration.ConnectionPoolConfiguration.ConnectionLocality.ENFORCED_IF_SAME_GROUP);
         DefaultHttpClientBuilder builder = DefaultHttpClient.builder().configuration(http);
         try {
             Method setResolver = DefaultHttpClientBuilder.class.getDeclaredMethod("resolverGroup", AddressResolverGroup.class);
