@@ -17,8 +17,6 @@ import io.micronaut.http.sse.Event;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.scheduling.TaskExecutors;
-import io.micronaut.scheduling.annotation.ExecuteOn;
 
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -32,10 +30,12 @@ import java.util.List;
  * and its {@code id} the gateway's message id. With {@code stream: true} the node's chunks pass through as server-sent
  * events as they arrive (each with that {@code model} and {@code id}), ending with {@code data: [DONE]}, or with an
  * {@code error} chunk if the node breaks off.
+ *
+ * <p>Runs on the server's event loop: the body is parsed there and {@link ChatService} moves only the turns whose
+ * routing blocks to a blocking thread, so a pinned request is served without a thread hop.
  */
 @RequiresRole(Caller.Role.APP)
 @Controller("/v1/chat/completions")
-@ExecuteOn(TaskExecutors.BLOCKING)
 final class ChatCompletionsController {
     static final String AUTO = "auto";
     static final String CONVERSATION_HEADER = "X-Conversation-Id";
@@ -52,7 +52,7 @@ final class ChatCompletionsController {
 
     @Post
     @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
-    HttpResponse<?> complete(@Body @Nullable String body) {
+    Mono<HttpResponse<?>> complete(@Body @Nullable String body) {
         ObjectNode request = json.readObject(body);
         JsonNode model = request.get("model");
         if (model == null || !model.isTextual() || model.asText().isBlank()) {
@@ -71,14 +71,14 @@ final class ChatCompletionsController {
         String pinned = AUTO.equals(model.asText()) ? null : model.asText();
         ChatTurnRequest turn = new ChatTurnRequest(turns, request, pinned, userId, conversationId, false);
         if (stream.asBoolean(false)) {
-            return streamed(chat.stream(turn)).header(CONVERSATION_HEADER, conversationId);
+            return chat.stream(turn).<HttpResponse<?>>map(streamed -> streamed(streamed).header(CONVERSATION_HEADER, conversationId));
         }
-        ChatResult result = chat.complete(turn);
-
-        ObjectNode completion = result.completion();
-        completion.put("id", result.messageId());
-        completion.put("model", result.expert().name());
-        return HttpResponse.ok(completion).header(CONVERSATION_HEADER, conversationId);
+        return chat.complete(turn).<HttpResponse<?>>map(result -> {
+            ObjectNode completion = result.completion();
+            completion.put("id", result.messageId());
+            completion.put("model", result.expert().name());
+            return HttpResponse.ok(completion).header(CONVERSATION_HEADER, conversationId);
+        });
     }
 
     private MutableHttpResponse<Publisher<Event<String>>> streamed(StreamedTurn turn) {

@@ -18,8 +18,6 @@ import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.sse.Event;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.scheduling.TaskExecutors;
-import io.micronaut.scheduling.annotation.ExecuteOn;
 
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -32,10 +30,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * The gateway's own chat endpoint: one conversation turn in, the routed expert's reply out; with {@code "stream": true}
  * as server-sent events {@code meta} {message_id, conversation_id, expert}, {@code delta} {content} as the node sends
  * text, then {@code done} {message_id, finish_reason}, or {@code error} (OpenAI's error shape) if the node breaks off.
+ * Runs on the server's event loop; {@link ChatService} routes the turn (encoder, Redis) on a blocking thread.
  */
 @RequiresRole(Caller.Role.APP)
 @Controller("/chat")
-@ExecuteOn(TaskExecutors.BLOCKING)
 final class ChatController {
     private static final int MAX_ID_LENGTH = 128;
     private final ChatService chat;
@@ -73,7 +71,7 @@ final class ChatController {
 
     @Post
     @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
-    HttpResponse<?> chat(@Body @Nullable String body) {
+    Mono<HttpResponse<?>> chat(@Body @Nullable String body) {
         ChatRequest request = json.read(body, ChatRequest.class);
         requireId("user_id", request.userId());
         requireId("conversation_id", request.conversationId());
@@ -95,10 +93,10 @@ final class ChatController {
         upstream.put("user", request.userId());
         ChatTurnRequest turn = new ChatTurnRequest(turns, upstream, null, request.userId(), request.conversationId(), regenerate);
         if (Boolean.TRUE.equals(request.stream())) {
-            return streamed(chat.stream(turn), request.conversationId());
+            return chat.stream(turn).<HttpResponse<?>>map(streamed -> streamed(streamed, request.conversationId()));
         }
-        ChatResult result = chat.complete(turn);
-        return HttpResponse.ok(new ChatResponse(result.messageId(), request.conversationId(), result.expert().name(), result.reply()));
+        return chat.complete(turn).<HttpResponse<?>>map(result -> HttpResponse.ok(new ChatResponse(result.messageId(), request.conversationId(),
+                result.expert().name(), result.reply())));
     }
 
     private HttpResponse<Publisher<Event<String>>> streamed(StreamedTurn turn, String conversationId) {

@@ -20,14 +20,19 @@ import dev.llmc.registry.Expert;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.scheduling.TaskExecutors;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -49,9 +54,12 @@ final class ChatService {
     private final FeedbackService feedback;
     private final Timer overhead;
     private final Timer timeToFirstToken;
+    private final Scheduler blocking;
 
     ChatService(ExpertRouter router, Failover failover, ExperimentService experiments, EventPipeline events,
-                MessageLedger ledger, FeedbackService feedback, MeterRegistry meters) {
+                MessageLedger ledger, FeedbackService feedback, MeterRegistry meters,
+                @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
+        this.blocking = Schedulers.fromExecutorService(blocking, TaskExecutors.BLOCKING);
         this.router = router;
         this.failover = failover;
         this.experiments = experiments;
@@ -66,35 +74,60 @@ final class ChatService {
                 .publishPercentileHistogram().register(meters);
     }
 
-    /** Serves the turn without streaming: the first expert (down the ranking) whose node answers. */
-    ChatResult complete(ChatTurnRequest request) {
-        Turn turn = new Turn(request);
-        Failover.Opened opened = open(() -> failover.complete(experts(turn), request.upstreamRequest(), turn.messageId));
-        turn.finish(opened);
-        ServedTurn.record(opened.expert().name(), opened.first().get("usage"));
-        return new ChatResult(turn.messageId, opened.expert(), opened.first());
+    /**
+     * Serves the turn without streaming: the first expert (down the ranking) whose node answers. A pinned turn runs
+     * on the calling event loop throughout; see {@link #turn} for the others.
+     */
+    Mono<ChatResult> complete(ChatTurnRequest request) {
+        return turn(request).flatMap(turn -> reply(turn, failover.complete(experts(turn), request.upstreamRequest(), turn.messageId))
+                .map(opened -> {
+                    turn.finish(opened);
+                    ServedTurn.record(opened.expert().name(), opened.first().get("usage"));
+                    return new ChatResult(turn.messageId, opened.expert(), opened.first());
+                }));
     }
 
     /**
      * Serves the turn as a stream of OpenAI chunks from the first expert whose node starts one. The exposure is logged
      * when the stream ends (completed, broken off or abandoned by the caller), before the caller sees its end.
      */
-    StreamedTurn stream(ChatTurnRequest request) {
-        Turn turn = new Turn(request);
-        Failover.Opened opened = open(() -> failover.stream(experts(turn), request.upstreamRequest(), turn.messageId));
-        timeToFirstToken.record(System.nanoTime() - turn.start, TimeUnit.NANOSECONDS);
-        // The response filters run when the stream starts, before any usage chunk: streams are counted, not charged.
-        ServedTurn.record(opened.expert().name(), null);
-        AtomicBoolean finished = new AtomicBoolean();
-        Runnable finish = () -> {
-            if (finished.compareAndSet(false, true)) {
-                turn.finish(opened);
-            }
-        };
-        Flux<ObjectNode> chunks = Flux.concat(Mono.just(opened.first()), opened.rest())
-                .doOnTerminate(finish)
-                .doOnCancel(finish);
-        return new StreamedTurn(turn.messageId, opened.expert(), chunks);
+    Mono<StreamedTurn> stream(ChatTurnRequest request) {
+        return turn(request).flatMap(turn -> reply(turn, failover.stream(experts(turn), request.upstreamRequest(), turn.messageId))
+                .map(opened -> {
+                    timeToFirstToken.record(System.nanoTime() - turn.start, TimeUnit.NANOSECONDS);
+                    // The response filters run when the stream starts, before any usage chunk: streams are counted, not charged.
+                    ServedTurn.record(opened.expert().name(), null);
+                    AtomicBoolean finished = new AtomicBoolean();
+                    Runnable finish = () -> {
+                        if (finished.compareAndSet(false, true)) {
+                            turn.finish(opened);
+                        }
+                    };
+                    Flux<ObjectNode> chunks = Flux.concat(Mono.just(opened.first()), opened.rest())
+                            .doOnTerminate(finish)
+                            .doOnCancel(finish);
+                    return new StreamedTurn(turn.messageId, opened.expert(), chunks);
+                }));
+    }
+
+    /**
+     * The turn, routed. A pinned expert is looked up in memory, so a pinned turn is routed on the calling thread (the
+     * server's event loop); any other encodes the conversation and may read Redis (experiment assignment,
+     * stickiness, the message ledger for a regenerate), so it is routed on a blocking thread.
+     */
+    private Mono<Turn> turn(ChatTurnRequest request) {
+        Mono<Turn> turn = Mono.fromCallable(() -> new Turn(request));
+        return request.pinnedExpert() != null && !request.regenerate() ? turn : turn.subscribeOn(blocking);
+    }
+
+    /**
+     * The reply the failover opened, a failure as 502. A regenerate's reply moves to a blocking thread, where finishing
+     * the turn claims the retry in the message ledger.
+     */
+    private Mono<Failover.Opened> reply(Turn turn, Mono<Failover.Opened> opened) {
+        Mono<Failover.Opened> reply = opened.onErrorMap(UpstreamException.class,
+                e -> new ApiException(HttpStatus.BAD_GATEWAY, "upstream_unavailable", e.getMessage()));
+        return turn.replaced == null ? reply : reply.publishOn(blocking);
     }
 
     /** A turn being served: its id, start time, experiment assignment, routing decision and the reply it replaces. */
@@ -130,26 +163,18 @@ final class ChatService {
                     propensity, decision.embedding(), (int) Math.min(Integer.MAX_VALUE, total / 1_000_000), Instant.now(),
                     replaced));
             if (replaced != null) {
-                feedback.recordRetry(replaced);
+                if (Schedulers.isInNonBlockingThread()) {
+                    // A stream ends on an event loop, which must not wait for Redis: the retry is claimed elsewhere.
+                    blocking.schedule(() -> feedback.recordRetry(replaced));
+                } else {
+                    feedback.recordRetry(replaced);
+                }
             }
         }
     }
 
     private static List<Expert> experts(Turn turn) {
         return turn.decision.candidates().stream().map(RankedExpert::expert).toList();
-    }
-
-    /** How a reply is opened: the failover's complete or stream call. */
-    private interface Opener {
-        Failover.Opened open() throws UpstreamException;
-    }
-
-    private static Failover.Opened open(Opener opener) {
-        try {
-            return opener.open();
-        } catch (UpstreamException e) {
-            throw new ApiException(HttpStatus.BAD_GATEWAY, "upstream_unavailable", e.getMessage());
-        }
     }
 
     private String replacedMessage(String conversationId, int turn) {

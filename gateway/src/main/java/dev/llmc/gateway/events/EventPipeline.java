@@ -8,9 +8,12 @@ import dev.llmc.gateway.storage.RedisConnections;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.scheduling.TaskExecutors;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Named;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.scheduler.Schedulers;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -43,6 +47,7 @@ public final class EventPipeline implements AutoCloseable {
     private final EventsConfig config;
     private final Timer handoffTimer;
     private final Thread thread;
+    private final ExecutorService blocking;
     private final AtomicLong stored = new AtomicLong();
     private final AtomicLong buffered = new AtomicLong();
     private final AtomicLong spooled = new AtomicLong();
@@ -51,7 +56,8 @@ public final class EventPipeline implements AutoCloseable {
     private volatile boolean idle;
 
     EventPipeline(EventStorage storage, MessageLedger ledger, RedisConnections redis, EventsConfig config,
-                  EmbeddedConfig embedded, MeterRegistry meters) {
+                  EmbeddedConfig embedded, MeterRegistry meters, @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
+        this.blocking = blocking;
         // Separate locks for offer and poll: the request path never waits for the writer draining a batch.
         this.queue = new LinkedBlockingQueue<>(config.queueCapacity());
         this.storage = storage;
@@ -106,8 +112,13 @@ public final class EventPipeline implements AutoCloseable {
     private void enqueue(Event event) {
         idle = false;
         if (!queue.offer(event)) {
-            // Queue full: PostgreSQL and the writer are far behind. Never drop: write this one event durably here.
-            deliver(List.of(event));
+            // Queue full: PostgreSQL and the writer are far behind. Never drop: write this one event durably here, or
+            // on a blocking thread if this is an event loop (a turn served without blocking), which must never wait.
+            if (Schedulers.isInNonBlockingThread()) {
+                blocking.execute(() -> deliver(List.of(event)));
+            } else {
+                deliver(List.of(event));
+            }
         }
     }
 

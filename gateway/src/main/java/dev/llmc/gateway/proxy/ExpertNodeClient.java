@@ -12,6 +12,7 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.client.DefaultHttpClientConfiguration;
+import io.micronaut.http.client.HttpClientConfiguration;
 import io.micronaut.http.client.exceptions.HttpClientException;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.http.client.exceptions.ReadTimeoutException;
@@ -29,6 +30,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
 
+import java.io.IOException;
 import java.lang.reflect.Method;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -86,6 +88,10 @@ public final class ExpertNodeClient implements AutoCloseable {
         http.setReadTimeout(readTimeout);
         http.setReadIdleTimeout(readTimeout);
         http.setFollowRedirects(false);
+        // A chat turn calls its node from the event loop that serves the caller's connection (ChatService): a pooled
+        // connection on that same loop answers there too, without handing the reply to the other loop.
+        http.getConnectionPoolConfiguration().setConnectionLocality(
+                HttpClientConfiguration.ConnectionPoolConfiguration.ConnectionLocality.ENFORCED_IF_SAME_GROUP);
         DefaultHttpClientBuilder builder = DefaultHttpClient.builder().configuration(http);
         try {
             Method setResolver = DefaultHttpClientBuilder.class.getDeclaredMethod("resolverGroup", AddressResolverGroup.class);
@@ -105,7 +111,7 @@ public final class ExpertNodeClient implements AutoCloseable {
      * timeout. (A non-streaming node sends its first byte only when the reply is complete, so no first-byte timeout.)
      */
     Mono<ObjectNode> complete(ExpertNode node, ObjectNode request) {
-        return Mono.defer(() -> Mono.from(client.retrieve(post(node, request, false), String.class)))
+        return Mono.defer(() -> Mono.from(client.retrieve(post(node, request, false), byte[].class)))
                 .timeout(totalTimeout)
                 .switchIfEmpty(Mono.error(() -> new UpstreamException(UpstreamException.Kind.MALFORMED,
                         node.baseUrl() + " returned an empty body", null)))
@@ -133,17 +139,19 @@ public final class ExpertNodeClient implements AutoCloseable {
                 .contextWrite(LATE_ERRORS_QUIET);
     }
 
-    private MutableHttpRequest<String> post(ExpertNode node, ObjectNode request, boolean stream) {
-        ObjectNode body = request.deepCopy();
+    private MutableHttpRequest<byte[]> post(ExpertNode node, ObjectNode request, boolean stream) {
+        // Only the top level differs per node (model, stream): a shallow copy shares the messages with the caller's
+        // request, which no one modifies, instead of copying them for every attempt.
+        ObjectNode body = request.objectNode().setAll(request);
         body.put("model", node.model());
         if (stream) {
             body.put("stream", true);
         } else {
             body.remove("stream");
         }
-        MutableHttpRequest<String> post;
+        MutableHttpRequest<byte[]> post;
         try {
-            post = HttpRequest.POST(URI.create(node.baseUrl() + "/chat/completions"), mapper.writeValueAsString(body))
+            post = HttpRequest.POST(URI.create(node.baseUrl() + "/chat/completions"), mapper.writeValueAsBytes(body))
                     .contentType(MediaType.APPLICATION_JSON_TYPE);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("could not serialise a JSON tree", e);
@@ -199,8 +207,8 @@ public final class ExpertNodeClient implements AutoCloseable {
         }
     }
 
-    private ObjectNode parseCompletion(ExpertNode node, String response) {
-        JsonNode completion = parse(node, response);
+    private ObjectNode parseCompletion(ExpertNode node, byte[] response) {
+        JsonNode completion = parse(node, () -> mapper.readTree(response));
         if (completion instanceof ObjectNode object && object.path("choices").isArray()) {
             return object;
         }
@@ -208,16 +216,21 @@ public final class ExpertNodeClient implements AutoCloseable {
     }
 
     private ObjectNode parseChunk(ExpertNode node, String data) {
-        if (parse(node, data) instanceof ObjectNode chunk) {
+        if (parse(node, () -> mapper.readTree(data)) instanceof ObjectNode chunk) {
             return chunk;
         }
         throw new MalformedReply(node.baseUrl() + " streamed a chunk that is not a JSON object");
     }
 
-    private JsonNode parse(ExpertNode node, String json) {
+    /** Reads a JSON tree from a node's reply (the body's bytes, or a stream chunk's text). */
+    private interface TreeRead {
+        JsonNode read() throws IOException;
+    }
+
+    private static JsonNode parse(ExpertNode node, TreeRead read) {
         try {
-            return mapper.readTree(json);
-        } catch (JsonProcessingException e) {
+            return read.read();
+        } catch (IOException e) {
             throw new MalformedReply(node.baseUrl() + " returned malformed JSON");
         }
     }

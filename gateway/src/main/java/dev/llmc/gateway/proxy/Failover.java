@@ -13,20 +13,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 
 /**
@@ -47,6 +50,8 @@ public final class Failover {
     private final Counter retries;
     private final Counter fallbacks;
     private final Duration firstItemLimit;
+    // Building a timer's id and looking it up in the registry per call costs more than recording into it.
+    private final Map<LatencyKey, Timer> latencyTimers = new ConcurrentHashMap<>();
 
     Failover(NodeHealth health, ExpertNodeClient client, MeterRegistry meters, UpstreamConfig config) {
         this.health = health;
@@ -106,32 +111,63 @@ public final class Failover {
         }
     }
 
-    /** A non-streaming completion from the first candidate that answers. */
-    public Opened complete(List<Expert> candidates, ObjectNode request, String messageId) throws UpstreamException {
-        return open(candidates, request, messageId, (node, body) -> client.complete(node, body).flux());
+    /**
+     * A non-streaming completion from the first candidate that answers; an {@link UpstreamException} (UNAVAILABLE)
+     * when none does. Nothing here blocks: the reply arrives on the event loop that carries the node's connection.
+     */
+    public Mono<Opened> complete(List<Expert> candidates, ObjectNode request, String messageId) {
+        return new Search(candidates, request, messageId, (node, body) -> client.complete(node, body).flux(), true).from(0, 0);
     }
 
-    /** A stream from the first candidate that sends its first chunk. */
-    public Opened stream(List<Expert> candidates, ObjectNode request, String messageId) throws UpstreamException {
-        return open(candidates, request, messageId, client::stream);
+    /** A stream from the first candidate that sends its first chunk; an {@link UpstreamException} when none does. */
+    public Mono<Opened> stream(List<Expert> candidates, ObjectNode request, String messageId) {
+        return new Search(candidates, request, messageId, client::stream, false).from(0, 0);
     }
 
-    private Opened open(List<Expert> candidates, ObjectNode request, String messageId,
-                        BiFunction<ExpertNode, ObjectNode, Flux<ObjectNode>> call) throws UpstreamException {
-        List<String> failures = new ArrayList<>();
-        AtomicLong upstreamNanos = new AtomicLong();
-        for (int rank = 0; rank < candidates.size(); rank++) {
-            Expert expert = candidates.get(rank);
-            if (rank > 0) {
-                fallbacks.increment();
-                LOG.warn("message {}: fallback to expert {} (rank {}) after: {}", messageId, expert.name(), rank + 1, failures);
-            }
-            Set<String> tried = new HashSet<>();
-            for (int attempt = 0; attempt < 2; attempt++) {
+    /**
+     * One turn's way down the ranking: each expert gets an attempt and, on failure, one retry on another of its nodes.
+     * {@code single}: the call answers with one item, which counts as the reply only once the call has completed, so
+     * the breaker's verdict and the upstream time are recorded before the caller moves on with it.
+     */
+    private final class Search {
+        private final List<Expert> candidates;
+        private final ObjectNode request;
+        private final String messageId;
+        private final BiFunction<ExpertNode, ObjectNode, Flux<ObjectNode>> call;
+        private final boolean single;
+        private final List<String> failures = new ArrayList<>();
+        private final AtomicLong upstreamNanos = new AtomicLong();
+        private final Set<String> tried = new HashSet<>();
+
+        Search(List<Expert> candidates, ObjectNode request, String messageId,
+               BiFunction<ExpertNode, ObjectNode, Flux<ObjectNode>> call, boolean single) {
+            this.candidates = candidates;
+            this.request = request;
+            this.messageId = messageId;
+            this.call = call;
+            this.single = single;
+        }
+
+        /** Attempt {@code attempt} (0 or 1) on the expert at {@code rank}, then the ones after it until one answers. */
+        Mono<Opened> from(int rank, int attempt) {
+            return Mono.defer(() -> {
+                if (rank == candidates.size()) {
+                    LOG.warn("message {}: no expert node answered: {}", messageId, failures);
+                    return Mono.error(new UpstreamException(UpstreamException.Kind.UNAVAILABLE,
+                            "no expert node answered (" + String.join("; ", failures) + ")", null));
+                }
+                Expert expert = candidates.get(rank);
+                if (attempt == 0) {
+                    tried.clear();
+                    if (rank > 0) {
+                        fallbacks.increment();
+                        LOG.warn("message {}: fallback to expert {} (rank {}) after: {}", messageId, expert.name(), rank + 1, failures);
+                    }
+                }
                 Optional<NodeHealth.Lease> lease = health.lease(expert, tried);
                 if (lease.isEmpty()) {
                     failures.add(expert.name() + ": " + (attempt == 0 ? "no available node" : "no other node to retry on"));
-                    break;
+                    return from(rank + 1, 0);
                 }
                 ExpertNode node = lease.get().node();
                 if (attempt > 0) {
@@ -140,72 +176,70 @@ public final class Failover {
                             failures.getLast());
                 }
                 tried.add(node.baseUrl());
-                try {
-                    Started started = attempt(expert, lease.get(), call.apply(node, request), upstreamNanos);
-                    return new Opened(rank, expert, started.first(), started.rest(), upstreamNanos);
-                } catch (UpstreamException e) {
-                    failures.add(expert.name() + ": " + e.getMessage());
-                }
-            }
+                return attempt(expert, lease.get(), call.apply(node, request))
+                        .map(started -> new Opened(rank, expert, started.first(), started.rest(), upstreamNanos))
+                        .onErrorResume(UpstreamException.class, e -> {
+                            failures.add(expert.name() + ": " + e.getMessage());
+                            return attempt == 0 ? from(rank, 1) : from(rank + 1, 0);
+                        });
+            });
         }
-        LOG.warn("message {}: no expert node answered: {}", messageId, failures);
-        throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE,
-                "no expert node answered (" + String.join("; ", failures) + ")", null);
+
+        private Mono<Started> attempt(Expert expert, NodeHealth.Lease lease, Flux<ObjectNode> reply) {
+            Attempt timing = new Attempt(expert, lease, System.nanoTime(), upstreamNanos);
+            CompletableFuture<ObjectNode> first = new CompletableFuture<>();
+            AtomicReference<ObjectNode> only = new AtomicReference<>();
+            // The rest is buffered until the caller subscribes; a chat reply is small next to the gateway's memory.
+            Sinks.Many<ObjectNode> rest = Sinks.many().unicast().onBackpressureBuffer();
+            Disposable subscription = reply
+                    .doOnCancel(() -> timing.finish("cancelled"))
+                    .subscribe(item -> {
+                        if (single) {
+                            only.set(item);
+                        } else if (!first.complete(item)) {
+                            rest.tryEmitNext(item);
+                        }
+                    }, error -> {
+                        boolean beforeFirstByte = !first.isDone();
+                        if (!(error instanceof UpstreamException upstream) || countsAgainstNode(upstream)) {
+                            lease.failed();
+                        }
+                        String outcome = beforeFirstByte && error instanceof UpstreamException upstream ? upstream.kind().tag()
+                                : UpstreamException.Kind.BROKEN.tag();
+                        timing.finish(outcome);
+                        if (!first.completeExceptionally(error)) {
+                            rest.tryEmitError(error instanceof UpstreamException upstream && upstream.kind() == UpstreamException.Kind.BROKEN
+                                    ? error : new UpstreamException(UpstreamException.Kind.BROKEN,
+                                    "the expert's node broke off its reply: " + error.getMessage(), error));
+                        }
+                    }, () -> {
+                        lease.succeeded();
+                        timing.finish("success");
+                        if (only.get() != null) {
+                            first.complete(only.get());
+                        } else if (!first.completeExceptionally(new UpstreamException(UpstreamException.Kind.MALFORMED,
+                                lease.node().baseUrl() + " sent an empty reply", null))) {
+                            rest.tryEmitComplete();
+                        }
+                    });
+            return Mono.fromFuture(first)
+                    .timeout(firstItemLimit)
+                    .onErrorMap(TimeoutException.class, e -> {
+                        subscription.dispose();
+                        return new UpstreamException(UpstreamException.Kind.TIMEOUT, lease.node().baseUrl() + " never signalled", e);
+                    })
+                    // A Mono's subscriber may cancel once it has the item; from then on the rest's subscriber owns the call.
+                    .doOnCancel(() -> {
+                        if (!first.isDone()) {
+                            subscription.dispose();
+                        }
+                    })
+                    .map(item -> new Started(item, rest.asFlux().doOnCancel(subscription::dispose)));
+        }
     }
 
     /** The first item and the rest of one attempt, once its first item has arrived. */
     private record Started(ObjectNode first, Flux<ObjectNode> rest) {
-    }
-
-    private Started attempt(Expert expert, NodeHealth.Lease lease, Flux<ObjectNode> reply, AtomicLong upstreamNanos)
-            throws UpstreamException {
-        Attempt timing = new Attempt(expert, lease, System.nanoTime(), upstreamNanos);
-        CompletableFuture<ObjectNode> first = new CompletableFuture<>();
-        // The rest is buffered until the caller subscribes; a chat reply is small next to the gateway's memory.
-        Sinks.Many<ObjectNode> rest = Sinks.many().unicast().onBackpressureBuffer();
-        Disposable subscription = reply
-                .doOnCancel(() -> timing.finish("cancelled"))
-                .subscribe(item -> {
-                    if (!first.complete(item)) {
-                        rest.tryEmitNext(item);
-                    }
-                }, error -> {
-                    boolean beforeFirstByte = !first.isDone();
-                    if (!(error instanceof UpstreamException upstream) || countsAgainstNode(upstream)) {
-                        lease.failed();
-                    }
-                    String outcome = beforeFirstByte && error instanceof UpstreamException upstream ? upstream.kind().tag()
-                            : UpstreamException.Kind.BROKEN.tag();
-                    timing.finish(outcome);
-                    if (!first.completeExceptionally(error)) {
-                        rest.tryEmitError(error instanceof UpstreamException upstream && upstream.kind() == UpstreamException.Kind.BROKEN
-                                ? error : new UpstreamException(UpstreamException.Kind.BROKEN,
-                                "the expert's node broke off its reply: " + error.getMessage(), error));
-                    }
-                }, () -> {
-                    lease.succeeded();
-                    timing.finish("success");
-                    if (!first.completeExceptionally(new UpstreamException(UpstreamException.Kind.MALFORMED,
-                            lease.node().baseUrl() + " sent an empty reply", null))) {
-                        rest.tryEmitComplete();
-                    }
-                });
-        try {
-            ObjectNode item = first.get(firstItemLimit.toMillis(), TimeUnit.MILLISECONDS);
-            return new Started(item, rest.asFlux().doOnCancel(subscription::dispose));
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof UpstreamException upstream) {
-                throw upstream;
-            }
-            throw new IllegalStateException("unexpected failure calling " + lease.node().baseUrl(), e.getCause());
-        } catch (TimeoutException e) {
-            subscription.dispose();
-            throw new UpstreamException(UpstreamException.Kind.TIMEOUT, lease.node().baseUrl() + " never signalled", e);
-        } catch (InterruptedException e) {
-            subscription.dispose();
-            Thread.currentThread().interrupt();
-            throw new UpstreamException(UpstreamException.Kind.UNAVAILABLE, "interrupted while waiting for a node", e);
-        }
     }
 
     /** A node's 4xx other than 429 is about the request, not the node's health. */
@@ -239,9 +273,14 @@ public final class Failover {
             long elapsed = System.nanoTime() - start;
             upstreamNanos.addAndGet(elapsed);
             lease.close();
-            Timer.builder("llmc.upstream.latency").description("time from calling an expert node to the end of its reply")
-                    .tags("expert", expert.name(), "outcome", outcome).register(meters)
+            latencyTimers.computeIfAbsent(new LatencyKey(expert.name(), outcome), key -> Timer.builder("llmc.upstream.latency")
+                    .description("time from calling an expert node to the end of its reply")
+                    .tags("expert", key.expert(), "outcome", key.outcome()).register(meters))
                     .record(elapsed, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** One {@code llmc.upstream.latency} series: experts times outcomes, a bounded set. */
+    private record LatencyKey(String expert, String outcome) {
     }
 }
