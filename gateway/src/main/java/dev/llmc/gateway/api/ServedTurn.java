@@ -9,20 +9,26 @@ import java.util.OptionalLong;
 
 /**
  * What a served chat turn tells the filters around it, as attributes of the current request: which expert answered
- * (the {@code expert} tag of {@code llmc.requests}) and the tokens its {@code usage} reported (charged to the key's
- * tokens-per-minute bucket).
+ * (the {@code expert} tag of {@code llmc.requests}), the tokens its {@code usage} reported (charged to the key's
+ * tokens-per-minute bucket), and how long the turn waited on the encoder and expert nodes (subtracted from the
+ * request's time for {@code llmc.gateway.overhead}).
  */
 public final class ServedTurn {
     static final String EXPERT = "llmc.served.expert";
     static final String TOTAL_TOKENS = "llmc.served.total-tokens";
+    static final String WAITED_NANOS = "llmc.served.waited-nanos";
 
     private ServedTurn() {
     }
 
-    /** Records the answering expert and {@code usage.total_tokens} (when the node reported it) on the current request. */
-    public static void record(String expertName, @Nullable JsonNode usage) {
+    /**
+     * Records the answering expert, {@code usage.total_tokens} (when the node reported it) and the time spent waiting on
+     * the encoder and nodes so far on the current request.
+     */
+    public static void record(String expertName, @Nullable JsonNode usage, long waitedNanos) {
         ServerRequestContext.currentRequest().ifPresent(request -> {
             request.setAttribute(EXPERT, expertName);
+            request.setAttribute(WAITED_NANOS, waitedNanos);
             JsonNode total = usage == null ? null : usage.get("total_tokens");
             if (total != null && total.canConvertToLong() && total.asLong() > 0) {
                 request.setAttribute(TOTAL_TOKENS, total.asLong());
@@ -33,6 +39,11 @@ public final class ServedTurn {
     /** The expert that answered this request, if it was a served chat turn. */
     public static @Nullable String expert(HttpRequest<?> request) {
         return request.getAttribute(EXPERT, String.class).orElse(null);
+    }
+
+    /** Nanoseconds the turn waited on the encoder and expert nodes, if this request served one. */
+    public static OptionalLong waitedNanos(HttpRequest<?> request) {
+        return request.getAttribute(WAITED_NANOS, Long.class).map(OptionalLong::of).orElse(OptionalLong.empty());
     }
 
     /** The tokens the answering node reported, if it did. */

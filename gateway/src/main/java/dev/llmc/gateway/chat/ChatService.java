@@ -39,8 +39,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Serves one conversation turn: assign the unit to an experiment arm, route by the arm's plan (or the active
  * controller), call the chosen expert (retrying and falling back down the ranking through {@link Failover}), and log
- * the exposure. Times the gateway's own share of each turn in {@code llmc.gateway.overhead} (a histogram) and streams'
- * time to first token in {@code llmc.stream.time_to_first_token}.
+ * the exposure. Times streams' time to first token in {@code llmc.stream.time_to_first_token}, and tells the metrics
+ * filter how long a turn waited on the encoder and nodes (its {@code llmc.gateway.overhead} excludes that).
  */
 @Singleton
 final class ChatService {
@@ -52,7 +52,6 @@ final class ChatService {
     private final EventPipeline events;
     private final MessageLedger ledger;
     private final FeedbackService feedback;
-    private final Timer overhead;
     private final Timer timeToFirstToken;
     private final Scheduler blocking;
 
@@ -66,9 +65,6 @@ final class ChatService {
         this.events = events;
         this.ledger = ledger;
         this.feedback = feedback;
-        this.overhead = Timer.builder("llmc.gateway.overhead")
-                .description("a chat turn's time in the gateway itself: total minus encoding minus waiting on expert nodes")
-                .publishPercentileHistogram().register(meters);
         this.timeToFirstToken = Timer.builder("llmc.stream.time_to_first_token")
                 .description("time from receiving a streamed chat turn to the expert node's first chunk")
                 .publishPercentileHistogram().register(meters);
@@ -82,7 +78,7 @@ final class ChatService {
         return turn(request).flatMap(turn -> reply(turn, failover.complete(experts(turn), request.upstreamRequest(), turn.messageId))
                 .map(opened -> {
                     turn.finish(opened);
-                    ServedTurn.record(opened.expert().name(), opened.first().get("usage"));
+                    ServedTurn.record(opened.expert().name(), opened.first().get("usage"), turn.waitedNanos(opened));
                     return new ChatResult(turn.messageId, opened.expert(), opened.first());
                 }));
     }
@@ -96,7 +92,7 @@ final class ChatService {
                 .map(opened -> {
                     timeToFirstToken.record(System.nanoTime() - turn.start, TimeUnit.NANOSECONDS);
                     // The response filters run when the stream starts, before any usage chunk: streams are counted, not charged.
-                    ServedTurn.record(opened.expert().name(), null);
+                    ServedTurn.record(opened.expert().name(), null, turn.waitedNanos(opened));
                     AtomicBoolean finished = new AtomicBoolean();
                     Runnable finish = () -> {
                         if (finished.compareAndSet(false, true)) {
@@ -150,10 +146,14 @@ final class ChatService {
             this.decision = router.route(request.conversationId(), request.conversation(), plan);
         }
 
-        /** Logs the exposure and the gateway's own overhead: total time minus encoding minus waiting on nodes. */
+        /** Time spent waiting on the encoder and the expert nodes until the reply opened: not the gateway's own overhead. */
+        long waitedNanos(Failover.Opened opened) {
+            return decision.encoderNanos() + opened.waitedNanos();
+        }
+
+        /** Logs the exposure. */
         void finish(Failover.Opened opened) {
             long total = System.nanoTime() - start;
-            overhead.record(Math.max(0, total - decision.encoderNanos() - opened.upstreamNanos()), TimeUnit.NANOSECONDS);
             RankedExpert candidate = decision.candidates().get(opened.rank());
             // A fallback was not the policy's choice: its propensity is unknown (NaN), so off-policy estimates skip it.
             double propensity = opened.rank() == 0 ? decision.propensity() : Double.NaN;

@@ -71,22 +71,22 @@ public final class Failover {
 
     /**
      * A reply under way: which candidate (index into the ranking) answered, its first item (the whole completion, or the
-     * first stream chunk), the rest of the stream, and the time spent waiting on nodes so far (every attempt, failed
-     * ones included; the answering node's share grows until its stream ends).
+     * first stream chunk), the rest of the stream, and the time spent waiting on nodes until that first item (every
+     * attempt, failed ones included).
      */
     public static final class Opened {
         private final int rank;
         private final Expert expert;
         private final ObjectNode first;
         private final Flux<ObjectNode> rest;
-        private final AtomicLong upstreamNanos;
+        private final long waitedNanos;
 
-        Opened(int rank, Expert expert, ObjectNode first, Flux<ObjectNode> rest, AtomicLong upstreamNanos) {
+        Opened(int rank, Expert expert, ObjectNode first, Flux<ObjectNode> rest, long waitedNanos) {
             this.rank = rank;
             this.expert = expert;
             this.first = first;
             this.rest = rest;
-            this.upstreamNanos = upstreamNanos;
+            this.waitedNanos = waitedNanos;
         }
 
         public int rank() {
@@ -106,8 +106,9 @@ public final class Failover {
             return rest;
         }
 
-        public long upstreamNanos() {
-            return upstreamNanos.get();
+        /** Nanoseconds spent waiting on nodes until the first item: the whole reply when not streamed. */
+        public long waitedNanos() {
+            return waitedNanos;
         }
     }
 
@@ -177,7 +178,8 @@ public final class Failover {
                 }
                 tried.add(node.baseUrl());
                 return attempt(expert, lease.get(), call.apply(node, request))
-                        .map(started -> new Opened(rank, expert, started.first(), started.rest(), upstreamNanos))
+                        .map(started -> new Opened(rank, expert, started.first(), started.rest(),
+                                upstreamNanos.get() + started.unfinishedNanos()))
                         .onErrorResume(UpstreamException.class, e -> {
                             failures.add(expert.name() + ": " + e.getMessage());
                             return attempt == 0 ? from(rank, 1) : from(rank + 1, 0);
@@ -234,12 +236,15 @@ public final class Failover {
                             subscription.dispose();
                         }
                     })
-                    .map(item -> new Started(item, rest.asFlux().doOnCancel(subscription::dispose)));
+                    .map(item -> new Started(item, rest.asFlux().doOnCancel(subscription::dispose), timing.unfinishedNanos()));
         }
     }
 
-    /** The first item and the rest of one attempt, once its first item has arrived. */
-    private record Started(ObjectNode first, Flux<ObjectNode> rest) {
+    /**
+     * The first item and the rest of one attempt, once its first item has arrived, and the attempt's time so far if it
+     * is still streaming (an ended attempt's time is in the call's upstream total already).
+     */
+    private record Started(ObjectNode first, Flux<ObjectNode> rest, long unfinishedNanos) {
     }
 
     /** A node's 4xx other than 429 is about the request, not the node's health. */
@@ -264,6 +269,10 @@ public final class Failover {
             this.lease = lease;
             this.start = start;
             this.upstreamNanos = upstreamNanos;
+        }
+
+        long unfinishedNanos() {
+            return finished.get() ? 0 : System.nanoTime() - start;
         }
 
         void finish(String outcome) {

@@ -7,6 +7,8 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,12 +18,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code llmc.requests} by route template, status and expert, and {@code llmc.encoder.latency}, on /prometheus. */
 @MicronautTest
 class RequestMetricsIT extends EmbeddedGatewayTest {
+    private static final Duration SLOW_REPLY = Duration.ofMillis(300);
     private final FakeExpertNode node = fakeNode("metered");
+    private final FakeExpertNode slow = fakeNode("slow").chunkDelay(SLOW_REPLY);
     private String expertId;
 
     @BeforeAll
     void setUp() {
         expertId = http().registerExpert("metered", "Metered expert: answers anything", node.baseUrl()).get("id").asText();
+        http().registerExpert("slow", "Slow expert: takes its time", slow.baseUrl());
     }
 
     private double sample(String metric, String labels) {
@@ -37,7 +42,7 @@ class RequestMetricsIT extends EmbeddedGatewayTest {
 
         for (int i = 0; i < 3; i++) {
             Reply reply = http().post("/v1/chat/completions", """
-                    {"model": "auto", "messages": [{"role": "user", "content": "hello number %d"}]}""".formatted(i));
+                    {"model": "metered", "messages": [{"role": "user", "content": "hello number %d"}]}""".formatted(i));
             assertEquals(200, reply.status(), reply.body());
         }
 
@@ -63,6 +68,27 @@ class RequestMetricsIT extends EmbeddedGatewayTest {
         assertEquals(400, http().post("/v1/chat/completions", "{\"model\": \"auto\"}").status());
 
         assertEquals(before + 1, sample("llmc_requests_seconds_count", labels));
+    }
+
+    @Test
+    void gatewayOverheadTimesEachChatTurnWithoutTheNodesTime() {
+        String slowTurns = "expert=\"slow\",method=\"POST\",route=\"/v1/chat/completions\",status=\"200\"";
+        double requestSeconds = sample("llmc_requests_seconds_sum", slowTurns);
+        double overheadCount = sample("llmc_gateway_overhead_seconds_count", "");
+        double overheadSeconds = sample("llmc_gateway_overhead_seconds_sum", "");
+
+        for (boolean stream : List.of(false, true)) {
+            Reply reply = http().post("/v1/chat/completions", """
+                    {"model": "slow", "stream": %s, "messages": [{"role": "user", "content": "take your time"}]}""".formatted(stream));
+            assertEquals(200, reply.status(), reply.body());
+        }
+        assertEquals(200, http().get("/experts/" + expertId).status());
+
+        double waited = 2 * SLOW_REPLY.toMillis() / 1000.0;
+        assertTrue(sample("llmc_requests_seconds_sum", slowTurns) - requestSeconds >= waited, "both turns waited on the node");
+        assertEquals(overheadCount + 2, sample("llmc_gateway_overhead_seconds_count", ""), "one sample per chat turn, none for other requests");
+        double overhead = sample("llmc_gateway_overhead_seconds_sum", "") - overheadSeconds;
+        assertTrue(overhead >= 0 && overhead < waited / 2, "the node's " + waited + " s are not the gateway's overhead: " + overhead + " s");
     }
 
     @Test

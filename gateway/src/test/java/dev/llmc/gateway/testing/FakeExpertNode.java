@@ -89,7 +89,7 @@ public final class FakeExpertNode implements AutoCloseable {
         return this;
     }
 
-    /** Pause between streamed chunks (a slow generation). */
+    /** Pause before each streamed chunk, and before a reply that is not streamed (a slow generation). */
     public FakeExpertNode chunkDelay(Duration delay) {
         chunkDelay = delay;
         return this;
@@ -166,6 +166,7 @@ public final class FakeExpertNode implements AutoCloseable {
             stream(exchange, request);
             return;
         }
+        pause();
         ObjectNode completion = JSON.createObjectNode();
         completion.put("id", "chatcmpl-fake");
         completion.put("object", "chat.completion");
