@@ -10,6 +10,8 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * Writes event batches to PostgreSQL in one transaction. Inserts are idempotent ({@code on conflict do nothing} on the
@@ -84,81 +86,44 @@ public final class JdbcEventWriter {
     }
 
     private static int insertExposures(Connection connection, List<Exposure> rows) throws SQLException {
-        int n = rows.size();
-        String[] messageIds = new String[n];
-        String[] userIds = new String[n];
-        String[] conversationIds = new String[n];
-        Integer[] turns = new Integer[n];
-        String[] experimentIds = new String[n];
-        String[] arms = new String[n];
-        String[] controllerVersions = new String[n];
-        String[] expertIds = new String[n];
-        String[] expertNames = new String[n];
-        Double[] scores = new Double[n];
-        Double[] propensities = new Double[n];
-        byte[][] embeddings = new byte[n][];
-        Integer[] latencies = new Integer[n];
-        Long[] servedAt = new Long[n];
-        String[] regenerates = new String[n];
-        for (int i = 0; i < n; i++) {
-            Exposure e = rows.get(i);
-            messageIds[i] = e.messageId();
-            userIds[i] = e.userId();
-            conversationIds[i] = e.conversationId();
-            turns[i] = e.turn();
-            experimentIds[i] = e.experimentId();
-            arms[i] = e.arm();
-            controllerVersions[i] = e.controllerVersion();
-            expertIds[i] = e.expertId();
-            expertNames[i] = e.expertName();
-            scores[i] = e.score();
-            propensities[i] = e.propensity();
-            embeddings[i] = e.embedding() == null ? null : EventCodec.toBytes(e.embedding());
-            latencies[i] = e.latencyMillis();
-            servedAt[i] = epochMicros(e.servedAt());
-            regenerates[i] = e.regenerates();
-        }
         try (PreparedStatement statement = connection.prepareStatement(INSERT_EXPOSURES)) {
-            int p = 1;
-            statement.setArray(p++, connection.createArrayOf("text", messageIds));
-            statement.setArray(p++, connection.createArrayOf("text", userIds));
-            statement.setArray(p++, connection.createArrayOf("text", conversationIds));
-            statement.setArray(p++, connection.createArrayOf("int4", turns));
-            statement.setArray(p++, connection.createArrayOf("text", experimentIds));
-            statement.setArray(p++, connection.createArrayOf("text", arms));
-            statement.setArray(p++, connection.createArrayOf("text", controllerVersions));
-            statement.setArray(p++, connection.createArrayOf("text", expertIds));
-            statement.setArray(p++, connection.createArrayOf("text", expertNames));
-            statement.setArray(p++, connection.createArrayOf("float8", scores));
-            statement.setArray(p++, connection.createArrayOf("float8", propensities));
-            statement.setArray(p++, connection.createArrayOf("bytea", embeddings));
-            statement.setArray(p++, connection.createArrayOf("int4", latencies));
-            statement.setArray(p++, connection.createArrayOf("int8", servedAt));
-            statement.setArray(p, connection.createArrayOf("text", regenerates));
+            column(statement, 1, "text", rows, Exposure::messageId, String[]::new);
+            column(statement, 2, "text", rows, Exposure::userId, String[]::new);
+            column(statement, 3, "text", rows, Exposure::conversationId, String[]::new);
+            column(statement, 4, "int4", rows, Exposure::turn, Integer[]::new);
+            column(statement, 5, "text", rows, Exposure::experimentId, String[]::new);
+            column(statement, 6, "text", rows, Exposure::arm, String[]::new);
+            column(statement, 7, "text", rows, Exposure::controllerVersion, String[]::new);
+            column(statement, 8, "text", rows, Exposure::expertId, String[]::new);
+            column(statement, 9, "text", rows, Exposure::expertName, String[]::new);
+            column(statement, 10, "float8", rows, Exposure::score, Double[]::new);
+            column(statement, 11, "float8", rows, Exposure::propensity, Double[]::new);
+            column(statement, 12, "bytea", rows, e -> e.embedding() == null ? null : EventCodec.toBytes(e.embedding()), byte[][]::new);
+            column(statement, 13, "int4", rows, Exposure::latencyMillis, Integer[]::new);
+            column(statement, 14, "int8", rows, e -> epochMicros(e.servedAt()), Long[]::new);
+            column(statement, 15, "text", rows, Exposure::regenerates, String[]::new);
             return statement.executeUpdate();
         }
     }
 
     private static int insertSignals(Connection connection, List<Signal> rows) throws SQLException {
-        int n = rows.size();
-        String[] messageIds = new String[n];
-        String[] types = new String[n];
-        Float[] values = new Float[n];
-        Long[] receivedAt = new Long[n];
-        for (int i = 0; i < n; i++) {
-            Signal s = rows.get(i);
-            messageIds[i] = s.messageId();
-            types[i] = s.type().wireName();
-            values[i] = s.value();
-            receivedAt[i] = epochMicros(s.receivedAt());
-        }
         try (PreparedStatement statement = connection.prepareStatement(INSERT_SIGNALS)) {
-            statement.setArray(1, connection.createArrayOf("text", messageIds));
-            statement.setArray(2, connection.createArrayOf("text", types));
-            statement.setArray(3, connection.createArrayOf("float4", values));
-            statement.setArray(4, connection.createArrayOf("int8", receivedAt));
+            column(statement, 1, "text", rows, Signal::messageId, String[]::new);
+            column(statement, 2, "text", rows, s -> s.type().wireName(), String[]::new);
+            column(statement, 3, "float4", rows, Signal::value, Float[]::new);
+            column(statement, 4, "int8", rows, s -> epochMicros(s.receivedAt()), Long[]::new);
             return statement.executeUpdate();
         }
+    }
+
+    /** Binds one column of the batch, {@code field} of every row, as an array parameter of the SQL element type. */
+    private static <R, T> void column(PreparedStatement statement, int index, String type, List<R> rows,
+                                      Function<? super R, ? extends T> field, IntFunction<T[]> newArray) throws SQLException {
+        T[] values = newArray.apply(rows.size());
+        for (int i = 0; i < values.length; i++) {
+            values[i] = field.apply(rows.get(i));
+        }
+        statement.setArray(index, statement.getConnection().createArrayOf(type, values));
     }
 
     // PostgreSQL keeps microseconds; rounded to the nearest, as the driver does with a java.sql.Timestamp.
