@@ -7,25 +7,41 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
-import java.sql.Types;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
- * Writes event batches to PostgreSQL in one transaction with multi-row inserts. Inserts are idempotent
- * ({@code on conflict do nothing} on the message id, and on (message id, type) for signals), so a batch that is
- * written twice (replayed from a buffer after an outage) still arrives exactly once.
+ * Writes event batches to PostgreSQL in one transaction. Inserts are idempotent ({@code on conflict do nothing} on the
+ * message id, and on (message id, type) for signals), so a batch that is written twice (replayed from a buffer after an
+ * outage) still arrives exactly once.
+ *
+ * <p>Each table gets one statement per batch whatever its size: every column travels as one array parameter and
+ * {@code unnest} turns the arrays back into rows. The statement text never changes, so the driver prepares it once
+ * per connection and the server plans it once; a multi-row {@code VALUES} list with 15 parameters per row had a new
+ * text for every batch size and cost the server about twice the CPU per event ({@code EventLogIT}, README).
  */
 public final class JdbcEventWriter {
-    // 15 parameters per exposure row; PostgreSQL allows 32767 parameters per statement.
-    private static final int ROWS_PER_STATEMENT = 1000;
-    private static final String EXPOSURE_COLUMNS = "insert into exposures (message_id, user_id, conversation_id, turn, "
-            + "experiment_id, arm, controller_version, expert_id, expert_name, score, propensity, embedding, latency_ms, "
-            + "served_at, regenerates) values ";
-    private static final String EXPOSURE_ROW = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-    private static final String SIGNAL_COLUMNS = "insert into signals (message_id, type, value, received_at) values ";
-    private static final String SIGNAL_ROW = "(?,?,?,?)";
+    private static final String INSERT_EXPOSURES = """
+            insert into exposures (message_id, user_id, conversation_id, turn, experiment_id, arm, controller_version,
+                                   expert_id, expert_name, score, propensity, embedding, latency_ms, served_at, regenerates)
+            select message_id, user_id, conversation_id, turn, experiment_id, arm, controller_version, expert_id,
+                   expert_name, score, propensity, embedding, latency_ms,
+                   timestamptz 'epoch' + served_at_us * interval '1 microsecond', regenerates
+            from unnest(?::text[], ?::text[], ?::text[], ?::int4[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                        ?::float8[], ?::float8[], ?::bytea[], ?::int4[], ?::int8[], ?::text[])
+                 as e(message_id, user_id, conversation_id, turn, experiment_id, arm, controller_version, expert_id,
+                      expert_name, score, propensity, embedding, latency_ms, served_at_us, regenerates)
+            on conflict (message_id) do nothing
+            """;
+    private static final String INSERT_SIGNALS = """
+            insert into signals (message_id, type, value, received_at)
+            select message_id, type, value, timestamptz 'epoch' + received_at_us * interval '1 microsecond'
+            from unnest(?::text[], ?::text[], ?::float4[], ?::int8[]) as s(message_id, type, value, received_at_us)
+            on conflict (message_id, type) do nothing
+            """;
     private final DataSource dataSource;
 
     public JdbcEventWriter(DataSource dataSource) {
@@ -54,14 +70,8 @@ public final class JdbcEventWriter {
                 try (Statement durable = connection.createStatement()) {
                     durable.execute("set local synchronous_commit = on");
                 }
-                int writtenExposures = 0;
-                for (int from = 0; from < exposures.size(); from += ROWS_PER_STATEMENT) {
-                    writtenExposures += insertExposures(connection, exposures.subList(from, Math.min(exposures.size(), from + ROWS_PER_STATEMENT)));
-                }
-                int writtenSignals = 0;
-                for (int from = 0; from < signals.size(); from += ROWS_PER_STATEMENT) {
-                    writtenSignals += insertSignals(connection, signals.subList(from, Math.min(signals.size(), from + ROWS_PER_STATEMENT)));
-                }
+                int writtenExposures = exposures.isEmpty() ? 0 : insertExposures(connection, exposures);
+                int writtenSignals = signals.isEmpty() ? 0 : insertSignals(connection, signals);
                 connection.commit();
                 return new Written(writtenExposures, writtenSignals);
             } catch (SQLException | RuntimeException e) {
@@ -76,51 +86,48 @@ public final class JdbcEventWriter {
     }
 
     private static int insertExposures(Connection connection, List<Exposure> rows) throws SQLException {
-        String sql = EXPOSURE_COLUMNS + String.join(",", java.util.Collections.nCopies(rows.size(), EXPOSURE_ROW))
-                + " on conflict (message_id) do nothing";
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            int p = 1;
-            for (Exposure e : rows) {
-                statement.setString(p++, e.messageId());
-                statement.setString(p++, e.userId());
-                statement.setString(p++, e.conversationId());
-                statement.setInt(p++, e.turn());
-                statement.setString(p++, e.experimentId());
-                statement.setString(p++, e.arm());
-                statement.setString(p++, e.controllerVersion());
-                statement.setString(p++, e.expertId());
-                statement.setString(p++, e.expertName());
-                statement.setDouble(p++, e.score());
-                statement.setDouble(p++, e.propensity());
-                if (e.embedding() == null) {
-                    statement.setNull(p++, Types.BINARY);
-                } else {
-                    statement.setBytes(p++, EventCodec.toBytes(e.embedding()));
-                }
-                statement.setInt(p++, e.latencyMillis());
-                statement.setTimestamp(p++, Timestamp.from(e.servedAt()));
-                statement.setString(p++, e.regenerates());
-            }
+        try (PreparedStatement statement = connection.prepareStatement(INSERT_EXPOSURES)) {
+            column(statement, 1, "text", rows, Exposure::messageId, String[]::new);
+            column(statement, 2, "text", rows, Exposure::userId, String[]::new);
+            column(statement, 3, "text", rows, Exposure::conversationId, String[]::new);
+            column(statement, 4, "int4", rows, Exposure::turn, Integer[]::new);
+            column(statement, 5, "text", rows, Exposure::experimentId, String[]::new);
+            column(statement, 6, "text", rows, Exposure::arm, String[]::new);
+            column(statement, 7, "text", rows, Exposure::controllerVersion, String[]::new);
+            column(statement, 8, "text", rows, Exposure::expertId, String[]::new);
+            column(statement, 9, "text", rows, Exposure::expertName, String[]::new);
+            column(statement, 10, "float8", rows, Exposure::score, Double[]::new);
+            column(statement, 11, "float8", rows, Exposure::propensity, Double[]::new);
+            column(statement, 12, "bytea", rows, e -> e.embedding() == null ? null : EventCodec.toBytes(e.embedding()), byte[][]::new);
+            column(statement, 13, "int4", rows, Exposure::latencyMillis, Integer[]::new);
+            column(statement, 14, "int8", rows, e -> epochMicros(e.servedAt()), Long[]::new);
+            column(statement, 15, "text", rows, Exposure::regenerates, String[]::new);
             return statement.executeUpdate();
         }
     }
 
     private static int insertSignals(Connection connection, List<Signal> rows) throws SQLException {
-        String sql = SIGNAL_COLUMNS + String.join(",", java.util.Collections.nCopies(rows.size(), SIGNAL_ROW))
-                + " on conflict (message_id, type) do nothing";
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            int p = 1;
-            for (Signal s : rows) {
-                statement.setString(p++, s.messageId());
-                statement.setString(p++, s.type().wireName());
-                if (s.value() == null) {
-                    statement.setNull(p++, Types.REAL);
-                } else {
-                    statement.setFloat(p++, s.value());
-                }
-                statement.setTimestamp(p++, Timestamp.from(s.receivedAt()));
-            }
+        try (PreparedStatement statement = connection.prepareStatement(INSERT_SIGNALS)) {
+            column(statement, 1, "text", rows, Signal::messageId, String[]::new);
+            column(statement, 2, "text", rows, s -> s.type().wireName(), String[]::new);
+            column(statement, 3, "float4", rows, Signal::value, Float[]::new);
+            column(statement, 4, "int8", rows, s -> epochMicros(s.receivedAt()), Long[]::new);
             return statement.executeUpdate();
         }
+    }
+
+    /** Binds one column of the batch, {@code field} of every row, as an array parameter of the SQL element type. */
+    private static <R, T> void column(PreparedStatement statement, int index, String type, List<R> rows,
+                                      Function<? super R, ? extends T> field, IntFunction<T[]> newArray) throws SQLException {
+        T[] values = newArray.apply(rows.size());
+        for (int i = 0; i < values.length; i++) {
+            values[i] = field.apply(rows.get(i));
+        }
+        statement.setArray(index, statement.getConnection().createArrayOf(type, values));
+    }
+
+    // PostgreSQL keeps microseconds; rounded to the nearest, as the driver does with a java.sql.Timestamp.
+    private static long epochMicros(Instant t) {
+        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), (t.getNano() + 500) / 1000);
     }
 }

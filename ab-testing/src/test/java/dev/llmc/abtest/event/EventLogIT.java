@@ -8,8 +8,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGConnectionPoolDataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 
 import javax.sql.DataSource;
+import javax.sql.PooledConnection;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,6 +37,7 @@ class EventLogIT {
     private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
     private static EmbeddedPostgres postgres;
     private static DataSource dataSource;
+    private static Path dataDirectory;
     private final JdbcEventWriter writer = new JdbcEventWriter(dataSource);
 
     @BeforeAll
@@ -37,6 +45,11 @@ class EventLogIT {
         postgres = EmbeddedPostgres.builder().start();
         dataSource = postgres.getPostgresDatabase();
         AbTestSchema.migrate(dataSource);
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("select current_setting('data_directory')")) {
+            row.next();
+            dataDirectory = Path.of(row.getString(1));
+        }
     }
 
     @AfterAll
@@ -110,17 +123,93 @@ class EventLogIT {
             prepared.add(batch);
         }
         writer.write(prepared.getFirst());
-        long start = System.nanoTime();
-        for (List<Event> batch : prepared.subList(1, batches)) {
-            writer.write(batch);
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        double rate = (batches - 1) * batchSize / seconds;
-        System.out.printf("event ingest: %d events (half exposures with a 384-d embedding, half ratings) in %.2f s = %.0f events/s%n",
-                (batches - 1) * batchSize, seconds, rate);
+        double rate = ingest("event ingest: %d events (half exposures with a 384-d embedding, half ratings) in batches of "
+                + batchSize, prepared.subList(1, batches));
         assertEquals(batches * batchSize / 2, count("exposures"));
         // The target is 10,000/s; the assertion leaves room for a machine shared with other builds.
         assertTrue(rate > 3000, "ingest rate " + rate);
+
+        // What the gateway writes under ./llmc bench events: a pinned expert (no e(C), no experiment), 1,000 requests/s,
+        // a batch every 100 ms flush interval. The server's CPU per event is what logging costs PostgreSQL there.
+        List<List<Event>> small = new ArrayList<>();
+        for (int b = 0; b < 300; b++) {
+            List<Event> batch = new ArrayList<>(100);
+            for (int i = 0; i < 100; i++) {
+                // Random ids as the gateway makes them: each insert lands on a random page of the indexes on them.
+                batch.add(new Exposure(randomId("msg_", random), "bench", randomId("conv_", random), 1, null, null,
+                        "content", "exp-id-1", "bench", 1.0, 1.0, null, 1, T0.plusMillis(b * 100L + i), null));
+            }
+            small.add(batch);
+        }
+        ingest("event ingest: %d exposures without e(C) in batches of 100 (the gateway at 1,000 requests/s)", small);
+        assertEquals(batches * batchSize / 2 + 300 * 100, count("exposures"));
+    }
+
+    private static String randomId(String prefix, Random random) {
+        StringBuilder id = new StringBuilder(prefix);
+        for (int i = 0; i < 24; i++) {
+            id.append(Character.forDigit(random.nextInt(36), 36));
+        }
+        return id.toString();
+    }
+
+    /** Writes the batches, prints the rate and, where /proc exists, the PostgreSQL server's CPU per event. */
+    private static double ingest(String what, List<List<Event>> batches) throws Exception {
+        // One connection kept open, as the gateway's pool does: a new connection per batch is a new server process,
+        // which costs more CPU than writing 100 events.
+        PGConnectionPoolDataSource source = new PGConnectionPoolDataSource();
+        source.setUrl(postgres.getJdbcUrl("postgres", "postgres"));
+        PooledConnection physical = source.getPooledConnection();
+        try {
+            JdbcEventWriter pooledWriter = new JdbcEventWriter(new PGSimpleDataSource() {
+                @Override
+                public Connection getConnection() throws SQLException {
+                    return physical.getConnection();
+                }
+            });
+            int events = batches.stream().mapToInt(List::size).sum();
+            long cpuBefore = postgresCpuMillis();
+            long start = System.nanoTime();
+            for (List<Event> batch : batches) {
+                pooledWriter.write(batch);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            // Let the server's background processes (WAL writer, autovacuum) finish what these writes caused.
+            Thread.sleep(1000);
+            long cpu = postgresCpuMillis() - cpuBefore;
+            double rate = events / seconds;
+            System.out.printf(what + " in %.2f s = %.0f events/s%s%n", events, seconds, rate,
+                    cpuBefore < 0 ? "" : String.format("; PostgreSQL CPU %.4f ms/event", (double) cpu / events));
+            return rate;
+        } finally {
+            physical.close();
+        }
+    }
+
+    /** CPU time of the postmaster and its children (exited ones included), from /proc; -1 where there is no /proc. */
+    private static long postgresCpuMillis() throws IOException {
+        if (!Files.isDirectory(Path.of("/proc/self"))) {
+            return -1;
+        }
+        String postmaster = Files.readAllLines(dataDirectory.resolve("postmaster.pid")).getFirst().trim();
+        long ticks = 0;
+        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+            for (Path process : processes.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                String stat;
+                try {
+                    stat = Files.readString(process.resolve("stat"));
+                } catch (IOException gone) {
+                    continue;
+                }
+                // Fields after the command name: state, ppid, ..., utime (12th), stime, cutime, cstime.
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                if (process.getFileName().toString().equals(postmaster) || f[1].equals(postmaster)) {
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+                }
+            }
+        }
+        // USER_HZ is 100 on Linux.
+        return ticks * 10;
     }
 
     private static long count(String table) throws SQLException {

@@ -13,7 +13,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** A real Redis started as a child process for development ({@code ./llmc up}); append-only file in {@code <data-dir>/redis}. */
+/** A real Redis started as a child process for development ({@code ./llmc up}); append-only file (fsync every second) in {@code <data-dir>/redis}. */
 @Singleton
 public final class EmbeddedRedisServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRedisServer.class);
@@ -29,7 +29,12 @@ public final class EmbeddedRedisServer implements AutoCloseable {
                     .port(port)
                     .bind("127.0.0.1")
                     .setting("dir " + dataDir)
+                    // Durability from the append-only file, synced once a second (Redis's production default). No RDB
+                    // snapshots on top: Redis restores from the AOF when it has one, and under the event log's write
+                    // rate the default save rule ("60 10000") forked a full snapshot every minute (./llmc bench events).
                     .setting("appendonly yes")
+                    .setting("appendfsync everysec")
+                    .setting("save \"\"")
                     .onShutdownForceStop(true)
                     .build();
             redis.start();
