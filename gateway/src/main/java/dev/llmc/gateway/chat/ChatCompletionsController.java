@@ -4,20 +4,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmc.gateway.api.ApiException;
 import dev.llmc.gateway.api.JsonBodyReader;
-import dev.llmc.model.encoder.ChatTurn;
 import dev.llmc.gateway.auth.Caller;
 import dev.llmc.gateway.auth.RequiresRole;
-import io.micronaut.core.annotation.Nullable;
 import dev.llmc.gateway.proxy.UpstreamException;
+import dev.llmc.model.encoder.ChatTurn;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
-import io.micronaut.http.annotation.Produces;
-import io.micronaut.http.sse.Event;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
-
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.sse.Event;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -50,9 +52,26 @@ final class ChatCompletionsController {
         this.sse = sse;
     }
 
+    /**
+     * The fields of OpenAI's request the gateway reads, for the OpenAPI document; every other OpenAI parameter passes
+     * through to the node.
+     */
+    @Schema(name = "ChatCompletionRequest", additionalProperties = Schema.AdditionalPropertiesValue.TRUE)
+    record CompletionRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "'auto' or the name of an expert")
+                             String model,
+                             List<ChatMessages.Message> messages, @Nullable Boolean stream,
+                             @Nullable @Schema(description = "the end user (unit of user-level experiments)") String user,
+                             @Nullable CompletionMetadata metadata) {
+    }
+
+    /** The gateway's own part of {@code metadata}; it is removed before the request goes to the node. */
+    record CompletionMetadata(@Nullable String conversationId) {
+    }
+
     @Post
     @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
-    Mono<HttpResponse<?>> complete(@Body @Nullable String body) {
+    Mono<HttpResponse<?>> complete(
+            @RequestBody(content = @Content(schema = @Schema(implementation = CompletionRequest.class))) @Body @Nullable String body) {
         ObjectNode request = json.readObject(body);
         JsonNode model = request.get("model");
         if (model == null || !model.isTextual() || model.asText().isBlank()) {

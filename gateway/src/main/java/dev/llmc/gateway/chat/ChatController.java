@@ -6,19 +6,22 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmc.gateway.api.ApiException;
 import dev.llmc.gateway.api.JsonBodyReader;
-import dev.llmc.model.encoder.ChatTurn;
 import dev.llmc.gateway.auth.Caller;
 import dev.llmc.gateway.auth.RequiresRole;
-import io.micronaut.core.annotation.Nullable;
 import dev.llmc.gateway.proxy.UpstreamException;
+import dev.llmc.model.encoder.ChatTurn;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
-import io.micronaut.http.annotation.Produces;
-import io.micronaut.http.sse.Event;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
-
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.sse.Event;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -49,7 +52,9 @@ final class ChatController {
     }
 
     /** Body of {@code POST /chat}; {@code regenerate} replaces the conversation's last reply and records a retry on it. */
-    record ChatRequest(String userId, String conversationId, JsonNode messages, @Nullable Boolean regenerate,
+    record ChatRequest(String userId, String conversationId,
+                       @ArraySchema(schema = @Schema(implementation = ChatMessages.Message.class)) JsonNode messages,
+                       @Nullable Boolean regenerate,
                        @Nullable Boolean stream) {
     }
 
@@ -71,7 +76,8 @@ final class ChatController {
 
     @Post
     @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
-    Mono<HttpResponse<?>> chat(@Body @Nullable String body) {
+    Mono<HttpResponse<?>> chat(
+            @RequestBody(content = @Content(schema = @Schema(implementation = ChatRequest.class))) @Body @Nullable String body) {
         ChatRequest request = json.read(body, ChatRequest.class);
         requireId("user_id", request.userId());
         requireId("conversation_id", request.conversationId());

@@ -3,6 +3,7 @@ package dev.llmc.gateway.chat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmc.gateway.api.ApiException;
 import dev.llmc.model.encoder.ChatTurn;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,12 @@ final class ChatMessages {
     private static final Set<String> ROLES = Set.of("system", "user", "assistant", "tool");
 
     private ChatMessages() {
+    }
+
+    /** One chat message: its role and its content, a string or an array of {"type": "text", "text": ...} parts. */
+    @Schema(name = "ChatMessage")
+    record Message(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"system", "user", "assistant", "tool"})
+                   String role, String content) {
     }
 
     static List<ChatTurn> parse(JsonNode messages) {

@@ -62,6 +62,8 @@ class OpenApiIT extends EmbeddedGatewayTest {
         Map<String, Map<String, Object>> schemas = (Map<String, Map<String, Object>>)
                 ((Map<String, Object>) document.get("components")).get("schemas");
         Map<String, List<String>> expectedFields = Map.of(
+                "post /v1/chat/completions", List.of("model", "messages", "stream", "user", "metadata"),
+                "post /chat", List.of("user_id", "conversation_id", "messages", "regenerate", "stream"),
                 "post /feedback", List.of("message_id", "type", "value"),
                 "post /keys", List.of("role", "owner", "requests_per_minute", "tokens_per_minute"),
                 "post /experts", List.of("name", "description", "nodes"),
@@ -80,6 +82,10 @@ class OpenApiIT extends EmbeddedGatewayTest {
             assertEquals("object", body.get("type"), entry.getKey());
             assertEquals(Set.copyOf(entry.getValue()), ((Map<String, Object>) body.get("properties")).keySet(), entry.getKey());
         }
+        Map<String, Object> messages = (Map<String, Object>) ((Map<String, Object>) schemas.get("ChatCompletionRequest")
+                .get("properties")).get("messages");
+        assertEquals("array", messages.get("type"));
+        assertEquals("#/components/schemas/ChatMessage", ((Map<String, Object>) messages.get("items")).get("$ref"));
     }
 
     @Test
