@@ -35,6 +35,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
 
 /**
  * Serves one conversation turn: assign the unit to an experiment arm, route by the arm's plan (or the active
@@ -78,7 +79,8 @@ final class ChatService {
         return turn(request).flatMap(turn -> reply(turn, failover.complete(experts(turn), request.upstreamRequest(), turn.messageId))
                 .map(opened -> {
                     turn.finish(opened);
-                    ServedTurn.record(opened.expert().name(), opened.first().get("usage"), turn.waitedNanos(opened));
+                    LongConsumer charge = ServedTurn.record(opened.expert().name(), turn.waitedNanos(opened));
+                    ServedTurn.totalTokens(opened.first().get("usage")).ifPresent(charge);
                     return new ChatResult(turn.messageId, opened.expert(), opened.first());
                 }));
     }
@@ -91,8 +93,9 @@ final class ChatService {
         return turn(request).flatMap(turn -> reply(turn, failover.stream(experts(turn), request.upstreamRequest(), turn.messageId))
                 .map(opened -> {
                     timeToFirstToken.record(System.nanoTime() - turn.start, TimeUnit.NANOSECONDS);
-                    // The response filters run when the stream starts, before any usage chunk: streams are counted, not charged.
-                    ServedTurn.record(opened.expert().name(), null, turn.waitedNanos(opened));
+                    // The response filters run when the stream starts; a usage chunk (the caller asked for one with
+                    // stream_options.include_usage) comes at the end and is charged as it passes.
+                    LongConsumer charge = ServedTurn.record(opened.expert().name(), turn.waitedNanos(opened));
                     AtomicBoolean finished = new AtomicBoolean();
                     Runnable finish = () -> {
                         if (finished.compareAndSet(false, true)) {
@@ -100,6 +103,7 @@ final class ChatService {
                         }
                     };
                     Flux<ObjectNode> chunks = Flux.concat(Mono.just(opened.first()), opened.rest())
+                            .doOnNext(chunk -> ServedTurn.totalTokens(chunk.get("usage")).ifPresent(charge))
                             .doOnTerminate(finish)
                             .doOnCancel(finish);
                     return new StreamedTurn(turn.messageId, opened.expert(), chunks);

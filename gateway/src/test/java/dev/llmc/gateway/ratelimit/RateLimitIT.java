@@ -117,6 +117,24 @@ class RateLimitIT extends EmbeddedGatewayTest {
     }
 
     @Test
+    void chargesTheUsageAStreamReportsAtItsEnd() {
+        GatewayHttp app = http(issue(", \"requests_per_minute\": 0, \"tokens_per_minute\": 20"));
+        String streamed = """
+                {"model": "echo", "stream": true, "stream_options": {"include_usage": true},
+                 "messages": [{"role": "user", "content": "hello"}]}""";
+
+        Reply first = app.post("/v1/chat/completions", streamed);
+        assertEquals(200, first.status(), first.body());
+        assertTrue(first.body().contains("\"total_tokens\":14"), "the usage chunk reaches the caller: " + first.body());
+        assertEquals(200, app.post("/v1/chat/completions", streamed).status());
+        Reply refused = app.post("/v1/chat/completions", streamed);
+
+        // 20 → 6 → −8, as for replies that are not streamed.
+        assertEquals(429, refused.status(), refused.body());
+        assertEquals("24", refused.header("Retry-After").orElseThrow());
+    }
+
+    @Test
     void theLimitHoldsAcrossTwoReplicas() {
         String key = issue(", \"requests_per_minute\": 2");
         GatewayHttp onFirst = http(key);

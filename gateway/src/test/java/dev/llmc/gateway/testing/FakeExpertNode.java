@@ -28,6 +28,9 @@ import java.util.concurrent.Executors;
  */
 public final class FakeExpertNode implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The usage every reply reports: 14 tokens. */
+    private static final ObjectNode USAGE = JSON.createObjectNode().put("prompt_tokens", 11).put("completion_tokens", 3)
+            .put("total_tokens", 14);
 
     /** What the node does with a chat completion request. */
     public enum Behaviour { ANSWER, FAIL, HANG, DIE_MID_STREAM }
@@ -176,7 +179,7 @@ public final class FakeExpertNode implements AutoCloseable {
         choice.put("index", 0);
         choice.putObject("message").put("role", "assistant").put("content", reply());
         choice.put("finish_reason", "stop");
-        completion.putObject("usage").put("prompt_tokens", 11).put("completion_tokens", 3).put("total_tokens", 14);
+        completion.set("usage", USAGE);
         byte[] body = JSON.writeValueAsBytes(completion);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(200, body.length);
@@ -199,6 +202,13 @@ public final class FakeExpertNode implements AutoCloseable {
             chunks.add(chunk(request, JSON.createObjectNode().put("content", (i == 0 ? "" : " ") + words[i]), null));
         }
         chunks.add(chunk(request, JSON.createObjectNode(), "stop"));
+        if (request.path("stream_options").path("include_usage").asBoolean(false)) {
+            // As OpenAI does: a last chunk without choices that carries the usage.
+            ObjectNode usage = chunk(request, JSON.createObjectNode(), null);
+            usage.putArray("choices");
+            usage.set("usage", USAGE);
+            chunks.add(usage);
+        }
         for (ObjectNode chunk : chunks) {
             pause();
             out.write(("data: " + JSON.writeValueAsString(chunk) + "\n\n").getBytes(StandardCharsets.UTF_8));
