@@ -27,8 +27,8 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
-import reactor.util.context.Context;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
@@ -36,7 +36,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 
 /**
  * Calls expert nodes with the OpenAI protocol ({@code POST <base_url>/chat/completions}, streamed as server-sent
@@ -49,10 +48,20 @@ import java.util.function.Consumer;
 public final class ExpertNodeClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExpertNodeClient.class);
     private static final String DONE = "[DONE]";
-    // A call abandoned on a timeout still reports its closed connection afterwards; Reactor would log that as an ERROR
-    // ("onErrorDropped"), which is noise: the timeout has already been handled. Reactor reads this key per subscription.
-    private static final Context LATE_ERRORS_QUIET = Context.of("reactor.onErrorDropped.local",
-            (Consumer<Throwable>) e -> LOG.debug("error after a node call was abandoned: {}", e.toString()));
+
+    static {
+        // A node call abandoned on a timeout (or by its caller) still reports its connection closing afterwards, from
+        // inside the HTTP client where no subscriber is left; Reactor's default logs that as an ERROR with a stack trace
+        // ("onErrorDropped"), which is noise: the failure was handled when the call was abandoned. Other dropped errors
+        // stay errors. The hook is global and cumulative, so it is installed once per JVM.
+        Hooks.onErrorDropped(e -> {
+            if (e instanceof HttpClientException || e instanceof UpstreamException || e instanceof TimeoutException) {
+                LOG.debug("error after a node call was abandoned: {}", e.toString());
+            } else {
+                LOG.error("error dropped by a reactive stream with no one left to receive it", e);
+            }
+        });
+    }
     private final DefaultHttpClient client;
     private final DefaultHttpClient probeClient;
     private final ObjectMapper mapper;
@@ -116,8 +125,7 @@ public final class ExpertNodeClient implements AutoCloseable {
                 .switchIfEmpty(Mono.error(() -> new UpstreamException(UpstreamException.Kind.MALFORMED,
                         node.baseUrl() + " returned an empty body", null)))
                 .map(body -> parseCompletion(node, body))
-                .onErrorMap(e -> upstreamError(node, e))
-                .contextWrite(LATE_ERRORS_QUIET);
+                .onErrorMap(e -> upstreamError(node, e));
     }
 
     /**
@@ -135,8 +143,7 @@ public final class ExpertNodeClient implements AutoCloseable {
                         node.baseUrl() + ": the stream ended before data: [DONE]", null)))
                 .takeWhile(data -> !data.equals(DONE))
                 .map(data -> parseChunk(node, data))
-                .onErrorMap(e -> upstreamError(node, e))
-                .contextWrite(LATE_ERRORS_QUIET);
+                .onErrorMap(e -> upstreamError(node, e));
     }
 
     private MutableHttpRequest<byte[]> post(ExpertNode node, ObjectNode request, boolean stream) {
