@@ -25,7 +25,7 @@ public final class EventCodec {
         StringBuilder out = new StringBuilder(events.size() * 256);
         for (Event event : events) {
             switch (event) {
-                case Exposure e -> line(out, "E1", e.messageId(), e.userId(), e.conversationId(), Integer.toString(e.turn()),
+                case Exposure e -> line(out, "E2", e.messageId(), e.owner(), e.userId(), e.conversationId(), Integer.toString(e.turn()),
                         e.experimentId(), e.arm(), e.controllerVersion(), e.expertId(), e.expertName(),
                         Double.toString(e.score()), Double.toString(e.propensity()), embedding(e.embedding()),
                         Integer.toString(e.latencyMillis()), e.servedAt().toString(), e.regenerates());
@@ -45,15 +45,21 @@ public final class EventCodec {
             }
             String[] f = fields(line);
             switch (f[0]) {
-                case "E1" -> events.add(new Exposure(f[1], f[2], f[3], Integer.parseInt(f[4]), f[5], f[6], f[7], f[8], f[9],
-                        Double.parseDouble(f[10]), Double.parseDouble(f[11]), embedding(f[12]), Integer.parseInt(f[13]),
-                        Instant.parse(f[14]), f[15]));
+                // E1: written before exposures had an owner (a spool or buffer kept across the upgrade).
+                case "E1" -> events.add(exposure(f[1], "", f, 2));
+                case "E2" -> events.add(exposure(f[1], f[2], f, 3));
                 case "S1" -> events.add(new Signal(f[1], SignalType.fromWireName(f[2]).orElseThrow(),
                         f[3] == null ? null : Float.parseFloat(f[3]), Instant.parse(f[4])));
                 default -> throw new IllegalArgumentException("unknown event line kind '" + f[0] + "'");
             }
         }
         return events;
+    }
+
+    private static Exposure exposure(String messageId, String owner, String[] f, int i) {
+        return new Exposure(messageId, owner, f[i], f[i + 1], Integer.parseInt(f[i + 2]), f[i + 3], f[i + 4], f[i + 5], f[i + 6],
+                f[i + 7], Double.parseDouble(f[i + 8]), Double.parseDouble(f[i + 9]), embedding(f[i + 10]),
+                Integer.parseInt(f[i + 11]), Instant.parse(f[i + 12]), f[i + 13]);
     }
 
     private static void line(StringBuilder out, String kind, String... fields) {

@@ -4,17 +4,19 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * One served message: who, which conversation and turn (number of user messages so far), the experiment arm
+ * One served message: the owner of the app key that asked for it (client-chosen user and conversation ids are
+ * unique only within an owner), who, which conversation and turn (number of user messages so far), the experiment arm
  * (null outside experiments), the controller version, the expert, its score, the propensity of the choice under
  * the arm's policy, e(C) (null when an expert was pinned), latency and time; {@code regenerates} names the message
  * this one replaced (a {@code "regenerate": true} request).
  */
-public record Exposure(String messageId, String userId, String conversationId, int turn,
+public record Exposure(String messageId, String owner, String userId, String conversationId, int turn,
                        String experimentId, String arm, String controllerVersion, String expertId, String expertName,
                        double score, double propensity, float[] embedding, int latencyMillis, Instant servedAt,
                        String regenerates) implements Event {
     public Exposure {
         Objects.requireNonNull(messageId, "messageId");
+        Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(conversationId, "conversationId");
         Objects.requireNonNull(controllerVersion, "controllerVersion");

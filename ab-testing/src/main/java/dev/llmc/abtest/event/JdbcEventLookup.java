@@ -18,32 +18,38 @@ public final class JdbcEventLookup {
         this.dataSource = dataSource;
     }
 
-    /** A stored message: enough to validate feedback and to find a conversation's last reply. */
-    public record StoredMessage(String messageId, String conversationId, int turn) {
+    /** A stored message: its owner (who may give feedback on it), conversation and turn. */
+    public record StoredMessage(String messageId, String owner, String conversationId, int turn) {
     }
+
+    private static final String COLUMNS = "select message_id, owner, conversation_id, turn from exposures ";
 
     public Optional<StoredMessage> message(String messageId) throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(
-                     "select message_id, conversation_id, turn from exposures where message_id = ?")) {
+                     COLUMNS + "where message_id = ?")) {
             statement.setString(1, messageId);
             try (ResultSet row = statement.executeQuery()) {
-                return row.next() ? Optional.of(new StoredMessage(row.getString(1), row.getString(2), row.getInt(3))) : Optional.empty();
+                return row.next() ? Optional.of(stored(row)) : Optional.empty();
             }
         }
     }
 
-    /** The latest served message of a conversation (the one a regenerate replaces). */
-    public Optional<StoredMessage> lastMessage(String conversationId) throws SQLException {
+    /** The latest served message of an owner's conversation (the one a regenerate replaces). */
+    public Optional<StoredMessage> lastMessage(String owner, String conversationId) throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(
-                     "select message_id, conversation_id, turn from exposures where conversation_id = ? "
-                             + "order by turn desc, served_at desc limit 1")) {
-            statement.setString(1, conversationId);
+                     COLUMNS + "where owner = ? and conversation_id = ? order by turn desc, served_at desc limit 1")) {
+            statement.setString(1, owner);
+            statement.setString(2, conversationId);
             try (ResultSet row = statement.executeQuery()) {
-                return row.next() ? Optional.of(new StoredMessage(row.getString(1), row.getString(2), row.getInt(3))) : Optional.empty();
+                return row.next() ? Optional.of(stored(row)) : Optional.empty();
             }
         }
+    }
+
+    private static StoredMessage stored(ResultSet row) throws SQLException {
+        return new StoredMessage(row.getString(1), row.getString(2), row.getString(3), row.getInt(4));
     }
 
     public Optional<Signal> signal(String messageId, SignalType type) throws SQLException {

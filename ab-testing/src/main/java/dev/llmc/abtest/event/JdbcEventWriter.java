@@ -25,14 +25,14 @@ import java.util.function.IntFunction;
  */
 public final class JdbcEventWriter {
     private static final String INSERT_EXPOSURES = """
-            insert into exposures (message_id, user_id, conversation_id, turn, experiment_id, arm, controller_version,
+            insert into exposures (message_id, owner, user_id, conversation_id, turn, experiment_id, arm, controller_version,
                                    expert_id, expert_name, score, propensity, embedding, latency_ms, served_at, regenerates)
-            select message_id, user_id, conversation_id, turn, experiment_id, arm, controller_version, expert_id,
+            select message_id, owner, user_id, conversation_id, turn, experiment_id, arm, controller_version, expert_id,
                    expert_name, score, propensity, embedding, latency_ms,
                    timestamptz 'epoch' + served_at_us * interval '1 microsecond', regenerates
-            from unnest(?::text[], ?::text[], ?::text[], ?::int4[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                        ?::float8[], ?::float8[], ?::bytea[], ?::int4[], ?::int8[], ?::text[])
-                 as e(message_id, user_id, conversation_id, turn, experiment_id, arm, controller_version, expert_id,
+            from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int4[], ?::text[], ?::text[], ?::text[], ?::text[],
+                        ?::text[], ?::float8[], ?::float8[], ?::bytea[], ?::int4[], ?::int8[], ?::text[])
+                 as e(message_id, owner, user_id, conversation_id, turn, experiment_id, arm, controller_version, expert_id,
                       expert_name, score, propensity, embedding, latency_ms, served_at_us, regenerates)
             on conflict (message_id) do nothing
             """;
@@ -88,20 +88,21 @@ public final class JdbcEventWriter {
     private static int insertExposures(Connection connection, List<Exposure> rows) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(INSERT_EXPOSURES)) {
             column(statement, 1, "text", rows, Exposure::messageId, String[]::new);
-            column(statement, 2, "text", rows, Exposure::userId, String[]::new);
-            column(statement, 3, "text", rows, Exposure::conversationId, String[]::new);
-            column(statement, 4, "int4", rows, Exposure::turn, Integer[]::new);
-            column(statement, 5, "text", rows, Exposure::experimentId, String[]::new);
-            column(statement, 6, "text", rows, Exposure::arm, String[]::new);
-            column(statement, 7, "text", rows, Exposure::controllerVersion, String[]::new);
-            column(statement, 8, "text", rows, Exposure::expertId, String[]::new);
-            column(statement, 9, "text", rows, Exposure::expertName, String[]::new);
-            column(statement, 10, "float8", rows, Exposure::score, Double[]::new);
-            column(statement, 11, "float8", rows, Exposure::propensity, Double[]::new);
-            column(statement, 12, "bytea", rows, e -> e.embedding() == null ? null : EventCodec.toBytes(e.embedding()), byte[][]::new);
-            column(statement, 13, "int4", rows, Exposure::latencyMillis, Integer[]::new);
-            column(statement, 14, "int8", rows, e -> epochMicros(e.servedAt()), Long[]::new);
-            column(statement, 15, "text", rows, Exposure::regenerates, String[]::new);
+            column(statement, 2, "text", rows, Exposure::owner, String[]::new);
+            column(statement, 3, "text", rows, Exposure::userId, String[]::new);
+            column(statement, 4, "text", rows, Exposure::conversationId, String[]::new);
+            column(statement, 5, "int4", rows, Exposure::turn, Integer[]::new);
+            column(statement, 6, "text", rows, Exposure::experimentId, String[]::new);
+            column(statement, 7, "text", rows, Exposure::arm, String[]::new);
+            column(statement, 8, "text", rows, Exposure::controllerVersion, String[]::new);
+            column(statement, 9, "text", rows, Exposure::expertId, String[]::new);
+            column(statement, 10, "text", rows, Exposure::expertName, String[]::new);
+            column(statement, 11, "float8", rows, Exposure::score, Double[]::new);
+            column(statement, 12, "float8", rows, Exposure::propensity, Double[]::new);
+            column(statement, 13, "bytea", rows, e -> e.embedding() == null ? null : EventCodec.toBytes(e.embedding()), byte[][]::new);
+            column(statement, 14, "int4", rows, Exposure::latencyMillis, Integer[]::new);
+            column(statement, 15, "int8", rows, e -> epochMicros(e.servedAt()), Long[]::new);
+            column(statement, 16, "text", rows, Exposure::regenerates, String[]::new);
             return statement.executeUpdate();
         }
     }

@@ -11,8 +11,9 @@ import java.util.function.Consumer;
 
 /**
  * Streams logged exposures joined with their signals through a server-side cursor, so that a million rows never
- * sit in memory at once. Conversation length = number of distinct later turns in the same conversation, counted
- * over the whole log (not only the time window), so a regenerated reply (same turn) does not count as a turn.
+ * sit in memory at once. Conversation length = number of distinct later turns in the same conversation (of the same
+ * owner: conversation ids are the clients'), counted over the whole log (not only the time window), so a regenerated
+ * reply (same turn) does not count as a turn.
  */
 public final class LoggedExposureReader {
     private static final int FETCH_SIZE = 1000;
@@ -21,7 +22,8 @@ public final class LoggedExposureReader {
                    e.score, e.propensity, e.embedding, e.served_at, r.value,
                    exists (select 1 from signals t where t.message_id = e.message_id and t.type = 'retry') as retried,
                    (select count(distinct l.turn) from exposures l
-                     where l.conversation_id = e.conversation_id and l.turn > e.turn) as conversation_length
+                     where l.owner = e.owner and l.conversation_id = e.conversation_id and l.turn > e.turn)
+                     as conversation_length
             from exposures e
             left join signals r on r.message_id = e.message_id and r.type = 'rating'
             where e.served_at >= ? and e.served_at < ?

@@ -13,15 +13,17 @@ import java.util.List;
 
 /**
  * Aggregates an experiment's logged exposures and signals per (arm, unit) in PostgreSQL, so only one row per unit
- * crosses the wire. Conversation length of a message = distinct later turns of its conversation.
+ * crosses the wire. Units are client-chosen ids scoped by the owner of the app key ({@code owner:id}), so two apps'
+ * {@code u1} are two units. Conversation length of a message = distinct later turns of its conversation.
  */
 public final class JdbcUnitAggregates {
     private static final String SQL = """
             select m.arm, m.unit, count(*), count(r.value), coalesce(sum(r.value), 0),
                    count(t.message_id), sum(m.conversation_length)
-            from (select e.message_id, e.arm, e.%s as unit,
+            from (select e.message_id, e.arm, e.owner || ':' || e.%s as unit,
                          (select count(distinct l.turn) from exposures l
-                           where l.conversation_id = e.conversation_id and l.turn > e.turn) as conversation_length
+                           where l.owner = e.owner and l.conversation_id = e.conversation_id and l.turn > e.turn)
+                           as conversation_length
                   from exposures e where e.experiment_id = ?) m
             left join signals r on r.message_id = m.message_id and r.type = 'rating'
             left join signals t on t.message_id = m.message_id and t.type = 'retry'

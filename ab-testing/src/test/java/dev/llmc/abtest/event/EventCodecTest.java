@@ -14,7 +14,7 @@ class EventCodecTest {
 
     @Test
     void exposuresAndSignalsSurviveTheRoundTripIncludingAwkwardCharacters() {
-        Exposure exposure = new Exposure("msg_1", "user\twith\ntabs\\", "conv 1", 3, null, "arm-a", "content", "exp_1",
+        Exposure exposure = new Exposure("msg_1", "acme", "user\twith\ntabs\\", "conv 1", 3, null, "arm-a", "content", "exp_1",
                 "cooking", Double.NaN, 0.25, new float[] {0.5f, -1.25f, 3e-8f}, 12, Instant.parse("2026-01-02T03:04:05.123456Z"), "msg_0");
         Signal rating = new Signal("msg_1", SignalType.RATING, 4.5f, Instant.parse("2026-01-02T03:05:00Z"));
         Signal end = new Signal("msg_1", SignalType.END, null, Instant.parse("2026-01-02T03:06:00Z"));
@@ -22,6 +22,7 @@ class EventCodecTest {
         List<Event> decoded = EventCodec.decode(EventCodec.encode(List.of(exposure, rating, end)));
 
         Exposure back = (Exposure) decoded.get(0);
+        assertEquals("acme", back.owner());
         assertEquals(exposure.userId(), back.userId());
         assertEquals(exposure.servedAt(), back.servedAt());
         assertEquals(null, back.experimentId());
@@ -30,5 +31,18 @@ class EventCodecTest {
         assertArrayEquals(exposure.embedding(), back.embedding());
         assertEquals(rating, decoded.get(1));
         assertEquals(end, decoded.get(2));
+    }
+
+    @Test
+    void exposuresSpooledBeforeOwnersExistedDecodeWithTheUnknownOwner() {
+        String legacy = "E1\tmsg_1\tu1\tc1\t2\t\\N\t\\N\tcontent\texp_1\tcooking\t0.5\t1.0\t\\N\t7\t2026-01-02T03:04:05Z\t\\N\n";
+
+        Exposure back = (Exposure) EventCodec.decode(legacy).get(0);
+
+        assertEquals("", back.owner());
+        assertEquals("u1", back.userId());
+        assertEquals("c1", back.conversationId());
+        assertEquals(2, back.turn());
+        assertEquals("cooking", back.expertName());
     }
 }

@@ -67,7 +67,7 @@ class EventLogIT {
         for (int i = 0; i < embedding.length; i++) {
             embedding[i] = (float) random.nextGaussian();
         }
-        return new Exposure(id, "user-" + conversation, conversation, turn, "exp_1", "arm-a", "content", "exp-id-1",
+        return new Exposure(id, "acme", "user-" + conversation, conversation, turn, "exp_1", "arm-a", "content", "exp-id-1",
                 "cooking", 0.42, 0.9, embedding, 7, at, null);
     }
 
@@ -136,7 +136,7 @@ class EventLogIT {
             List<Event> batch = new ArrayList<>(100);
             for (int i = 0; i < 100; i++) {
                 // Random ids as the gateway makes them: each insert lands on a random page of the indexes on them.
-                batch.add(new Exposure(randomId("msg_", random), "bench", randomId("conv_", random), 1, null, null,
+                batch.add(new Exposure(randomId("msg_", random), "acme", "bench", randomId("conv_", random), 1, null, null,
                         "content", "exp-id-1", "bench", 1.0, 1.0, null, 1, T0.plusMillis(b * 100L + i), null));
             }
             small.add(batch);

@@ -15,6 +15,7 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.sse.Event;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -71,7 +72,8 @@ final class ChatCompletionsController {
     @Post
     @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
     Mono<HttpResponse<?>> complete(
-            @RequestBody(content = @Content(schema = @Schema(implementation = CompletionRequest.class))) @Body @Nullable String body) {
+            @RequestBody(content = @Content(schema = @Schema(implementation = CompletionRequest.class))) @Body @Nullable String body,
+            @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
         ObjectNode request = json.readObject(body);
         JsonNode model = request.get("model");
         if (model == null || !model.isTextual() || model.asText().isBlank()) {
@@ -88,7 +90,7 @@ final class ChatCompletionsController {
         // is this call's own, so the node's copy is made from it without a second deep copy here.
         request.remove("metadata");
         String pinned = AUTO.equals(model.asText()) ? null : model.asText();
-        ChatTurnRequest turn = new ChatTurnRequest(turns, request, pinned, userId, conversationId, false);
+        ChatTurnRequest turn = new ChatTurnRequest(turns, request, pinned, caller.owner(), userId, conversationId, false);
         if (stream.asBoolean(false)) {
             return chat.stream(turn).<HttpResponse<?>>map(streamed -> streamed(streamed).header(CONVERSATION_HEADER, conversationId));
         }

@@ -16,6 +16,7 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.sse.Event;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
@@ -77,7 +78,8 @@ final class ChatController {
     @Post
     @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
     Mono<HttpResponse<?>> chat(
-            @RequestBody(content = @Content(schema = @Schema(implementation = ChatRequest.class))) @Body @Nullable String body) {
+            @RequestBody(content = @Content(schema = @Schema(implementation = ChatRequest.class))) @Body @Nullable String body,
+            @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
         ChatRequest request = json.read(body, ChatRequest.class);
         requireId("user_id", request.userId());
         requireId("conversation_id", request.conversationId());
@@ -97,7 +99,8 @@ final class ChatController {
         ObjectNode upstream = mapper.createObjectNode();
         upstream.set("messages", messages);
         upstream.put("user", request.userId());
-        ChatTurnRequest turn = new ChatTurnRequest(turns, upstream, null, request.userId(), request.conversationId(), regenerate);
+        ChatTurnRequest turn = new ChatTurnRequest(turns, upstream, null, caller.owner(), request.userId(),
+                request.conversationId(), regenerate);
         if (Boolean.TRUE.equals(request.stream())) {
             return chat.stream(turn).<HttpResponse<?>>map(streamed -> streamed(streamed, request.conversationId()));
         }

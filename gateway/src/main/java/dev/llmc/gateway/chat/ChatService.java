@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmc.abtest.event.Exposure;
 import dev.llmc.gateway.api.ApiException;
 import dev.llmc.gateway.api.ServedTurn;
+import dev.llmc.gateway.auth.OwnedId;
 import dev.llmc.gateway.events.EventPipeline;
 import dev.llmc.gateway.events.MessageLedger;
 import dev.llmc.gateway.experiments.Assignment;
@@ -141,13 +142,13 @@ final class ChatService {
 
         Turn(ChatTurnRequest request) {
             this.request = request;
-            this.replaced = request.regenerate() ? replacedMessage(request.conversationId(), userTurns(request.conversation())) : null;
+            this.replaced = request.regenerate() ? replacedMessage(request.ownedConversation(), userTurns(request.conversation())) : null;
             // A caller who names an expert is outside experiments: the arm's treatment could not apply anyway.
             this.assignment = request.pinnedExpert() == null
-                    ? experiments.assign(request.userId(), request.conversationId()) : Optional.empty();
+                    ? experiments.assign(request.user(), request.ownedConversation()) : Optional.empty();
             RoutePlan plan = request.pinnedExpert() != null ? RoutePlan.pinned(request.pinnedExpert())
                     : assignment.map(Assignment::plan).orElse(RoutePlan.auto());
-            this.decision = router.route(request.conversationId(), request.conversation(), plan);
+            this.decision = router.route(request.ownedConversation().key(), request.conversation(), plan);
         }
 
         /** Time spent waiting on the encoder and the expert nodes until the reply opened: not the gateway's own overhead. */
@@ -161,7 +162,7 @@ final class ChatService {
             RankedExpert candidate = decision.candidates().get(opened.rank());
             // A fallback was not the policy's choice: its propensity is unknown (NaN), so off-policy estimates skip it.
             double propensity = opened.rank() == 0 ? decision.propensity() : Double.NaN;
-            events.record(new Exposure(messageId, request.userId(), request.conversationId(), userTurns(request.conversation()),
+            events.record(new Exposure(messageId, request.owner(), request.userId(), request.conversationId(), userTurns(request.conversation()),
                     assignment.map(a -> a.experiment().id()).orElse(null), assignment.map(a -> a.arm().name()).orElse(null),
                     decision.controllerVersion(), candidate.expert().id(), candidate.expert().name(), candidate.score(),
                     propensity, decision.embedding(), (int) Math.min(Integer.MAX_VALUE, total / 1_000_000), Instant.now(),
@@ -181,10 +182,10 @@ final class ChatService {
         return turn.decision.candidates().stream().map(RankedExpert::expert).toList();
     }
 
-    private String replacedMessage(String conversationId, int turn) {
+    private String replacedMessage(OwnedId conversation, int turn) {
         try {
-            return ledger.lastMessage(conversationId, turn).orElseThrow(() -> ApiException.invalid("'regenerate': conversation '"
-                    + conversationId + "' has no earlier reply to replace"));
+            return ledger.lastMessage(conversation, turn).orElseThrow(() -> ApiException.invalid("'regenerate': conversation '"
+                    + conversation.id() + "' has no earlier reply to replace"));
         } catch (MessageLedger.LedgerUnavailableException e) {
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "event_log_unavailable",
                     "the reply to regenerate cannot be found right now; retry shortly");

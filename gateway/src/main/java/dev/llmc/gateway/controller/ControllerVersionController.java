@@ -10,8 +10,11 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -23,6 +26,7 @@ import java.util.List;
 @RequiresRole(Caller.Role.DATA_SCIENTIST)
 @ExecuteOn(TaskExecutors.BLOCKING)
 final class ControllerVersionController {
+    private static final Logger LOG = LoggerFactory.getLogger(ControllerVersionController.class);
     private final ControllerVersions versions;
     private final ControllerVersionStore store;
     private final ObjectMapper mapper;
@@ -55,10 +59,15 @@ final class ControllerVersionController {
         return new VersionList(activeId, views);
     }
 
+    /**
+     * Data scientists promote and roll back versions (their job after an A/B test), not only admins; every activation
+     * is logged with the key that made it.
+     */
     @Post("/{id}/activate")
-    @RequiresRole(Caller.Role.ADMIN)
-    VersionView activate(String id) {
+    VersionView activate(String id, @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
         versions.activate(id);
+        LOG.info("controller version '{}' activated by key {} (owner '{}', role {})", id, caller.keyId(), caller.owner(),
+                caller.role().wireName());
         return list().data().stream().filter(view -> view.id().equals(id)).findFirst().orElseThrow();
     }
 

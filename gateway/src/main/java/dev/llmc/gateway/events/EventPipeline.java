@@ -166,6 +166,7 @@ public final class EventPipeline implements AutoCloseable {
             try {
                 redisBuffer.push(batch);
                 buffered.addAndGet(batch.size());
+                ledger.handedOff(batch);
                 return;
             } catch (Exception e) {
                 LOG.warn("event log: Redis buffer unavailable too ({}); spooling {} events to {}", e.toString(), batch.size(), spool.dir());

@@ -2,11 +2,14 @@ package dev.llmc.gateway.events;
 
 import dev.llmc.abtest.event.Event;
 import dev.llmc.abtest.event.Exposure;
+import dev.llmc.abtest.event.JdbcEventLookup;
 import dev.llmc.abtest.signal.Signal;
+import dev.llmc.gateway.auth.OwnedId;
 import dev.llmc.gateway.storage.RedisConnections;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,16 +24,21 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Answers what the feedback API must know before an event reaches PostgreSQL: does a message exist, what is a
- * conversation's last message, was a signal already given. Looks in this process's not-yet-stored events, then in
- * the Redis index (shared by replicas, written asynchronously when the event is recorded, expiring after
- * {@code llmc.events.index-ttl}), then in PostgreSQL.
+ * Answers what the feedback API must know before an event reaches PostgreSQL: who owns a message (feedback on another
+ * owner's message is refused as if it did not exist), what is an owner's conversation's last message, was a signal
+ * already given. Looks in this process's not-yet-stored events, then in the Redis index (shared by replicas, written
+ * asynchronously when the event is recorded, expiring after {@code llmc.events.index-ttl}), then in PostgreSQL.
+ * Conversations are keyed by {@link OwnedId#key()}: client-chosen conversation ids are unique only per owner.
  */
 @Singleton
 public final class MessageLedger {
     private static final Logger LOG = LoggerFactory.getLogger(MessageLedger.class);
     private static final long REDIS_TIMEOUT_MS = 300;
     private static final String NO_VALUE = "-";
+    // message id -> owner; owner:conversation id -> "<message id> <turn>" (the conversation's latest message).
+    private static final String MESSAGE_KEY = "llmc:message-owner:";
+    private static final String LAST_KEY = "llmc:conversation-last:";
+    private static final String SIGNAL_KEY = "llmc:sig:";
     // How long the index writer lets exposures gather before writing them: one wake-up and one Redis call per
     // INDEX_LINGER_MS under load instead of one per request, still long before a user could give feedback elsewhere
     // (and well within INDEX_SETTLE_MS, the second look of a lookup that found nothing).
@@ -42,6 +50,16 @@ public final class MessageLedger {
     // profile of ./llmc bench events (README).
     private static final String INDEX_SCRIPT =
             "for i = 1, #KEYS do redis.call('SET', KEYS[i], ARGV[i + 1], 'EX', ARGV[1]) end return #KEYS";
+    // What a batch handed to the shared Redis buffer leaves in the index, written before this process forgets it:
+    // message owners (idempotent) and claimed signals (SET NX: an earlier claim wins). Conversations' latest messages
+    // are left to the index writer: rewriting one here could replace a later turn with an earlier one.
+    private static final String HANDOFF_SCRIPT = """
+            for i = 1, #KEYS do
+              if ARGV[2 * i + 1] == 'nx' then redis.call('SET', KEYS[i], ARGV[2 * i], 'NX', 'EX', ARGV[1])
+              else redis.call('SET', KEYS[i], ARGV[2 * i], 'EX', ARGV[1]) end
+            end
+            return #KEYS""";
+    private static final long HANDOFF_TIMEOUT_MS = 2000;
     // How long a lookup that found nothing waits before looking again: the linger plus a Redis round trip, with room
     // for a busy machine where the index thread waits for a core.
     private static final long INDEX_SETTLE_MS = 100;
@@ -55,10 +73,11 @@ public final class MessageLedger {
     // After a Redis failure, skip it for a while instead of paying its timeout on every feedback request.
     private volatile long redisDownUntil;
 
-    MessageLedger(RedisConnections redis, EventStorage storage, EventsConfig config) {
+    MessageLedger(RedisConnections redis, EventStorage storage, EventsConfig config, MeterRegistry meters) {
         this.redis = redis.connection().orElse(null);
         this.storage = storage;
         this.ttlSeconds = config.indexTtl().toSeconds();
+        meters.gauge("llmc.events.ledger.pending", this, MessageLedger::pending);
         if (this.redis != null) {
             Thread.ofPlatform().name("llmc-message-index").daemon(true).start(this::indexInRedis);
         }
@@ -92,7 +111,7 @@ public final class MessageLedger {
      */
     void served(Exposure exposure) {
         pendingMessages.put(exposure.messageId(), exposure);
-        pendingLast.put(exposure.conversationId(), exposure);
+        pendingLast.put(conversationKey(exposure), exposure);
         if (redis != null) {
             toIndex.offer(exposure);
         }
@@ -111,9 +130,9 @@ public final class MessageLedger {
                 values[0] = Long.toString(ttlSeconds);
                 int k = 0;
                 for (Exposure exposure : batch) {
-                    keys[k] = "llmc:msg:" + exposure.messageId();
-                    values[++k] = exposure.conversationId();
-                    keys[k] = "llmc:last:" + exposure.conversationId();
+                    keys[k] = MESSAGE_KEY + exposure.messageId();
+                    values[++k] = exposure.owner();
+                    keys[k] = LAST_KEY + conversationKey(exposure);
                     values[++k] = exposure.messageId() + " " + exposure.turn();
                 }
                 async.eval(INDEX_SCRIPT, ScriptOutputType.INTEGER, keys, values).exceptionally(e -> {
@@ -131,13 +150,57 @@ public final class MessageLedger {
         }
     }
 
+    /**
+     * A batch went to the shared Redis buffer, whose replay may happen on another replica that could never tell this
+     * one: makes sure the Redis index answers for its messages and signals, then forgets them here. Without this,
+     * this process's memory would grow with every batch another replica replays. If the index cannot be written the
+     * events stay here (and are forgotten when this replica stores them).
+     */
+    void handedOff(List<? extends Event> events) {
+        List<String> keys = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        values.add(Long.toString(ttlSeconds));
+        for (Event event : events) {
+            switch (event) {
+                case Exposure exposure -> {
+                    keys.add(MESSAGE_KEY + exposure.messageId());
+                    values.add(exposure.owner());
+                    values.add("set");
+                }
+                case Signal signal -> {
+                    keys.add(SIGNAL_KEY + signal.key());
+                    values.add(signalValue(signal));
+                    values.add("nx");
+                }
+                default -> {
+                }
+            }
+        }
+        try {
+            if (!keys.isEmpty()) {
+                redis.async().eval(HANDOFF_SCRIPT, ScriptOutputType.INTEGER, keys.toArray(String[]::new), values.toArray(String[]::new))
+                        .get(HANDOFF_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            }
+            stored(events);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("message index: could not index {} buffered events in Redis ({}); keeping them in memory", events.size(), e.toString());
+        }
+    }
+
+    /** Messages and signals this process answers for that are not yet in PostgreSQL or the shared index. */
+    int pending() {
+        return pendingMessages.size() + pendingSignals.size();
+    }
+
     /** Forgets events that are now in PostgreSQL, where the last lookup finds them. */
-    void stored(List<Event> events) {
+    void stored(List<? extends Event> events) {
         for (Event event : events) {
             switch (event) {
                 case Exposure exposure -> {
                     pendingMessages.remove(exposure.messageId());
-                    pendingLast.remove(exposure.conversationId(), exposure);
+                    pendingLast.remove(conversationKey(exposure), exposure);
                 }
                 case Signal signal -> pendingSignals.remove(signal.key(), signal);
                 default -> {
@@ -146,16 +209,15 @@ public final class MessageLedger {
         }
     }
 
-    public boolean messageExists(String messageId) {
-        if (lookUp(messageId)) {
-            return true;
-        }
-        if (!redisUsable()) {
-            return false;
+    /** The owner of a served message; empty when no such message exists. */
+    public Optional<String> owner(String messageId) {
+        Optional<String> owner = lookUp(messageId);
+        if (owner.isPresent() || !redisUsable()) {
+            return owner;
         }
         // Another replica may have served it milliseconds ago (a client rating right away): its index write lingers
         // INDEX_LINGER_MS before reaching Redis. Only unknown ids pay for this second look.
-        return awaitIndexSettled() && lookUp(messageId);
+        return awaitIndexSettled() ? lookUp(messageId) : Optional.empty();
     }
 
     /** Waits for other replicas' index writes to reach Redis; false if interrupted (the interrupt is kept). */
@@ -169,15 +231,17 @@ public final class MessageLedger {
         }
     }
 
-    private boolean lookUp(String messageId) {
-        if (pendingMessages.containsKey(messageId)) {
-            return true;
+    private Optional<String> lookUp(String messageId) {
+        Exposure pending = pendingMessages.get(messageId);
+        if (pending != null) {
+            return Optional.of(pending.owner());
         }
         boolean redisFailed = false;
         if (redisUsable()) {
             try {
-                if (redis.async().exists("llmc:msg:" + messageId).get(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS) > 0) {
-                    return true;
+                String owner = redis.async().get(MESSAGE_KEY + messageId).get(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                if (owner != null) {
+                    return Optional.of(owner);
                 }
             } catch (Exception e) {
                 redisFailed(e);
@@ -188,27 +252,27 @@ public final class MessageLedger {
             if (storage.recentlyDown()) {
                 throw new SQLException("PostgreSQL failed less than a second ago");
             }
-            return storage.lookup().message(messageId).isPresent();
+            return storage.lookup().message(messageId).map(JdbcEventLookup.StoredMessage::owner);
         } catch (SQLException e) {
             storage.markDown();
             if (redisFailed || !redisUsable()) {
                 throw new LedgerUnavailableException("cannot look up message '" + messageId + "' right now: " + e.getMessage());
             }
             // Redis answered "unknown" and holds every message not yet stored in PostgreSQL: it does not exist.
-            return false;
+            return Optional.empty();
         }
     }
 
     /**
-     * The latest message served in a conversation, if any, for a regenerate of turn {@code turn} (its number of user
-     * messages). Another replica may have served that turn milliseconds ago: its index write lingers before reaching
+     * The latest message served in an owner's conversation, if any, for a regenerate of turn {@code turn} (its number
+     * of user messages). Another replica may have served that turn milliseconds ago: its index write lingers before reaching
      * Redis, so an unknown conversation, or a latest message of an earlier turn, gets a second look after the index
      * settled (the same protection as {@link #messageExists}). Only such lookups pay for the wait.
      */
-    public Optional<String> lastMessage(String conversationId, int turn) {
-        Optional<LastMessage> found = latest(conversationId, turn);
+    public Optional<String> lastMessage(OwnedId conversation, int turn) {
+        Optional<LastMessage> found = latest(conversation, turn);
         if (found.filter(last -> last.turn() >= turn).isEmpty() && redisUsable() && awaitIndexSettled()) {
-            found = latest(conversationId, turn);
+            found = latest(conversation, turn);
         }
         return found.map(LastMessage::messageId);
     }
@@ -223,15 +287,15 @@ public final class MessageLedger {
     }
 
     /** This process's latest message if it is of turn {@code turn} or later, else the later of it and the shared one. */
-    private Optional<LastMessage> latest(String conversationId, int turn) {
-        Exposure pending = pendingLast.get(conversationId);
+    private Optional<LastMessage> latest(OwnedId conversation, int turn) {
+        Exposure pending = pendingLast.get(conversation.key());
         LastMessage local = pending == null ? null : new LastMessage(pending.messageId(), pending.turn());
         if (local != null && local.turn() >= turn) {
             return Optional.of(local);
         }
         Optional<LastMessage> shared;
         try {
-            shared = shared(conversationId);
+            shared = shared(conversation);
         } catch (LedgerUnavailableException e) {
             if (local == null) {
                 throw e;
@@ -242,10 +306,10 @@ public final class MessageLedger {
     }
 
     /** The latest message all replicas know of: the Redis index, else PostgreSQL. */
-    private Optional<LastMessage> shared(String conversationId) {
+    private Optional<LastMessage> shared(OwnedId conversation) {
         if (redisUsable()) {
             try {
-                String indexed = redis.async().get("llmc:last:" + conversationId).get(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                String indexed = redis.async().get(LAST_KEY + conversation.key()).get(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
                 if (indexed != null) {
                     return Optional.of(LastMessage.parse(indexed));
                 }
@@ -257,10 +321,11 @@ public final class MessageLedger {
             if (storage.recentlyDown()) {
                 throw new SQLException("PostgreSQL failed less than a second ago");
             }
-            return storage.lookup().lastMessage(conversationId).map(found -> new LastMessage(found.messageId(), found.turn()));
+            return storage.lookup().lastMessage(conversation.owner(), conversation.id())
+                    .map(found -> new LastMessage(found.messageId(), found.turn()));
         } catch (SQLException e) {
             storage.markDown();
-            throw new LedgerUnavailableException("cannot look up conversation '" + conversationId + "' right now: " + e.getMessage());
+            throw new LedgerUnavailableException("cannot look up conversation '" + conversation.id() + "' right now: " + e.getMessage());
         }
     }
 
@@ -269,10 +334,10 @@ public final class MessageLedger {
      * type. Redis's SET NX makes the decision atomic across replicas; without Redis this process and PostgreSQL decide.
      */
     public Claim claim(Signal signal) {
-        String value = signal.value() == null ? NO_VALUE : Float.toString(signal.value());
+        String value = signalValue(signal);
         if (redisUsable()) {
             try {
-                String key = "llmc:sig:" + signal.key();
+                String key = SIGNAL_KEY + signal.key();
                 String set = redis.async().set(key, value, SetArgs.Builder.nx().ex(ttlSeconds))
                         .get(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
                 if ("OK".equals(set)) {
@@ -332,6 +397,14 @@ public final class MessageLedger {
             // PostgreSQL is down: accept; the idempotent insert keeps the first value if one was stored.
             return new Claim.Accepted();
         }
+    }
+
+    private static String signalValue(Signal signal) {
+        return signal.value() == null ? NO_VALUE : Float.toString(signal.value());
+    }
+
+    private static String conversationKey(Exposure exposure) {
+        return new OwnedId(exposure.owner(), exposure.conversationId()).key();
     }
 
     private static Claim compare(Signal signal, Signal existing) {

@@ -17,6 +17,8 @@ import dev.llmc.abtest.stats.ExperimentResults;
 import dev.llmc.abtest.stats.ExperimentStatistics;
 import dev.llmc.abtest.stats.JdbcUnitAggregates;
 import dev.llmc.gateway.api.ApiException;
+import dev.llmc.gateway.auth.Caller;
+import dev.llmc.gateway.auth.OwnedId;
 import dev.llmc.gateway.controller.ControllerVersions;
 import dev.llmc.registry.ExpertCatalog;
 import io.micronaut.http.HttpStatus;
@@ -102,17 +104,17 @@ public final class ExperimentService {
         return store.findById(id).orElseThrow(() -> new ExperimentNotFoundException("no experiment '" + id + "'"));
     }
 
-    public Experiment start(String id) {
-        return transition(id, ExperimentStatus.DRAFT, ExperimentStatus.RUNNING);
+    public Experiment start(String id, Caller caller) {
+        return transition(owned(id, caller), ExperimentStatus.DRAFT, ExperimentStatus.RUNNING);
     }
 
-    public Experiment stop(String id) {
-        return transition(id, ExperimentStatus.RUNNING, ExperimentStatus.STOPPED);
+    public Experiment stop(String id, Caller caller) {
+        return transition(owned(id, caller), ExperimentStatus.RUNNING, ExperimentStatus.STOPPED);
     }
 
     /** Changes weights and/or traffic; units already assigned keep their arm (the assignment store remembers it). */
-    public Experiment update(String id, Map<String, Double> weights, Double traffic) {
-        Experiment experiment = get(id);
+    public Experiment update(String id, Map<String, Double> weights, Double traffic, Caller caller) {
+        Experiment experiment = owned(id, caller);
         if (experiment.status() == ExperimentStatus.STOPPED) {
             throw new ExperimentStateException("experiment '" + id + "' is stopped; its weights and traffic are final");
         }
@@ -121,6 +123,19 @@ public final class ExperimentService {
         store.update(id, newTraffic, arms);
         reloadRunning();
         return get(id);
+    }
+
+    /**
+     * The experiment, if {@code caller} may change it: every data scientist reads every experiment, but only its owner
+     * (or an admin) starts, stops or reweights it.
+     */
+    private Experiment owned(String id, Caller caller) {
+        Experiment experiment = get(id);
+        if (!caller.mayAccess(experiment.owner())) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "not_owner", "experiment '" + id + "' belongs to '" + experiment.owner()
+                    + "'; only its owner or an admin may start, stop or change it");
+        }
+        return experiment;
     }
 
     public ExperimentResults results(String id) {
@@ -137,20 +152,20 @@ public final class ExperimentService {
      * running experiment keeps it; otherwise experiments are tried in the order they started and the first whose
      * traffic admits the unit assigns it, so a unit is in at most one running experiment.
      */
-    public Optional<Assignment> assign(String userId, String conversationId) {
+    public Optional<Assignment> assign(OwnedId user, OwnedId conversation) {
         List<Experiment> experiments = running.get();
         if (experiments.isEmpty()) {
             return Optional.empty();
         }
         for (Experiment experiment : experiments) {
-            String unit = unitId(experiment, userId, conversationId);
+            String unit = unitId(experiment, user, conversation);
             Optional<String> arm = known(experiment, unit);
             if (arm.isPresent() && experiment.arm(arm.get()).isPresent()) {
                 return Optional.of(assignment(experiment, experiment.arm(arm.get()).orElseThrow()));
             }
         }
         for (Experiment experiment : experiments) {
-            String unit = unitId(experiment, userId, conversationId);
+            String unit = unitId(experiment, user, conversation);
             Optional<Arm> arm = Assigner.assign(experiment, unit);
             if (arm.isPresent()) {
                 String kept = remember(experiment, unit, arm.get().name());
@@ -198,12 +213,13 @@ public final class ExperimentService {
         return new Assignment(experiment, arm, ArmPlans.plan(arm));
     }
 
-    private static String unitId(Experiment experiment, String userId, String conversationId) {
-        return experiment.unit() == ExperimentUnit.USER ? userId : conversationId;
+    /** The unit as assigned and remembered: the client's id within its owner, so hashing it hashes (owner, unit id). */
+    private static String unitId(Experiment experiment, OwnedId user, OwnedId conversation) {
+        return (experiment.unit() == ExperimentUnit.USER ? user : conversation).key();
     }
 
-    private Experiment transition(String id, ExperimentStatus from, ExperimentStatus to) {
-        Experiment experiment = get(id);
+    private Experiment transition(Experiment experiment, ExperimentStatus from, ExperimentStatus to) {
+        String id = experiment.id();
         if (!store.transition(id, from, to, clock.instant())) {
             throw new ExperimentStateException("experiment '" + id + "' is " + get(id).status().wireName()
                     + "; only a " + from.wireName() + " experiment can be " + (to == ExperimentStatus.RUNNING ? "started" : "stopped"));

@@ -133,23 +133,24 @@ final class ExperimentsController {
     }
 
     @Post("/{id}/start")
-    ExperimentView start(String id) {
-        return ExperimentView.of(experiments.start(id));
+    ExperimentView start(String id, @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+        return ExperimentView.of(experiments.start(id, caller));
     }
 
     @Post("/{id}/stop")
-    ExperimentView stop(String id) {
-        return ExperimentView.of(experiments.stop(id));
+    ExperimentView stop(String id, @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+        return ExperimentView.of(experiments.stop(id, caller));
     }
 
     @Patch("/{id}")
     ExperimentView update(String id,
-            @RequestBody(content = @Content(schema = @Schema(implementation = UpdateRequest.class))) @Body @Nullable String body) {
+            @RequestBody(content = @Content(schema = @Schema(implementation = UpdateRequest.class))) @Body @Nullable String body,
+            @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
         UpdateRequest request = json.read(body, UpdateRequest.class);
         if (request.weights() == null && request.traffic() == null) {
             throw ApiException.invalid("send 'weights' (by arm name) and/or 'traffic'");
         }
-        return ExperimentView.of(experiments.update(id, request.weights(), request.traffic()));
+        return ExperimentView.of(experiments.update(id, request.weights(), request.traffic(), caller));
     }
 
     @Get("/{id}/results")

@@ -9,6 +9,7 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.RequestAttribute;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -38,9 +39,10 @@ final class FeedbackController {
 
     @Post
     HttpResponse<FeedbackAccepted> submit(
-            @RequestBody(content = @Content(schema = @Schema(implementation = FeedbackRequest.class))) @Body @Nullable String body) {
+            @RequestBody(content = @Content(schema = @Schema(implementation = FeedbackRequest.class))) @Body @Nullable String body,
+            @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
         FeedbackRequest request = json.read(body, FeedbackRequest.class);
-        FeedbackService.Outcome outcome = feedback.submit(request.messageId(), request.type(), request.value());
+        FeedbackService.Outcome outcome = feedback.submit(caller, request.messageId(), request.type(), request.value());
         return HttpResponse.status(HttpStatus.ACCEPTED).body(new FeedbackAccepted(outcome.signal().messageId(),
                 outcome.signal().type().wireName(), outcome.signal().value(), outcome.repeated()));
     }

@@ -4,6 +4,7 @@ import dev.llmc.abtest.signal.InvalidSignalException;
 import dev.llmc.abtest.signal.Signal;
 import dev.llmc.abtest.signal.Signals;
 import dev.llmc.gateway.api.ApiException;
+import dev.llmc.gateway.auth.Caller;
 import dev.llmc.gateway.events.EventPipeline;
 import dev.llmc.gateway.events.MessageLedger;
 import io.micronaut.http.HttpStatus;
@@ -13,7 +14,8 @@ import java.time.Clock;
 
 /**
  * Records users' reactions to messages: validates the signal, checks the message exists (also while its exposure
- * is still buffered), and records a signal once: an identical repeat is accepted without a second record, a
+ * is still buffered) and belongs to the caller's owner (another owner's message is answered exactly like an unknown
+ * one; admins may give feedback on any), and records a signal once: an identical repeat is accepted without a second record, a
  * different rating for the same message is a conflict.
  */
 @Singleton
@@ -31,7 +33,7 @@ public final class FeedbackService {
     public record Outcome(Signal signal, boolean repeated) {
     }
 
-    public Outcome submit(String messageId, String type, Double value) {
+    public Outcome submit(Caller caller, String messageId, String type, Double value) {
         if (messageId == null || messageId.isBlank()) {
             throw ApiException.invalid("'message_id' is required");
         }
@@ -45,7 +47,7 @@ public final class FeedbackService {
             throw ApiException.invalid(e.getMessage());
         }
         try {
-            if (!ledger.messageExists(messageId)) {
+            if (!ledger.owner(messageId).filter(caller::mayAccess).isPresent()) {
                 throw ApiException.notFound("message_not_found", "no message '" + messageId + "'; feedback refers to the "
                         + "message_id of a /chat reply (the id of a /v1/chat/completions reply)");
             }

@@ -65,8 +65,11 @@ public final class ExpertRouter {
                 .register(meters);
     }
 
-    /** Routes one turn of the conversation {@code conversationId} (null: a conversation of one turn, nothing to keep). */
-    public RoutingDecision route(@Nullable String conversationId, List<ChatTurn> conversation, RoutePlan plan) {
+    /**
+     * Routes one turn of the conversation {@code conversationKey} (its {@link dev.llmc.gateway.auth.OwnedId#key()}, so
+     * stickiness is per owner; null: a conversation of one turn, nothing to keep).
+     */
+    public RoutingDecision route(@Nullable String conversationKey, List<ChatTurn> conversation, RoutePlan plan) {
         if (plan.pinnedExpert() != null) {
             Expert expert = catalog.activeByName(plan.pinnedExpert()).orElseThrow(() -> ApiException.notFound("model_not_found",
                     "no active expert named '" + plan.pinnedExpert() + "'; GET /v1/models lists them, or use model 'auto'"));
@@ -95,15 +98,15 @@ public final class ExpertRouter {
         List<ExpertProfile> newcomers = profiles.stream().filter(profile -> feedback.isNew(profile.expertId())).toList();
         ScoredExpert bestNew = newcomers.isEmpty() ? null : controller.rank(embedding, newcomers, 1).getFirst();
         ExplorationPolicy.Choice policyChoice = plan.policy().choose(ranking, ThreadLocalRandom.current());
-        boolean sticky = stickiness.appliesTo(plan, conversationId);
+        boolean sticky = stickiness.appliesTo(plan, conversationKey);
         if (sticky) {
-            policyChoice = stickiness.choose(conversationId, policyChoice, expertId -> profiles.stream()
+            policyChoice = stickiness.choose(conversationKey, policyChoice, expertId -> profiles.stream()
                     .filter(profile -> profile.expertId().equals(expertId)).findFirst()
                     .map(profile -> controller.rank(embedding, List.of(profile), 1).getFirst()).orElse(null));
         }
         ExplorationPolicy.Choice choice = coldStart.apply(policyChoice, bestNew, ThreadLocalRandom.current());
         if (sticky) {
-            stickiness.record(conversationId, choice.expert().expertId());
+            stickiness.record(conversationKey, choice.expert().expertId());
         }
 
         Map<String, Expert> byId = active.stream().collect(Collectors.toMap(Expert::id, Function.identity()));
