@@ -6,7 +6,6 @@ import dev.llmc.gateway.storage.DatabaseNotifications;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
-import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,9 +62,6 @@ public final class ApiKeys {
     ApiKeys(AuthConfig config, DataSource dataSource, DatabaseNotifications notifications) {
         this.adminKey = config.adminKey().getBytes(StandardCharsets.UTF_8);
         this.dataSource = dataSource;
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/auth").table("auth_schema_history")
-                // Other modules' tables may already exist in this database.
-                .baselineOnMigrate(true).baselineVersion("0").load().migrate();
         reload();
         notifications.subscribe(CHANNEL, this::reloadQuietly);
     }

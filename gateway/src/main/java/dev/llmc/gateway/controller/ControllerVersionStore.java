@@ -1,6 +1,5 @@
 package dev.llmc.gateway.controller;
 
-import dev.llmc.gateway.storage.GatewaySchema;
 import jakarta.inject.Singleton;
 
 import javax.sql.DataSource;
@@ -21,7 +20,6 @@ public final class ControllerVersionStore {
 
     ControllerVersionStore(DataSource dataSource) {
         this.dataSource = dataSource;
-        GatewaySchema.migrate(dataSource);
     }
 
     /** A stored version as listed: its manifest as JSON, without the parameters. */

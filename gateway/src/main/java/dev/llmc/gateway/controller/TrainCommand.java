@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.llmc.gateway.storage.DatabaseMigrations;
 import dev.llmc.gateway.storage.EmbeddedPostgresServer;
 import dev.llmc.model.training.ControllerArtifact;
 import dev.llmc.model.training.ControllerManifest;
@@ -73,6 +74,8 @@ public final class TrainCommand {
     }
 
     static int run(Options options, javax.sql.DataSource dataSource) {
+        // The training job may reach a database before any gateway has (or after an upgrade that added tables).
+        DatabaseMigrations.migrate(dataSource);
         Map<String, float[]> contentTheta = new LinkedHashMap<>();
         for (Expert expert : new JdbcExpertRegistry(dataSource).findAll()) {
             contentTheta.put(expert.id(), expert.theta());

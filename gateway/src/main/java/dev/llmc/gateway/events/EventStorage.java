@@ -2,7 +2,6 @@ package dev.llmc.gateway.events;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.llmc.abtest.AbTestSchema;
 import dev.llmc.abtest.event.JdbcEventLookup;
 import dev.llmc.abtest.event.JdbcEventWriter;
 import jakarta.annotation.PreDestroy;
@@ -22,7 +21,6 @@ public final class EventStorage implements AutoCloseable {
     private final JdbcEventLookup lookup;
 
     EventStorage(DataSource main) {
-        AbTestSchema.migrate(main);
         HikariConfig config = new HikariConfig();
         HikariDataSource source = (HikariDataSource) main;
         config.setJdbcUrl(source.getJdbcUrl());

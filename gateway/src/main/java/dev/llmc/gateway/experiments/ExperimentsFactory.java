@@ -1,6 +1,5 @@
 package dev.llmc.gateway.experiments;
 
-import dev.llmc.abtest.AbTestSchema;
 import dev.llmc.abtest.assignment.AssignmentStore;
 import dev.llmc.abtest.assignment.InMemoryAssignmentStore;
 import dev.llmc.abtest.experiment.JdbcExperimentStore;
@@ -20,7 +19,6 @@ final class ExperimentsFactory {
 
     @Singleton
     JdbcExperimentStore experimentStore(DataSource dataSource) {
-        AbTestSchema.migrate(dataSource);
         return new JdbcExperimentStore(dataSource);
     }
 

@@ -3,7 +3,6 @@ package dev.llmc.gateway.experts;
 import dev.llmc.gateway.storage.DatabaseNotifications;
 import dev.llmc.registry.ExpertCatalog;
 import dev.llmc.registry.JdbcExpertRegistry;
-import dev.llmc.registry.RegistrySchema;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 
@@ -20,7 +19,6 @@ final class RegistryFactory {
 
     @Context
     ExpertCatalog expertCatalog(DataSource dataSource, DatabaseNotifications notifications) {
-        RegistrySchema.migrate(dataSource);
         ExpertCatalog catalog = new ExpertCatalog(new JdbcExpertRegistry(dataSource), Clock.systemUTC());
         catalog.refresh();
         notifications.subscribe(CHANNEL, catalog::refresh);

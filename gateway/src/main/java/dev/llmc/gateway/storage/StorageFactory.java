@@ -45,7 +45,14 @@ final class StorageFactory {
         hikari.setPoolName("llmc");
         // Fail at start-up, not on the first request, when the database is unreachable.
         hikari.setInitializationFailTimeout(10_000);
-        return new HikariDataSource(hikari);
+        HikariDataSource dataSource = new HikariDataSource(hikari);
+        try {
+            DatabaseMigrations.migrate(dataSource);
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+        return dataSource;
     }
 
     // Eager: connection problems show at start-up, and ./llmc up has Redis running before it reports ready.
