@@ -17,6 +17,9 @@ public final class AbTestSchema {
                 .table("abtest_schema_history")
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
+                // Versions are claimed by concurrent changes (V4 shipped before V3): a lower version that arrives
+                // later is applied rather than refused.
+                .outOfOrder(true)
                 .load()
                 .migrate();
     }
