@@ -372,7 +372,7 @@ public final class EventPipeline implements AutoCloseable {
     /** True when nothing is queued in memory, buffered in Redis or spooled on disk (tests and benchmarks wait for it). */
     public boolean drained() {
         try {
-            return idle && queue.isEmpty() && overflow.isEmpty() && held.isEmpty() && spool.files().isEmpty()
+            return idle && queue.isEmpty() && overflow.isEmpty() && !overflowDraining.get() && held.isEmpty() && spool.files().isEmpty()
                     && (redisBuffer == null || redisBuffer.length() == 0);
         } catch (Exception e) {
             return false;
