@@ -42,6 +42,7 @@ public final class ExpertDraftValidator {
     }
 
     private static String description(String value) {
+        requireStorable("description", value);
         String description = value == null ? "" : value.strip();
         if (description.isEmpty()) {
             throw invalid("description", "must not be blank");
@@ -77,6 +78,7 @@ public final class ExpertDraftValidator {
         if (value == null) {
             throw invalid(field, problem);
         }
+        requireStorable(field, value);
         URI uri;
         try {
             uri = new URI(value.strip());
@@ -109,7 +111,26 @@ public final class ExpertDraftValidator {
         if (value.chars().anyMatch(Character::isISOControl)) {
             throw invalid(field, "must not contain control characters");
         }
+        requireStorable(field, value);
         return value;
+    }
+
+    /** PostgreSQL text cannot hold U+0000, and an unpaired surrogate is not text at all (it would be stored as '?'). */
+    private static void requireStorable(String field, String value) {
+        if (value == null) {
+            return;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\0') {
+                throw invalid(field, "must not contain U+0000");
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw invalid(field, "must not contain an unpaired surrogate");
+            }
+        }
     }
 
     private static InvalidExpertException invalid(String field, String problem) {

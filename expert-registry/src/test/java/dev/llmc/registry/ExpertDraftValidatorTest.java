@@ -174,4 +174,20 @@ class ExpertDraftValidatorTest {
         ExpertDraft once = ExpertDraftValidator.validate(withNode(new ExpertNode("http://node/v1/", null)));
         assertEquals(once, ExpertDraftValidator.validate(once));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nul \u0000 inside", "lone \ud800 surrogate", "lone low \udc00"})
+    void rejectsDescriptionPostgresCannotStore(String description) {
+        assertEquals("description", rejectedField(new ExpertDraft("cooking", description, List.of(NODE))));
+    }
+
+    @Test
+    void rejectsNodeModelPostgresCannotStore() {
+        assertEquals("nodes[1].model", rejectedField(withNode(new ExpertNode("http://other:8000/v1", "m\ud800", 1, null))));
+    }
+
+    @Test
+    void acceptsDescriptionWithPairedSurrogates() {
+        assertEquals("emoji \ud83d\ude00", ExpertDraftValidator.validate(new ExpertDraft("cooking", "emoji \ud83d\ude00", List.of(NODE))).description());
+    }
 }

@@ -11,8 +11,10 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * A compact text form of event batches for the Redis buffer and the disk spool: one event per line,
- * tab-separated fields, backslash escapes, {@code \N} for null, e(C) as base64 of little-endian floats.
+ * A compact text form of event batches for the Redis buffer, the disk spool and the quarantine table: one event per
+ * line, tab-separated fields, backslash escapes, {@code \N} for null, e(C) as base64 of little-endian floats.
+ * U+0000 ({@code \0}) and unpaired surrogates (backslash, u, four hex digits) are escaped too, so the text is
+ * always valid UTF-8 that PostgreSQL and Redis store unchanged, whatever the event holds.
  * Text (not Java serialisation) so that a spool written by one version can be read by the next.
  */
 public final class EventCodec {
@@ -70,18 +72,41 @@ public final class EventCodec {
                 out.append(NULL);
                 continue;
             }
-            for (int i = 0; i < field.length(); i++) {
-                char c = field.charAt(i);
-                switch (c) {
-                    case '\\' -> out.append("\\\\");
-                    case '\t' -> out.append("\\t");
-                    case '\n' -> out.append("\\n");
-                    case '\r' -> out.append("\\r");
-                    default -> out.append(c);
+            escape(out, field);
+        }
+        out.append('\n');
+    }
+
+    /** {@code text} with the codec's escapes: storable as PostgreSQL text even when it holds U+0000 or lone surrogates. */
+    public static String escape(String text) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder(text.length() + 8);
+        escape(out, text);
+        return out.toString();
+    }
+
+    private static void escape(StringBuilder out, String field) {
+        for (int i = 0; i < field.length(); i++) {
+            char c = field.charAt(i);
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '\t' -> out.append("\\t");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\0' -> out.append("\\0");
+                default -> {
+                    if (Character.isHighSurrogate(c) && i + 1 < field.length() && Character.isLowSurrogate(field.charAt(i + 1))) {
+                        out.append(c).append(field.charAt(++i));
+                    } else if (Character.isSurrogate(c)) {
+                        out.append(String.format("\\u%04X", (int) c));
+                    } else {
+                        out.append(c);
+                    }
                 }
             }
         }
-        out.append('\n');
     }
 
     private static String[] fields(String line) {
@@ -100,6 +125,11 @@ public final class EventCodec {
                     case 't' -> current.append('\t');
                     case 'n' -> current.append('\n');
                     case 'r' -> current.append('\r');
+                    case '0' -> current.append('\0');
+                    case 'u' -> {
+                        current.append((char) Integer.parseInt(line, i + 1, i + 5, 16));
+                        i += 4;
+                    }
                     case 'N' -> isNull = true;
                     default -> current.append(next);
                 }

@@ -22,6 +22,9 @@ import java.util.function.IntFunction;
  * {@code unnest} turns the arrays back into rows. The statement text never changes, so the driver prepares it once
  * per connection and the server plans it once; a multi-row {@code VALUES} list with 15 parameters per row had a new
  * text for every batch size and cost the server about twice the CPU per event ({@code EventLogIT}, README).
+ *
+ * <p>{@link #store} is what a pipeline calls: events the database refuses for what they hold go to the
+ * {@code event_quarantine} table ({@link BisectingEventStore}) instead of failing the batch they came in.
  */
 public final class JdbcEventWriter {
     private static final String INSERT_EXPOSURES = """
@@ -42,6 +45,12 @@ public final class JdbcEventWriter {
             from unnest(?::text[], ?::text[], ?::float4[], ?::int8[]) as s(message_id, type, value, received_at_us)
             on conflict (message_id, type) do nothing
             """;
+    private static final String INSERT_QUARANTINE = """
+            insert into event_quarantine (message_id, event, sql_state, error)
+            select message_id, event, sql_state, error
+            from unnest(?::text[], ?::text[], ?::text[], ?::text[]) as q(message_id, event, sql_state, error)
+            on conflict ((md5(event))) do nothing
+            """;
     private final DataSource dataSource;
 
     public JdbcEventWriter(DataSource dataSource) {
@@ -50,6 +59,53 @@ public final class JdbcEventWriter {
 
     /** Rows actually inserted (repeats of already-stored events are skipped). */
     public record Written(int exposures, int signals) {
+    }
+
+    /**
+     * Stores a batch, quarantining the events PostgreSQL refuses for their content; what could not be stored because
+     * PostgreSQL is unreachable comes back as {@link BisectingEventStore.Outcome#pending()}.
+     */
+    public BisectingEventStore.Outcome store(List<? extends Event> events) {
+        return BisectingEventStore.store(events, this::write, this::quarantine);
+    }
+
+    /** Sets refused events aside in {@code event_quarantine}, in the codec's text form (storable whatever they hold). */
+    public void quarantine(List<BisectingEventStore.RefusedEvent> refused) throws SQLException {
+        List<String[]> rows = new ArrayList<>(refused.size());
+        for (BisectingEventStore.RefusedEvent r : refused) {
+            rows.add(new String[] {EventCodec.escape(r.event().messageId()), EventCodec.encode(List.of(r.event())).strip(),
+                    r.sqlState(), EventCodec.escape(r.error())});
+        }
+        insertQuarantine(rows);
+    }
+
+    /** Sets aside a buffered entry that cannot even be decoded into events (so it cannot block replay either). */
+    public void quarantineUndecodable(String text, String error) throws SQLException {
+        insertQuarantine(List.<String[]>of(new String[] {null, EventCodec.escape(text), null, EventCodec.escape(error)}));
+    }
+
+    private void insertQuarantine(List<String[]> rows) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (Statement durable = connection.createStatement();
+                 PreparedStatement statement = connection.prepareStatement(INSERT_QUARANTINE)) {
+                // As for the event tables: the caller drops its buffered copy once this commits.
+                durable.execute("set local synchronous_commit = on");
+                for (int column = 0; column < 4; column++) {
+                    int c = column;
+                    column(statement, column + 1, "text", rows, row -> row[c], String[]::new);
+                }
+                statement.executeUpdate();
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    connection.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                throw e;
+            }
+        }
     }
 
     public Written write(List<? extends Event> events) throws SQLException {

@@ -30,6 +30,7 @@ public final class ExperimentRules {
         if (draft.name().length() > 128) {
             throw new InvalidExperimentException("'name' must be at most 128 characters");
         }
+        requireStorable("name", draft.name());
         if (draft.unit() == null) {
             throw new InvalidExperimentException("'unit' is required: 'user' or 'conversation'");
         }
@@ -73,6 +74,7 @@ public final class ExperimentRules {
             if (arm.controllerVersion() != null && arm.controllerVersion().isBlank()) {
                 throw new InvalidExperimentException(where + ".controller_version must not be empty");
             }
+            requireStorable(where + ".controller_version", arm.controllerVersion());
             if (arm.expert() != null && !EXPERT_NAME.matcher(arm.expert()).matches()) {
                 throw new InvalidExperimentException(where + ".expert '" + arm.expert() + "' is not a valid expert name");
             }
@@ -106,6 +108,24 @@ public final class ExperimentRules {
             throw new InvalidExperimentException("'traffic' must be greater than 0 and at most 1, was " + traffic);
         }
         return traffic;
+    }
+
+    /** PostgreSQL text cannot hold U+0000, and an unpaired surrogate is not text at all (it would be stored as '?'). */
+    private static void requireStorable(String field, String value) {
+        if (value == null) {
+            return;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\0') {
+                throw new InvalidExperimentException(field, "'" + field + "' must not contain U+0000");
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new InvalidExperimentException(field, "'" + field + "' must not contain an unpaired surrogate");
+            }
+        }
     }
 
     private static void requirePositive(String field, double value) {

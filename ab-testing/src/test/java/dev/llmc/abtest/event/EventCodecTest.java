@@ -9,6 +9,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EventCodecTest {
 
@@ -44,5 +45,16 @@ class EventCodecTest {
         assertEquals("c1", back.conversationId());
         assertEquals(2, back.turn());
         assertEquals("cooking", back.expertName());
+    }
+
+    @Test
+    void nulAndUnpairedSurrogatesAreEscapedAndSurviveTheRoundTrip() {
+        Signal signal = new Signal("m\u0000x\ud800y\udc00\ud83d\ude00\\u0041", SignalType.RETRY, null, Instant.parse("2026-01-02T03:05:00Z"));
+
+        String text = EventCodec.encode(List.of(signal));
+
+        assertEquals(-1, text.indexOf('\u0000'), text);
+        assertTrue(text.codePoints().noneMatch(c -> c >= 0xD800 && c <= 0xDFFF), text);
+        assertEquals(signal, EventCodec.decode(text).get(0));
     }
 }

@@ -59,7 +59,7 @@ class EventLogIT {
 
     @BeforeEach
     void emptyTables() throws SQLException {
-        execute("truncate exposures, signals");
+        execute("truncate exposures, signals, event_quarantine");
     }
 
     static Exposure exposure(String id, String conversation, int turn, Instant at, Random random) {
@@ -81,6 +81,34 @@ class EventLogIT {
         assertEquals(new JdbcEventWriter.Written(0, 0), writer.write(batch));
         assertEquals(2, count("exposures"));
         assertEquals(2, count("signals"));
+    }
+
+    @Test
+    void anEventPostgresRefusesIsQuarantinedAndTheRestOfItsBatchStored() throws Exception {
+        Random random = new Random(3);
+        Exposure poisoned = exposure("m2", "c\u0000x", 1, T0, random);
+        List<Event> batch = List.of(exposure("m1", "c1", 1, T0, random), poisoned, exposure("m3", "c3", 1, T0, random),
+                new Signal("m1", SignalType.RATING, 4f, T0));
+
+        BisectingEventStore.Outcome outcome = writer.store(batch);
+
+        assertTrue(outcome.complete());
+        assertEquals(List.of(poisoned), outcome.quarantined().stream().map(BisectingEventStore.RefusedEvent::event).toList());
+        assertEquals(2, count("exposures"));
+        assertEquals(1, count("signals"));
+        assertEquals(1, count("event_quarantine"));
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("select message_id, event, sql_state, error from event_quarantine")) {
+            row.next();
+            assertEquals("m2", row.getString(1));
+            assertEquals(List.of(poisoned.userId()), EventCodec.decode(row.getString(2)).stream()
+                    .map(e -> ((Exposure) e).userId()).toList());
+            assertEquals("22021", row.getString(3));
+            assertTrue(row.getString(4).contains("0x00"), row.getString(4));
+        }
+        // Replaying the same batch (an at-least-once buffer) quarantines it once.
+        writer.store(batch);
+        assertEquals(1, count("event_quarantine"));
     }
 
     @Test

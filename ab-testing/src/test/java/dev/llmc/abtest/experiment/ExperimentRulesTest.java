@@ -48,4 +48,20 @@ class ExperimentRulesTest {
         assertEquals(0.75, arms.get(1).weight(), 1e-12);
         assertThrows(InvalidExperimentException.class, () -> ExperimentRules.reweigh(experiment, Map.of("zzz", 1.0)));
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"a\u0000b", "a\ud800b"})
+    void rejectsNamePostgresCannotStore(String name) {
+        var error = assertThrows(InvalidExperimentException.class, () -> ExperimentRules.validate(new ExperimentDraft(name,
+                "user", 1.0, List.of(expertArm("a", 1, true), expertArm("b", 1, false)))));
+        assertEquals("name", error.field());
+    }
+
+    @Test
+    void rejectsControllerVersionPostgresCannotStore() {
+        var arm = new ExperimentDraft.ArmDraft("b", 1.0, false, "v\u0000", null, null, null, false, null);
+        var error = assertThrows(InvalidExperimentException.class, () -> ExperimentRules.validate(new ExperimentDraft("x",
+                "user", 1.0, List.of(expertArm("a", 1, true), arm))));
+        assertEquals("arms[1].controller_version", error.field());
+    }
 }

@@ -1,16 +1,25 @@
 package dev.llmc.gateway.api;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
 
-/** OpenAI's error body, {@code {"error":{"message","type","code"}}}, with one fixed {@code type} per HTTP status. */
+/**
+ * OpenAI's error body, {@code {"error":{"message","type","param","code"}}}, with one fixed {@code type} per HTTP status;
+ * {@code param} names the offending field (e.g. {@code messages[0].content}) and is null, as OpenAI sends it, when
+ * there is none.
+ */
 public record ErrorBody(Detail error) {
 
     /** The inner object of an error body. */
-    public record Detail(String message, String type, String code) {
+    public record Detail(String message, String type, @Nullable String param, String code) {
     }
 
     public static ErrorBody of(HttpStatus status, String code, String message) {
-        return new ErrorBody(new Detail(message, typeFor(status), code));
+        return of(status, code, message, null);
+    }
+
+    public static ErrorBody of(HttpStatus status, String code, String message, @Nullable String param) {
+        return new ErrorBody(new Detail(message, typeFor(status), param, code));
     }
 
     /** The error type DESIGN.md fixes for each status, so clients can branch on it. */

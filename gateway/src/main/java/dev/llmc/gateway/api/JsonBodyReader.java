@@ -17,6 +17,10 @@ import java.util.stream.Collectors;
 /**
  * Reads request bodies with messages an API caller can act on ("unknown field 'foo'", "field 'messages'
  * must be an array") instead of parser internals. Write endpoints are strict: unknown fields are rejected.
+ *
+ * <p>Every body passes through here, so this is where text that cannot be stored is refused, once for all endpoints:
+ * a string value or field name holding U+0000 (PostgreSQL text cannot hold it) or an unpaired surrogate (not text at
+ * all; PostgreSQL and Redis would each store something else) is a 400 naming the field ({@link StorableText}).
  */
 @Singleton
 public final class JsonBodyReader {
@@ -35,8 +39,15 @@ public final class JsonBodyReader {
 
     /** Parses a body into a record, rejecting unknown fields and wrong types. */
     public <T> T read(String body, Class<T> type) {
+        JsonNode tree;
         try {
-            return strict.readValue(requireBody(body), type);
+            tree = strict.readTree(requireBody(body));
+        } catch (JsonProcessingException malformed) {
+            throw ApiException.invalid("malformed JSON: " + OpenAiErrorResponseProcessor.withoutParserNoise(malformed.getOriginalMessage()));
+        }
+        StorableText.require(tree);
+        try {
+            return strict.treeToValue(tree, type);
         } catch (UnrecognizedPropertyException unknown) {
             throw ApiException.invalid("unknown field '" + unknown.getPropertyName() + "'");
         } catch (MismatchedInputException mismatch) {
@@ -57,6 +68,7 @@ public final class JsonBodyReader {
         if (!(node instanceof ObjectNode object)) {
             throw ApiException.invalid("the request body must be a JSON object");
         }
+        StorableText.require(object);
         return object;
     }
 

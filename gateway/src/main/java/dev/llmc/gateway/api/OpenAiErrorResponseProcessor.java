@@ -29,11 +29,13 @@ public final class OpenAiErrorResponseProcessor implements ErrorResponseProcesso
         if (message.isBlank()) {
             message = status.getReason();
         }
-        String code = context.getRootCause()
+        ApiException api = context.getRootCause()
                 .filter(ApiException.class::isInstance)
-                .map(cause -> ((ApiException) cause).code())
-                .orElse(ErrorBody.codeFor(status));
-        return response.body(ErrorBody.of(status, code, message)).contentType(MediaType.APPLICATION_JSON_TYPE);
+                .map(ApiException.class::cast)
+                .orElse(null);
+        String code = api != null ? api.code() : ErrorBody.codeFor(status);
+        String param = api != null ? api.param() : null;
+        return response.body(ErrorBody.of(status, code, message, param)).contentType(MediaType.APPLICATION_JSON_TYPE);
     }
 
     /** Jackson appends source locations ("at [Source: ...]") that mean nothing to an API caller. */

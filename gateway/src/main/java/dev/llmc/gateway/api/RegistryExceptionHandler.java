@@ -27,7 +27,7 @@ public final class RegistryExceptionHandler implements ExceptionHandler<Registry
 
     static ApiException toApi(RegistryException exception) {
         return switch (exception) {
-            case InvalidExpertException invalid -> ApiException.invalid(invalid.getMessage());
+            case InvalidExpertException invalid -> ApiException.invalid("invalid_request", invalid.getMessage(), invalid.field());
             case DuplicateExpertException duplicate ->
                     new ApiException(HttpStatus.CONFLICT, "expert_exists", duplicate.getMessage());
             case ExpertNotFoundException missing -> ApiException.notFound("expert_not_found", missing.getMessage());

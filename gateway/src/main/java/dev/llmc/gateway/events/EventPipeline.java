@@ -1,10 +1,13 @@
 package dev.llmc.gateway.events;
 
+import dev.llmc.abtest.event.BisectingEventStore;
 import dev.llmc.abtest.event.Event;
+import dev.llmc.abtest.event.EventCodec;
 import dev.llmc.abtest.event.Exposure;
 import dev.llmc.abtest.event.JdbcEventWriter;
 import dev.llmc.gateway.config.EmbeddedConfig;
 import dev.llmc.gateway.storage.RedisConnections;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.annotation.Context;
@@ -13,23 +16,29 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Named;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.scheduler.Schedulers;
 
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Gets exposures and signals into PostgreSQL without slowing requests and without losing any. The request path
- * only enqueues in memory; one writer thread stores batches. When PostgreSQL fails a batch goes to the Redis
- * stream buffer, and when Redis fails too, to the disk spool; both are replayed once PostgreSQL answers again.
- * Inserts are idempotent, so a batch stored twice (a replay racing a crash) still counts once.
+ * only enqueues in memory (a full queue overflows to a background task, never to a write on the request thread); one
+ * writer thread stores batches. When PostgreSQL is unreachable a batch goes to the Redis stream buffer, and when Redis
+ * fails too, to the disk spool; both are replayed once PostgreSQL answers again. Inserts are idempotent, so a batch
+ * stored twice (a replay racing a crash) still counts once. An event PostgreSQL refuses for what it holds (SQLSTATE
+ * class 22, 23, 42, …) is isolated by bisection and set aside in {@code event_quarantine}: it neither blocks the
+ * others nor counts as an outage, whether it comes from the queue or from a replayed buffer.
  *
  * <p>What can still be lost: events queued in memory (at most {@code flush-interval} worth) when the process is
  * killed without a clean shutdown; a clean shutdown drains the queue.
@@ -38,7 +47,15 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class EventPipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventPipeline.class);
     private static final int REPLAY_BATCHES = 20;
+    private static final int SPOOL_ATTEMPTS = 3;
     private final BlockingQueue<Event> queue;
+    // Events that found the queue full: unbounded, so the request thread neither waits nor writes nor drops.
+    private final BlockingQueue<Event> overflow = new LinkedBlockingQueue<>();
+    private final AtomicBoolean overflowDraining = new AtomicBoolean();
+    // Batches no store took (PostgreSQL, Redis and the disk all failing), retried on every replay pass.
+    private final Queue<List<Event>> held = new ConcurrentLinkedQueue<>();
+    private final AtomicLong heldCount = new AtomicLong();
+    private final Counter quarantinedCounter;
     private final EventStorage storage;
     private final JdbcEventWriter writer;
     private final MessageLedger ledger;
@@ -75,7 +92,11 @@ public final class EventPipeline implements AutoCloseable {
                 .minimumExpectedValue(Duration.ofNanos(1_000))
                 .maximumExpectedValue(Duration.ofMillis(100))
                 .register(meters);
-        meters.gauge("llmc.events.queued", queue, BlockingQueue::size);
+        meters.gauge("llmc.events.queued", this, pipeline -> pipeline.queue.size() + pipeline.overflow.size());
+        meters.gauge("llmc.events.held", heldCount);
+        this.quarantinedCounter = Counter.builder("llmc.events.quarantined")
+                .description("events PostgreSQL refused for their content, set aside in the event_quarantine table")
+                .register(meters);
         meters.gauge("llmc.events.stored", stored);
         meters.gauge("llmc.events.buffered.redis", buffered);
         meters.gauge("llmc.events.spooled", spooled);
@@ -112,12 +133,42 @@ public final class EventPipeline implements AutoCloseable {
     private void enqueue(Event event) {
         idle = false;
         if (!queue.offer(event)) {
-            // Queue full: PostgreSQL and the writer are far behind. Never drop: write this one event durably here, or
-            // on a blocking thread if this is an event loop (a turn served without blocking), which must never wait.
-            if (Schedulers.isInNonBlockingThread()) {
-                blocking.execute(() -> deliver(List.of(event)));
-            } else {
-                deliver(List.of(event));
+            // Queue full: PostgreSQL and the writer are far behind. Never drop, and never write on the request thread:
+            // the event goes to the overflow, which a background task moves to PostgreSQL, Redis or the spool.
+            overflow.offer(event);
+            drainOverflowInBackground();
+        }
+    }
+
+    private void drainOverflowInBackground() {
+        if (!overflowDraining.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            blocking.execute(this::drainOverflow);
+        } catch (RuntimeException rejected) {
+            // Shutting down: close() drains what is left.
+            overflowDraining.set(false);
+        }
+    }
+
+    private void drainOverflow() {
+        while (true) {
+            List<Event> batch = new ArrayList<>(config.batchSize());
+            overflow.drainTo(batch, config.batchSize());
+            if (batch.isEmpty()) {
+                overflowDraining.set(false);
+                // An event offered after drainTo but before the flag was cleared found the task still running.
+                if (overflow.isEmpty() || !overflowDraining.compareAndSet(false, true)) {
+                    return;
+                }
+                continue;
+            }
+            try {
+                deliver(batch);
+            } catch (RuntimeException e) {
+                LOG.error("event log: unexpected failure delivering {} overflow events; holding them", batch.size(), e);
+                hold(batch);
             }
         }
     }
@@ -137,8 +188,9 @@ public final class EventPipeline implements AutoCloseable {
                         Thread.sleep(config.flushInterval().toMillis());
                     }
                     queue.drainTo(batch, config.batchSize() - batch.size());
-                    deliver(batch);
+                    List<Event> writing = batch;
                     batch = new ArrayList<>(config.batchSize());
+                    deliver(writing);
                 }
                 if (System.currentTimeMillis() >= nextReplay) {
                     boolean pending = replay();
@@ -157,68 +209,134 @@ public final class EventPipeline implements AutoCloseable {
         }
     }
 
-    /** Stores a batch in PostgreSQL, else the Redis buffer, else the disk spool. */
+    /** Stores a batch in PostgreSQL (quarantining events it refuses), and what it could not take in Redis or on disk. */
     private void deliver(List<Event> batch) {
-        if (System.currentTimeMillis() >= postgresDownUntil && store(batch)) {
-            return;
-        }
-        if (redisBuffer != null) {
-            try {
-                redisBuffer.push(batch);
-                buffered.addAndGet(batch.size());
-                ledger.handedOff(batch);
-                return;
-            } catch (Exception e) {
-                LOG.warn("event log: Redis buffer unavailable too ({}); spooling {} events to {}", e.toString(), batch.size(), spool.dir());
-            }
-        }
-        try {
-            spool.write(batch);
-            spooled.addAndGet(batch.size());
-        } catch (Exception e) {
-            // Nothing durable is left: keep the events in memory and retry rather than drop them.
-            LOG.error("event log: could not spool {} events; keeping them queued", batch.size(), e);
-            sleepQuietly(config.retryInterval().toMillis());
-            deliver(batch);
+        List<Event> pending = System.currentTimeMillis() >= postgresDownUntil ? store(batch) : batch;
+        if (!pending.isEmpty()) {
+            buffer(pending);
         }
     }
 
-    private boolean store(List<Event> batch) {
-        try {
-            writer.write(batch);
-            storage.markUp();
-            stored.addAndGet(batch.size());
-            ledger.stored(batch);
-            if (postgresDownUntil != 0) {
-                postgresDownUntil = 0;
-                LOG.info("event log: PostgreSQL is back");
+    /** Puts events PostgreSQL could not take in the Redis buffer, else the disk spool, else holds them in memory. */
+    private void buffer(List<Event> events) {
+        if (redisBuffer != null) {
+            try {
+                redisBuffer.push(events);
+                buffered.addAndGet(events.size());
+                ledger.handedOff(events);
+                return;
+            } catch (Exception e) {
+                LOG.warn("event log: Redis buffer unavailable too ({}); spooling {} events to {}", e.toString(), events.size(), spool.dir());
             }
-            return true;
-        } catch (Exception e) {
+        }
+        for (int attempt = 1; attempt <= SPOOL_ATTEMPTS; attempt++) {
+            try {
+                spool.write(events);
+                spooled.addAndGet(events.size());
+                return;
+            } catch (Exception e) {
+                LOG.error("event log: could not spool {} events (attempt {} of {})", events.size(), attempt, SPOOL_ATTEMPTS, e);
+                if (attempt < SPOOL_ATTEMPTS) {
+                    sleepQuietly(config.retryInterval().toMillis());
+                }
+            }
+        }
+        // Nothing durable took them: keep them in memory and retry with the next replay rather than drop them.
+        hold(events);
+    }
+
+    private void hold(List<Event> events) {
+        held.add(List.copyOf(events));
+        heldCount.addAndGet(events.size());
+    }
+
+    /**
+     * Writes a batch to PostgreSQL and returns what it could not store because PostgreSQL is unreachable (empty when
+     * all is stored or quarantined). Events refused for their content are quarantined and never mark PostgreSQL down.
+     */
+    private List<Event> store(List<Event> batch) {
+        BisectingEventStore.Outcome outcome;
+        try {
+            outcome = writer.store(batch);
+        } catch (RuntimeException e) {
+            outcome = new BisectingEventStore.Outcome(List.of(), List.of(), List.copyOf(batch), e);
+        }
+        if (!outcome.stored().isEmpty()) {
+            stored.addAndGet(outcome.stored().size());
+            ledger.stored(outcome.stored());
+        }
+        if (!outcome.quarantined().isEmpty()) {
+            quarantined(outcome.quarantined());
+        }
+        if (!outcome.complete()) {
             if (postgresDownUntil == 0) {
-                LOG.warn("event log: PostgreSQL unavailable ({}); buffering events until it returns", e.getMessage());
+                LOG.warn("event log: PostgreSQL unavailable ({}); buffering events until it returns",
+                        outcome.failure() == null ? "unknown" : outcome.failure().getMessage());
             }
             postgresDownUntil = System.currentTimeMillis() + config.retryInterval().toMillis();
             storage.markDown();
-            return false;
+            return outcome.pending();
         }
+        storage.markUp();
+        if (postgresDownUntil != 0) {
+            postgresDownUntil = 0;
+            LOG.info("event log: PostgreSQL is back");
+        }
+        return List.of();
     }
 
-    /** Moves buffered batches (Redis, then disk) into PostgreSQL; true while more are waiting. */
+    private void quarantined(List<BisectingEventStore.RefusedEvent> refused) {
+        quarantinedCounter.increment(refused.size());
+        ledger.stored(refused.stream().map(BisectingEventStore.RefusedEvent::event).toList());
+        BisectingEventStore.RefusedEvent first = refused.get(0);
+        LOG.warn("event log: PostgreSQL refused {} event(s) for their content ({} {}); set aside in event_quarantine: {}",
+                refused.size(), first.sqlState(), EventCodec.escape(first.error()),
+                refused.stream().map(r -> EventCodec.escape(r.event().messageId())).toList());
+    }
+
+    /** Sets aside a buffered entry that cannot be decoded; false if PostgreSQL could not take it. */
+    private boolean quarantineUndecodable(String where, String text, String error) {
+        try {
+            writer.quarantineUndecodable(text, error);
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("event log: could not quarantine an undecodable entry from {}: {}", where, e.getMessage());
+            postgresDownUntil = System.currentTimeMillis() + config.retryInterval().toMillis();
+            return false;
+        }
+        quarantinedCounter.increment();
+        LOG.warn("event log: an entry from {} could not be decoded ({}); set aside in event_quarantine", where, error);
+        return true;
+    }
+
+    /** Moves buffered batches (held in memory, Redis, then disk) into PostgreSQL; true while more are waiting. */
     private boolean replay() {
         if (System.currentTimeMillis() < postgresDownUntil) {
             return false;
         }
         boolean more = false;
+        for (int n = held.size(); n > 0; n--) {
+            List<Event> events = held.poll();
+            if (events == null) {
+                break;
+            }
+            heldCount.addAndGet(-events.size());
+            deliver(events);
+        }
         if (redisBuffer != null) {
             try {
                 List<RedisEventBuffer.Entry> entries = redisBuffer.read(REPLAY_BATCHES);
                 for (RedisEventBuffer.Entry entry : entries) {
-                    if (!store(entry.events())) {
-                        return false;
+                    if (entry.undecodable() != null) {
+                        if (!quarantineUndecodable("the Redis buffer entry " + entry.id(), entry.undecodable(), entry.error())) {
+                            return false;
+                        }
+                    } else {
+                        if (!store(entry.events()).isEmpty()) {
+                            return false;
+                        }
+                        buffered.addAndGet(-entry.events().size());
                     }
                     redisBuffer.acknowledge(entry);
-                    buffered.addAndGet(-entry.events().size());
                 }
                 more = entries.size() == REPLAY_BATCHES;
             } catch (Exception e) {
@@ -228,8 +346,18 @@ public final class EventPipeline implements AutoCloseable {
         try {
             List<Path> files = spool.files();
             for (Path file : files.subList(0, Math.min(files.size(), REPLAY_BATCHES))) {
-                List<Event> events = DiskSpool.read(file);
-                if (!store(events)) {
+                List<Event> events;
+                try {
+                    events = DiskSpool.read(file);
+                } catch (RuntimeException undecodable) {
+                    String text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+                    if (!quarantineUndecodable("the spool file " + file.getFileName(), text, undecodable.toString())) {
+                        return false;
+                    }
+                    java.nio.file.Files.delete(file);
+                    continue;
+                }
+                if (!store(events).isEmpty()) {
                     return false;
                 }
                 java.nio.file.Files.delete(file);
@@ -245,7 +373,8 @@ public final class EventPipeline implements AutoCloseable {
     /** True when nothing is queued in memory, buffered in Redis or spooled on disk (tests and benchmarks wait for it). */
     public boolean drained() {
         try {
-            return idle && queue.isEmpty() && spool.files().isEmpty() && (redisBuffer == null || redisBuffer.length() == 0);
+            return idle && queue.isEmpty() && overflow.isEmpty() && !overflowDraining.get() && held.isEmpty() && spool.files().isEmpty()
+                    && (redisBuffer == null || redisBuffer.length() == 0);
         } catch (Exception e) {
             return false;
         }
@@ -271,6 +400,16 @@ public final class EventPipeline implements AutoCloseable {
             thread.join(30_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        // The overflow task may not run again once the executors stop: deliver what it left here.
+        List<Event> rest = new ArrayList<>();
+        overflow.drainTo(rest);
+        if (!rest.isEmpty()) {
+            deliver(rest);
+        }
+        if (heldCount.get() > 0) {
+            LOG.error("event log: {} events could be stored neither in PostgreSQL, Redis nor the spool and are lost at shutdown",
+                    heldCount.get());
         }
     }
 }

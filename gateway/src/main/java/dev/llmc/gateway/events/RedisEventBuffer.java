@@ -34,8 +34,11 @@ final class RedisEventBuffer {
         this.connection = connection;
     }
 
-    /** A batch read from the stream; acknowledge it once it is stored. */
-    record Entry(String id, List<Event> events) {
+    /**
+     * A batch read from the stream; acknowledge it once it is stored. An entry that does not decode has no events but
+     * its raw text ({@code undecodable}) and the decoding {@code error}, so that it can be set aside, not retried forever.
+     */
+    record Entry(String id, List<Event> events, String undecodable, String error) {
     }
 
     void push(List<? extends Event> batch) throws Exception {
@@ -59,8 +62,16 @@ final class RedisEventBuffer {
         }
         return messages.stream()
                 .filter(message -> message.getBody().containsKey(FIELD))
-                .map(message -> new Entry(message.getId(), EventCodec.decode(message.getBody().get(FIELD))))
+                .map(message -> entry(message.getId(), message.getBody().get(FIELD)))
                 .toList();
+    }
+
+    private static Entry entry(String id, String text) {
+        try {
+            return new Entry(id, EventCodec.decode(text), null, null);
+        } catch (RuntimeException e) {
+            return new Entry(id, List.of(), text, e.toString());
+        }
     }
 
     void acknowledge(Entry entry) throws Exception {

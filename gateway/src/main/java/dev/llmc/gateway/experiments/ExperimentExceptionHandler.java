@@ -24,7 +24,7 @@ final class ExperimentExceptionHandler implements ExceptionHandler<ExperimentExc
     @Override
     public HttpResponse<?> handle(HttpRequest request, ExperimentException exception) {
         ApiException api = switch (exception) {
-            case InvalidExperimentException invalid -> ApiException.invalid(invalid.getMessage());
+            case InvalidExperimentException invalid -> ApiException.invalid("invalid_request", invalid.getMessage(), invalid.field());
             case ExperimentNotFoundException missing -> ApiException.notFound("experiment_not_found", missing.getMessage());
             case ExperimentStateException state -> new ApiException(HttpStatus.CONFLICT, "experiment_state", state.getMessage());
             default -> new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "experiments_unavailable",
