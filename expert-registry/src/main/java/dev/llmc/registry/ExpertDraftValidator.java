@@ -13,7 +13,8 @@ public final class ExpertDraftValidator {
     /** Callers ask for {@code model: "auto"} to let the controller choose, so no expert may take that name. */
     private static final String RESERVED_NAME = "auto";
     private static final int MAX_DESCRIPTION = 4000;
-    private static final int MAX_NODES = 16;
+    /** The most nodes any expert may list, admins' included; per-owner quotas (in the gateway) are usually lower. */
+    public static final int MAX_NODES = 64;
     private static final int MAX_MODEL = 256;
     private static final int MAX_WEIGHT = 100;
 

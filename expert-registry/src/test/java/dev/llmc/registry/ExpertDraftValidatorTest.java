@@ -90,14 +90,14 @@ class ExpertDraftValidatorTest {
     }
 
     @Test
-    void rejectsMoreThan16Nodes() {
-        assertEquals("nodes", rejectedField(new ExpertDraft("cooking", "Answers", Collections.nCopies(17, NODE))));
+    void rejectsMoreThan64Nodes() {
+        assertEquals("nodes", rejectedField(new ExpertDraft("cooking", "Answers", Collections.nCopies(65, NODE))));
     }
 
     @Test
-    void accepts16Nodes() {
-        assertEquals(16, ExpertDraftValidator.validate(
-                new ExpertDraft("cooking", "Answers", Collections.nCopies(16, NODE))).nodes().size());
+    void accepts64Nodes() {
+        assertEquals(64, ExpertDraftValidator.validate(
+                new ExpertDraft("cooking", "Answers", Collections.nCopies(64, NODE))).nodes().size());
     }
 
     @Test

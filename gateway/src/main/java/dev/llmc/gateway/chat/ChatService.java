@@ -122,13 +122,30 @@ final class ChatService {
     }
 
     /**
-     * The reply the failover opened, a failure as 502. A regenerate's reply moves to a blocking thread, where finishing
-     * the turn claims the retry in the message ledger.
+     * The reply the failover opened; a request the expert's node rejected (a 4xx about the request) as that status,
+     * any other failure as 502. A regenerate's reply moves to a blocking thread, where finishing the turn claims the
+     * retry in the message ledger.
      */
     private Mono<Failover.Opened> reply(Turn turn, Mono<Failover.Opened> opened) {
-        Mono<Failover.Opened> reply = opened.onErrorMap(UpstreamException.class,
-                e -> new ApiException(HttpStatus.BAD_GATEWAY, "upstream_unavailable", e.getMessage()));
+        Mono<Failover.Opened> reply = opened.onErrorMap(UpstreamException.class, ChatService::toApiException);
         return turn.replaced == null ? reply : reply.publishOn(blocking);
+    }
+
+    static ApiException toApiException(UpstreamException e) {
+        if (e.kind() == UpstreamException.Kind.REJECTED) {
+            return new ApiException(rejectedStatus(e.status()), "expert_rejected_request", e.getMessage());
+        }
+        return new ApiException(HttpStatus.BAD_GATEWAY, "upstream_unavailable", e.getMessage());
+    }
+
+    /** The node's 4xx as the caller's status; one this gateway has no name for becomes 400. */
+    private static HttpStatus rejectedStatus(int status) {
+        try {
+            HttpStatus known = HttpStatus.valueOf(status);
+            return known.getCode() >= 400 && known.getCode() < 500 ? known : HttpStatus.BAD_REQUEST;
+        } catch (IllegalArgumentException e) {
+            return HttpStatus.BAD_REQUEST;
+        }
     }
 
     /** A turn being served: its id, start time, experiment assignment, routing decision and the reply it replaces. */

@@ -3,6 +3,7 @@ package dev.llmc.gateway.chat;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmc.gateway.api.ErrorBody;
+import dev.llmc.gateway.proxy.UpstreamException;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.sse.Event;
@@ -31,7 +32,8 @@ final class SseEvents {
 
     /** The OpenAI-shaped error a stream ends with when its node fails after the first byte. */
     Event<String> brokenStream(@Nullable String name, Throwable cause) {
-        return json(name, ErrorBody.of(HttpStatus.BAD_GATEWAY, STREAM_BROKEN,
-                "the expert's reply broke off: " + cause.getMessage()));
+        // The cause's message names the node's address, which is for the log, not the caller.
+        String kind = cause instanceof UpstreamException upstream ? upstream.kind().tag() : "error";
+        return json(name, ErrorBody.of(HttpStatus.BAD_GATEWAY, STREAM_BROKEN, "the expert's reply broke off (" + kind + ")"));
     }
 }

@@ -29,6 +29,7 @@ import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /** The expert registry over HTTP for model developers (their own experts) and admins (all): register, list, read, change, retire, statistics. */
 @Controller("/experts")
@@ -116,8 +117,11 @@ final class ExpertController {
 
     private ExpertView view(Expert expert) {
         return new ExpertView(expert.id(), expert.name(), expert.description(), expert.owner(), expert.status().wireName(),
-                expert.nodes().stream().map(node -> new NodeView(node.baseUrl(), node.model(), node.weight(),
-                        node.encryptedApiKey() != null, health.isHealthy(node))).toList(),
+                IntStream.range(0, expert.nodes().size()).mapToObj(i -> {
+                    ExpertNode node = expert.nodes().get(i);
+                    return new NodeView(node.baseUrl(), node.model(), node.weight(), node.encryptedApiKey() != null,
+                            health.isHealthy(expert, i));
+                }).toList(),
                 expert.createdAt(), expert.updatedAt());
     }
 

@@ -2,6 +2,7 @@ package dev.llmc.gateway.experts;
 
 import dev.llmc.gateway.api.ApiException;
 import dev.llmc.gateway.auth.Caller;
+import dev.llmc.gateway.config.QuotasConfig;
 import dev.llmc.gateway.proxy.BlockedAddressException;
 import dev.llmc.gateway.proxy.NodeAddressPolicy;
 import dev.llmc.gateway.proxy.NodeHealthChecker;
@@ -14,6 +15,8 @@ import dev.llmc.registry.ExpertDraftValidator;
 import dev.llmc.registry.ExpertNode;
 import dev.llmc.registry.ExpertNotFoundException;
 import dev.llmc.registry.ExpertPatch;
+import dev.llmc.registry.ExpertStatus;
+import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 
 import java.net.URI;
@@ -25,7 +28,8 @@ import java.util.List;
  * Registers and changes experts for their owners: θ_m = e(description) until a trained controller exists (the same
  * encoder that embeds conversations), node URLs checked against request forgery, upstream keys sealed before they
  * are stored, and a first health check right away so a live expert is active when registration returns. Callers
- * other than admins see only their own experts; anyone else's answers 404, exactly like a missing one.
+ * other than admins see only their own experts; anyone else's answers 404, exactly like a missing one, and are held to
+ * the {@link QuotasConfig quotas} (experts that are not retired per owner, nodes per expert): 409 {@code quota_exceeded}.
  */
 @Singleton
 public final class ExpertService {
@@ -35,9 +39,11 @@ public final class ExpertService {
     private final NodeAddressPolicy addresses;
     private final SecretCipher cipher;
     private final NodeHealthChecker healthChecker;
+    private final QuotasConfig quotas;
 
     ExpertService(ExpertCatalog catalog, SentenceEncoder encoder, NodeAddressPolicy addresses, SecretCipher cipher,
-                  NodeHealthChecker healthChecker) {
+                  NodeHealthChecker healthChecker, QuotasConfig quotas) {
+        this.quotas = quotas;
         this.catalog = catalog;
         this.encoder = encoder;
         this.addresses = addresses;
@@ -49,6 +55,8 @@ public final class ExpertService {
     public Expert register(ExpertDraft draft, List<String> apiKeys, Caller caller) {
         // Validate before encoding: a bad request should not cost an encoder call.
         ExpertDraft valid = ExpertDraftValidator.validate(draft);
+        checkNodeQuota(valid.nodes().size(), 0, caller);
+        checkExpertQuota(caller);
         List<ExpertNode> nodes = guardAndSeal(valid.nodes(), apiKeys);
         Expert expert = catalog.register(new ExpertDraft(valid.name(), valid.description(), nodes), caller.owner(),
                 encoder.embed(valid.description()));
@@ -71,6 +79,9 @@ public final class ExpertService {
     public Expert update(String id, ExpertPatch patch, List<String> apiKeys, Caller caller) {
         Expert current = get(id, caller);
         ExpertPatch valid = ExpertDraftValidator.validate(patch, current.name());
+        if (valid.nodes() != null) {
+            checkNodeQuota(valid.nodes().size(), current.nodes().size(), caller);
+        }
         List<ExpertNode> nodes = valid.nodes() == null ? null : guardAndSeal(valid.nodes(), apiKeys);
         float[] theta = valid.description() == null ? null : encoder.embed(valid.description());
         Expert updated = catalog.update(id, new ExpertPatch(valid.description(), nodes, valid.status()), theta);
@@ -80,6 +91,39 @@ public final class ExpertService {
     public Expert retire(String id, Caller caller) {
         get(id, caller);
         return catalog.retire(id);
+    }
+
+    /**
+     * An owner may hold {@code llmc.quotas.experts-per-owner} experts that are not retired. Counted from the database
+     * (every replica's registrations); two registrations racing on different replicas may both pass at the limit.
+     */
+    private void checkExpertQuota(Caller caller) {
+        if (caller.isAdmin()) {
+            return;
+        }
+        long owned = catalog.list().stream()
+                .filter(expert -> expert.owner().equals(caller.owner()) && expert.status() != ExpertStatus.RETIRED)
+                .count();
+        if (owned >= quotas.expertsPerOwner()) {
+            throw quotaExceeded("owner '" + caller.owner() + "' already has " + owned + " experts that are not retired; "
+                    + "the limit is " + quotas.expertsPerOwner() + " (llmc.quotas.experts-per-owner): retire one first");
+        }
+    }
+
+    /**
+     * An expert may list {@code llmc.quotas.nodes-per-expert} nodes. An edit is held to it only when it adds nodes, so an
+     * expert registered under a higher limit can still shrink towards the new one.
+     */
+    private void checkNodeQuota(int requested, int current, Caller caller) {
+        if (caller.isAdmin() || requested <= quotas.nodesPerExpert() || requested <= current) {
+            return;
+        }
+        throw quotaExceeded(requested + " nodes exceed the limit of " + quotas.nodesPerExpert()
+                + " nodes per expert (llmc.quotas.nodes-per-expert)");
+    }
+
+    private static ApiException quotaExceeded(String message) {
+        return new ApiException(HttpStatus.CONFLICT, "quota_exceeded", message);
     }
 
     private List<ExpertNode> guardAndSeal(List<ExpertNode> nodes, List<String> apiKeys) {

@@ -64,14 +64,14 @@ public final class ExpertNodeClient implements AutoCloseable {
     }
     private final DefaultHttpClient client;
     private final DefaultHttpClient probeClient;
+    private static final int MAX_REASON = 300;
     private final ObjectMapper mapper;
-    private final NodeHealth health;
     private final SecretCipher cipher;
     private final Duration firstByteTimeout;
     private final Duration totalTimeout;
 
     ExpertNodeClient(UpstreamConfig upstream, NodesConfig nodes, NodeAddressPolicy policy, ObjectMapper mapper,
-                     NodeHealth health, SecretCipher cipher, EventLoopGroupRegistry eventLoops) {
+                     SecretCipher cipher, EventLoopGroupRegistry eventLoops) {
         GuardedResolverGroup resolver = new GuardedResolverGroup(policy);
         // The server's event loops also carry the node connections: one pair of event loops on the machine's cores
         // instead of two pairs competing for them.
@@ -80,7 +80,6 @@ public final class ExpertNodeClient implements AutoCloseable {
         this.client = guardedClient(upstream.connectTimeout(), upstream.totalTimeout().plusSeconds(1), resolver, group);
         this.probeClient = guardedClient(nodes.healthTimeout(), nodes.healthTimeout(), resolver, group);
         this.mapper = mapper;
-        this.health = health;
         this.cipher = cipher;
         this.firstByteTimeout = upstream.firstByteTimeout();
         this.totalTimeout = upstream.totalTimeout();
@@ -184,15 +183,77 @@ public final class ExpertNodeClient implements AutoCloseable {
         if (e instanceof TimeoutException || e instanceof ReadTimeoutException) {
             return new UpstreamException(UpstreamException.Kind.TIMEOUT, node.baseUrl() + " did not answer in time", e);
         }
-        if (e instanceof HttpClientResponseException status) {
-            return new UpstreamException(UpstreamException.Kind.STATUS, node.baseUrl() + " answered " + status.getStatus().getCode(), e);
+        if (e instanceof HttpClientResponseException response) {
+            int status = response.getStatus().getCode();
+            String reason = reason(node, response);
+            return new UpstreamException(statusKind(status), node.baseUrl() + " answered " + status + ": " + reason, e,
+                    status, reason);
         }
         if (e instanceof HttpClientException) {
-            // Could not connect, or the connection broke: out of rotation until a health check passes again.
-            health.record(node, false);
+            // Could not connect, or the connection broke: the caller takes the node out of rotation until a health check passes.
             return new UpstreamException(UpstreamException.Kind.REFUSED, node.baseUrl() + ": " + e.getMessage(), e);
         }
         return e;
+    }
+
+    /**
+     * What a node's error status says: 401/403/404 are about the expert's configuration (key, model, URL), 408/429/5xx
+     * about the node's state (worth trying elsewhere), and any other 4xx about the request itself.
+     */
+    static UpstreamException.Kind statusKind(int status) {
+        return switch (status) {
+            case 401, 403, 404 -> UpstreamException.Kind.MISCONFIGURED;
+            case 408, 429 -> UpstreamException.Kind.STATUS;
+            default -> status >= 400 && status < 500 ? UpstreamException.Kind.REJECTED : UpstreamException.Kind.STATUS;
+        };
+    }
+
+    /**
+     * The node's own error message (OpenAI's {@code error.message}, or {@code message}/{@code detail}/{@code error} as
+     * other servers send it, else the body's text), on one line, without the node's address, at most
+     * {@value #MAX_REASON} characters; the status's reason phrase when the body says nothing.
+     */
+    String reason(ExpertNode node, HttpClientResponseException response) {
+        String text;
+        try {
+            text = response.getResponse().getBody(String.class).orElse("");
+        } catch (RuntimeException e) {
+            text = "";
+        }
+        String message = text;
+        try {
+            JsonNode body = mapper.readTree(text);
+            if (body != null && body.isObject()) {
+                JsonNode error = body.path("error");
+                JsonNode found = error.path("message").isTextual() ? error.path("message")
+                        : error.isTextual() ? error
+                        : body.path("message").isTextual() ? body.path("message")
+                        : body.path("detail");
+                message = found.isTextual() ? found.asText() : found.isMissingNode() || found.isNull() ? "" : found.toString();
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not JSON: the text itself.
+        }
+        return safeReason(node.baseUrl(), message, response.getStatus().getReason());
+    }
+
+    /** {@code message} trimmed to one line of at most {@value #MAX_REASON} characters, the node's address removed. */
+    static String safeReason(String baseUrl, String message, String fallback) {
+        String cleaned = message == null ? "" : message;
+        URI uri = URI.create(baseUrl);
+        String origin = uri.getScheme() + "://" + uri.getRawAuthority();
+        cleaned = cleaned.replace(baseUrl, "<node>").replace(origin, "<node>");
+        if (uri.getRawAuthority() != null) {
+            cleaned = cleaned.replace(uri.getRawAuthority(), "<node>");
+        }
+        if (uri.getHost() != null && !uri.getHost().isEmpty()) {
+            cleaned = cleaned.replace(uri.getHost(), "<node>");
+        }
+        cleaned = cleaned.replaceAll("[\\p{Cntrl}\\s]+", " ").strip();
+        if (cleaned.isEmpty()) {
+            cleaned = fallback == null ? "" : fallback;
+        }
+        return cleaned.length() <= MAX_REASON ? cleaned : cleaned.substring(0, MAX_REASON - 1) + "…";
     }
 
     /** Health check: whether {@code GET <base_url>/models} answers 2xx within the health timeout. */

@@ -7,7 +7,6 @@ import dev.llmc.registry.ExpertNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +34,11 @@ import java.util.function.BiFunction;
 /**
  * Gets a reply started from the first expert in ranking order that can give one. A node that fails before its first
  * byte (refused, timed out, 5xx, 429, malformed) is retried once on another node of the same expert, then the next
- * expert is tried (a fallback); each is logged and counted in {@code llmc.fallbacks{kind=retry|fallback}}. Once the
+ * expert is tried (a fallback); each is logged and counted in {@code llmc.fallbacks{kind=retry|fallback}}. A node that
+ * answers 401, 403 or 404 refuses its expert's configuration: that expert's node (only it, not others on the same
+ * server) leaves rotation until a health check passes, and the turn moves on the same way. A node's other 4xx is about
+ * the request: no other node or expert is asked, and the caller gets it ({@link UpstreamException.Kind#REJECTED}).
+ * Once the
  * first byte has arrived the reply belongs to that node: a later failure ends the stream with an error
  * ({@link UpstreamException.Kind#BROKEN}) for the caller to report. Every attempt is timed in
  * {@code llmc.upstream.latency{expert,outcome}} and reported to the node's circuit breaker.
@@ -43,7 +46,6 @@ import java.util.function.BiFunction;
 @Singleton
 public final class Failover {
     private static final Logger LOG = LoggerFactory.getLogger(Failover.class);
-    private static final int TOO_MANY_REQUESTS = 429;
     private final NodeHealth health;
     private final ExpertNodeClient client;
     private final MeterRegistry meters;
@@ -136,9 +138,11 @@ public final class Failover {
         private final String messageId;
         private final BiFunction<ExpertNode, ObjectNode, Flux<ObjectNode>> call;
         private final boolean single;
+        // With the nodes' addresses, for the log; the caller's error names experts and failure kinds only.
         private final List<String> failures = new ArrayList<>();
+        private final List<String> publicFailures = new ArrayList<>();
         private final AtomicLong upstreamNanos = new AtomicLong();
-        private final Set<String> tried = new HashSet<>();
+        private final Set<Integer> tried = new HashSet<>();
 
         Search(List<Expert> candidates, ObjectNode request, String messageId,
                BiFunction<ExpertNode, ObjectNode, Flux<ObjectNode>> call, boolean single) {
@@ -155,7 +159,7 @@ public final class Failover {
                 if (rank == candidates.size()) {
                     LOG.warn("message {}: no expert node answered: {}", messageId, failures);
                     return Mono.error(new UpstreamException(UpstreamException.Kind.UNAVAILABLE,
-                            "no expert node answered (" + String.join("; ", failures) + ")", null));
+                            "no expert node answered (" + String.join("; ", publicFailures) + ")", null));
                 }
                 Expert expert = candidates.get(rank);
                 if (attempt == 0) {
@@ -167,21 +171,38 @@ public final class Failover {
                 }
                 Optional<NodeHealth.Lease> lease = health.lease(expert, tried);
                 if (lease.isEmpty()) {
-                    failures.add(expert.name() + ": " + (attempt == 0 ? "no available node" : "no other node to retry on"));
+                    String failure = expert.name() + ": " + (attempt == 0 ? "no available node" : "no other node to retry on");
+                    failures.add(failure);
+                    publicFailures.add(failure);
                     return from(rank + 1, 0);
                 }
                 ExpertNode node = lease.get().node();
                 if (attempt > 0) {
                     retries.increment();
-                    LOG.warn("message {}: retry of expert {} on node {} after: {}", messageId, expert.name(), node.baseUrl(),
-                            failures.getLast());
+                    LOG.warn("message {}: retry of expert {} on node {} ({}) after: {}", messageId, expert.name(),
+                            lease.get().index(), node.baseUrl(), failures.getLast());
                 }
-                tried.add(node.baseUrl());
+                int index = lease.get().index();
+                tried.add(index);
                 return attempt(expert, lease.get(), call.apply(node, request))
                         .map(started -> new Opened(rank, expert, started.first(), started.rest(),
                                 upstreamNanos.get() + started.unfinishedNanos()))
                         .onErrorResume(UpstreamException.class, e -> {
-                            failures.add(expert.name() + ": " + e.getMessage());
+                            if (e.kind() == UpstreamException.Kind.REJECTED) {
+                                LOG.info("message {}: expert {} node {} ({}) rejected the request: {}", messageId,
+                                        expert.name(), index, node.baseUrl(), e.getMessage());
+                                return Mono.error(new UpstreamException(UpstreamException.Kind.REJECTED,
+                                        "expert '" + expert.name() + "' rejected the request (" + e.status() + "): "
+                                                + e.reason(), e, e.status(), e.reason()));
+                            }
+                            if (e.kind() == UpstreamException.Kind.MISCONFIGURED) {
+                                LOG.warn("message {}: expert {} node {} ({}, model {}) refuses the expert's configuration "
+                                        + "(API key, model or URL): {}; out of this expert's rotation until a health check "
+                                        + "passes", messageId, expert.name(), index, node.baseUrl(), node.model(), e.getMessage());
+                            }
+                            failures.add(expert.name() + " node " + index + ": " + e.getMessage());
+                            publicFailures.add(expert.name() + " node " + index + ": " + e.kind().tag()
+                                    + (e.status() > 0 ? " " + e.status() : ""));
                             return attempt == 0 ? from(rank, 1) : from(rank + 1, 0);
                         });
             });
@@ -205,6 +226,9 @@ public final class Failover {
                         boolean beforeFirstByte = !first.isDone();
                         if (!(error instanceof UpstreamException upstream) || countsAgainstNode(upstream)) {
                             lease.failed();
+                        }
+                        if (error instanceof UpstreamException upstream && leavesRotation(upstream)) {
+                            lease.outOfRotation();
                         }
                         String outcome = beforeFirstByte && error instanceof UpstreamException upstream ? upstream.kind().tag()
                                 : UpstreamException.Kind.BROKEN.tag();
@@ -247,13 +271,14 @@ public final class Failover {
     private record Started(ObjectNode first, Flux<ObjectNode> rest, long unfinishedNanos) {
     }
 
-    /** A node's 4xx other than 429 is about the request, not the node's health. */
+    /** A rejected request (a 4xx about the request) says nothing about the node's health; every other failure does. */
     private static boolean countsAgainstNode(UpstreamException e) {
-        if (e.getCause() instanceof HttpClientResponseException response) {
-            int status = response.getStatus().getCode();
-            return status >= 500 || status == TOO_MANY_REQUESTS;
-        }
-        return true;
+        return e.kind() != UpstreamException.Kind.REJECTED;
+    }
+
+    /** A node that cannot be reached, or refuses its expert's configuration, waits for a health check to return. */
+    private static boolean leavesRotation(UpstreamException e) {
+        return e.kind() == UpstreamException.Kind.REFUSED || e.kind() == UpstreamException.Kind.MISCONFIGURED;
     }
 
     /** One call to one node, ended exactly once (success, failure or cancellation). */

@@ -11,6 +11,9 @@ import jakarta.inject.Singleton;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,29 +23,34 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
- * This replica's view of expert nodes, keyed by base URL (experts served by one server share its state): whether
- * the last health check passed, how many requests are in flight, and the node's {@link CircuitBreaker}. A node not yet
- * checked counts as healthy, so a replica that starts, or learns of an expert from another replica, does not drop
- * traffic until its first probe. Each node's breaker state is the gauge {@code llmc.circuit.state{node}}.
+ * This replica's view of expert nodes, one state per expert's node ({@link NodeKey}: expert id and node index), never
+ * per base URL: two experts served by one server, perhaps with different upstream keys and owners, never share
+ * health, in-flight counts or a {@link CircuitBreaker}, so one owner's misconfigured node cannot take another's expert
+ * out of rotation. A state belongs to the node it was made for: when an edit puts another node at that index, the
+ * state starts afresh. A node not yet checked counts as healthy, so a replica that starts, or learns of an expert from
+ * another replica, does not drop traffic until its first probe. Each node's breaker state is the gauge
+ * {@code llmc.circuit.state{expert,node}} ({@code node}: the index within the expert, never the URL).
  */
 @Singleton
 public final class NodeHealth {
-    private final ConcurrentMap<String, NodeState> nodes = new ConcurrentHashMap<>();
+    private final ConcurrentMap<NodeKey, NodeState> nodes = new ConcurrentHashMap<>();
     private final int circuitFailures;
     private final Duration circuitOpen;
     private final LongSupplier nanoClock;
     private final MeterRegistry meters;
 
     private final class NodeState {
+        final ExpertNode node;
         volatile boolean healthy = true;
         final AtomicInteger inFlight = new AtomicInteger();
         final CircuitBreaker breaker = new CircuitBreaker(circuitFailures, circuitOpen, nanoClock);
         final Meter gauge;
 
-        NodeState(String baseUrl) {
+        NodeState(String expertName, int index, ExpertNode node) {
+            this.node = node;
             gauge = Gauge.builder("llmc.circuit.state", breaker, b -> b.state().gaugeValue)
-                    .description("circuit breaker of an expert node: 0 closed, 1 half-open, 2 open")
-                    .tag("node", baseUrl).register(meters);
+                    .description("circuit breaker of an expert's node: 0 closed, 1 half-open, 2 open")
+                    .tags("expert", expertName, "node", Integer.toString(index)).register(meters);
         }
     }
 
@@ -50,11 +58,17 @@ public final class NodeHealth {
     public interface Lease extends AutoCloseable {
         ExpertNode node();
 
+        /** The node's position in its expert's list. */
+        int index();
+
         /** The node answered: closes its breaker. */
         void succeeded();
 
         /** The node failed (refused, timed out, error status, broken stream): counts towards opening its breaker. */
         void failed();
+
+        /** Takes this expert's node out of rotation until a health check passes (it cannot be reached, or refuses the expert's configuration). */
+        void outOfRotation();
 
         /** Ends the request; without a verdict a half-open probe slot is released for the next request. */
         @Override
@@ -73,34 +87,41 @@ public final class NodeHealth {
         this.meters = meters;
     }
 
-    public boolean isHealthy(ExpertNode node) {
-        NodeState state = nodes.get(node.baseUrl());
+    /** Whether the expert's node {@code index} passed its last health check (true when not yet checked). */
+    public boolean isHealthy(Expert expert, int index) {
+        NodeState state = current(expert, index);
         return state == null || state.healthy;
     }
 
     /** Healthy and its circuit breaker admits a request. */
-    public boolean isAvailable(ExpertNode node) {
-        NodeState state = nodes.get(node.baseUrl());
+    public boolean isAvailable(Expert expert, int index) {
+        NodeState state = current(expert, index);
         return state == null || state.healthy && state.breaker.admits();
     }
 
     /** Whether any of the expert's nodes could take a request now. */
     public boolean hasHealthyNode(Expert expert) {
-        return expert.nodes().stream().anyMatch(this::isAvailable);
+        for (int i = 0; i < expert.nodes().size(); i++) {
+            if (isAvailable(expert, i)) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    public void record(ExpertNode node, boolean healthy) {
-        state(node).healthy = healthy;
+    /** Records a health check's verdict on the expert's node {@code index}. */
+    public void record(Expert expert, int index, boolean healthy) {
+        state(expert, index).healthy = healthy;
     }
 
-    public int inFlight(ExpertNode node) {
-        NodeState state = nodes.get(node.baseUrl());
+    public int inFlight(Expert expert, int index) {
+        NodeState state = current(expert, index);
         return state == null ? 0 : state.inFlight.get();
     }
 
     /** The node's circuit breaker state. */
-    CircuitBreaker.State circuit(ExpertNode node) {
-        NodeState state = nodes.get(node.baseUrl());
+    CircuitBreaker.State circuit(Expert expert, int index) {
+        NodeState state = current(expert, index);
         return state == null ? CircuitBreaker.State.CLOSED : state.breaker.state();
     }
 
@@ -109,32 +130,33 @@ public final class NodeHealth {
     }
 
     /**
-     * Leases the available node (healthy, breaker admitting) not in {@code excluded} (base URLs) with the lowest load
+     * Leases the available node (healthy, breaker admitting) whose index is not in {@code excluded} with the lowest load
      * (in flight + 1) / weight, ties broken at random; empty when there is none. Weighted least-in-flight keeps a slow
      * node from piling up requests the way round-robin would.
      */
-    public Optional<Lease> lease(Expert expert, Set<String> excluded) {
+    public Optional<Lease> lease(Expert expert, Set<Integer> excluded) {
+        List<ExpertNode> candidates = expert.nodes();
         while (true) {
-            ExpertNode best = null;
+            int best = -1;
             double bestLoad = Double.MAX_VALUE;
             int ties = 0;
-            for (ExpertNode node : expert.nodes()) {
-                if (excluded.contains(node.baseUrl()) || !isAvailable(node)) {
+            for (int i = 0; i < candidates.size(); i++) {
+                if (excluded.contains(i) || !isAvailable(expert, i)) {
                     continue;
                 }
-                double load = (inFlight(node) + 1.0) / node.weight();
+                double load = (inFlight(expert, i) + 1.0) / candidates.get(i).weight();
                 if (load < bestLoad) {
-                    best = node;
+                    best = i;
                     bestLoad = load;
                     ties = 1;
                 } else if (load == bestLoad && ThreadLocalRandom.current().nextInt(++ties) == 0) {
-                    best = node;  // reservoir sampling: each tied node is equally likely
+                    best = i;  // reservoir sampling: each tied node is equally likely
                 }
             }
-            if (best == null) {
+            if (best < 0) {
                 return Optional.empty();
             }
-            NodeState state = state(best);
+            NodeState state = state(expert, best);
             // Another request may have taken a half-open breaker's single probe since admits() said yes: choose again.
             if (state.breaker.tryAcquire()) {
                 state.inFlight.incrementAndGet();
@@ -144,19 +166,24 @@ public final class NodeHealth {
     }
 
     private static final class NodeLease implements Lease {
-        private final ExpertNode node;
+        private final int index;
         private final NodeState state;
         private boolean judged;
         private boolean closed;
 
-        NodeLease(ExpertNode node, NodeState state) {
-            this.node = node;
+        NodeLease(int index, NodeState state) {
+            this.index = index;
             this.state = state;
         }
 
         @Override
         public ExpertNode node() {
-            return node;
+            return state.node;
+        }
+
+        @Override
+        public int index() {
+            return index;
         }
 
         @Override
@@ -176,6 +203,11 @@ public final class NodeHealth {
         }
 
         @Override
+        public void outOfRotation() {
+            state.healthy = false;
+        }
+
+        @Override
         public synchronized void close() {
             if (!closed) {
                 closed = true;
@@ -187,10 +219,14 @@ public final class NodeHealth {
         }
     }
 
-    /** Forgets nodes no expert uses any more. */
-    public void retainOnly(Collection<String> baseUrls) {
+    /** Forgets the state of nodes that are no longer one of these experts' nodes (retired experts, edited node lists). */
+    public void retainOnly(Collection<Expert> experts) {
+        Map<String, List<ExpertNode>> current = new HashMap<>();
+        experts.forEach(expert -> current.put(expert.id(), expert.nodes()));
         nodes.entrySet().removeIf(entry -> {
-            boolean gone = !baseUrls.contains(entry.getKey());
+            List<ExpertNode> list = current.get(entry.getKey().expertId());
+            int index = entry.getKey().index();
+            boolean gone = list == null || index >= list.size() || !list.get(index).equals(entry.getValue().node);
             if (gone) {
                 meters.remove(entry.getValue().gauge);
             }
@@ -198,7 +234,26 @@ public final class NodeHealth {
         });
     }
 
-    private NodeState state(ExpertNode node) {
-        return nodes.computeIfAbsent(node.baseUrl(), NodeState::new);
+    /** The state of the expert's node {@code index}, null when there is none for that node (never checked, or edited since). */
+    private NodeState current(Expert expert, int index) {
+        NodeState state = nodes.get(new NodeKey(expert.id(), index));
+        return state != null && state.node.equals(expert.nodes().get(index)) ? state : null;
+    }
+
+    private NodeState state(Expert expert, int index) {
+        NodeState existing = current(expert, index);
+        if (existing != null) {
+            return existing;  // the hot path: no lock
+        }
+        ExpertNode node = expert.nodes().get(index);
+        return nodes.compute(new NodeKey(expert.id(), index), (key, old) -> {
+            if (old != null && old.node.equals(node)) {
+                return old;
+            }
+            if (old != null) {
+                meters.remove(old.gauge);
+            }
+            return new NodeState(expert.name(), index, node);
+        });
     }
 }

@@ -12,46 +12,61 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Probes every node of every expert that is not retired ({@code GET <base_url>/models}), in parallel, every
- * {@code llmc.nodes.health-interval}: a failing node leaves rotation, a recovering one returns, and a pending expert
- * becomes active once one of its nodes passes.
+ * Probes the nodes of every expert that is not retired ({@code GET <base_url>/models}), in parallel, every
+ * {@code llmc.nodes.health-interval}: a failing node leaves its expert's rotation, a recovering one returns, and a
+ * pending expert becomes active once one of its nodes passes. Nodes are probed once per distinct base URL and
+ * credential ({@link ProbeGroups}) and the verdict applies to each expert's node in that group only: another owner's
+ * node on the same server with a different key is judged on its own.
  */
 @Singleton
 public final class NodeHealthChecker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeHealthChecker.class);
+    private static final int NAMES_LOGGED = 5;
     private final ExpertCatalog catalog;
     private final ExpertNodeClient client;
     private final NodeHealth health;
+    private final SecretCipher cipher;
     private final ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor();
+    // Credential fingerprints by node URL and sealed key: opening 10,000 sealed keys every interval would be waste.
+    private final Map<String, String> credentials = new ConcurrentHashMap<>();
 
-    NodeHealthChecker(ExpertCatalog catalog, ExpertNodeClient client, NodeHealth health) {
+    NodeHealthChecker(ExpertCatalog catalog, ExpertNodeClient client, NodeHealth health, SecretCipher cipher) {
         this.catalog = catalog;
         this.client = client;
         this.health = health;
+        this.cipher = cipher;
     }
 
     @Scheduled(fixedDelay = "${llmc.nodes.health-interval:5s}", initialDelay = "${llmc.nodes.health-interval:5s}")
     void checkAll() {
         List<Expert> live = catalog.live();
-        Map<String, ExpertNode> nodes = new LinkedHashMap<>();
-        live.forEach(expert -> expert.nodes().forEach(node -> nodes.putIfAbsent(node.baseUrl(), node)));
-        probe(nodes.values());
-        health.retainOnly(nodes.keySet());
+        Set<String> seen = new HashSet<>();
+        probe(ProbeGroups.of(live, node -> {
+            if (node.encryptedApiKey() != null) {
+                seen.add(credentialKey(node));
+            }
+            return credential(node);
+        }));
+        credentials.keySet().retainAll(seen);
+        health.retainOnly(live);
         live.stream().filter(expert -> expert.status() == ExpertStatus.PENDING).forEach(this::activateIfHealthy);
     }
 
     /** Probes one expert's nodes now (after registration or a change of nodes) and activates it if it was pending. */
     public Expert check(Expert expert) {
-        probe(expert.nodes());
+        probe(ProbeGroups.of(List.of(expert), this::credential));
         if (expert.status() == ExpertStatus.PENDING && activateIfHealthy(expert)) {
             return catalog.get(expert.id());
         }
@@ -74,14 +89,34 @@ public final class NodeHealthChecker implements AutoCloseable {
         }
     }
 
-    private void probe(java.util.Collection<ExpertNode> nodes) {
-        List<Future<Boolean>> results = new ArrayList<>();
-        List<ExpertNode> order = new ArrayList<>(nodes);
-        for (ExpertNode node : order) {
+    /** The node's credential fingerprint: "" without a key, a marker unique to the sealed text when it cannot be opened. */
+    private String credential(ExpertNode node) {
+        if (node.encryptedApiKey() == null) {
+            return "";
+        }
+        return credentials.computeIfAbsent(credentialKey(node), key -> {
+            try {
+                return "key:" + cipher.fingerprint(node.encryptedApiKey(), node.baseUrl());
+            } catch (UpstreamException e) {
+                // Its probe fails (the key cannot be sent); it shares that verdict with no other node.
+                return "sealed:" + node.encryptedApiKey();
+            }
+        });
+    }
+
+    private static String credentialKey(ExpertNode node) {
+        return node.baseUrl() + " " + node.encryptedApiKey();
+    }
+
+    private void probe(Map<ProbeGroups.Target, List<ProbeGroups.Member>> groups) {
+        List<Future<Boolean>> results = new ArrayList<>(groups.size());
+        List<List<ProbeGroups.Member>> order = new ArrayList<>(groups.values());
+        for (List<ProbeGroups.Member> members : order) {
+            // Every member sends the same URL and key: any of them stands for the group.
+            ExpertNode node = members.getFirst().node();
             results.add(probes.submit(() -> client.probe(node)));
         }
         for (int i = 0; i < order.size(); i++) {
-            ExpertNode node = order.get(i);
             boolean healthy;
             try {
                 healthy = results.get(i).get();
@@ -91,11 +126,25 @@ public final class NodeHealthChecker implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             }
-            boolean was = health.isHealthy(node);
-            health.record(node, healthy);
+            apply(order.get(i), healthy);
+        }
+    }
+
+    private void apply(Collection<ProbeGroups.Member> members, boolean healthy) {
+        List<String> changed = new ArrayList<>();
+        for (ProbeGroups.Member member : members) {
+            boolean was = health.isHealthy(member.expert(), member.index());
+            health.record(member.expert(), member.index(), healthy);
             if (was != healthy) {
-                LOG.info("node {} is {}", node.baseUrl(), healthy ? "healthy again: back in rotation" : "unhealthy: out of rotation");
+                changed.add(member.expert().name() + " node " + member.index());
             }
+        }
+        if (!changed.isEmpty()) {
+            ExpertNode node = members.iterator().next().node();
+            LOG.info("{} of {} ({}{}) {}", changed.size() == 1 ? "node" : changed.size() + " nodes", node.baseUrl(),
+                    String.join(", ", changed.subList(0, Math.min(NAMES_LOGGED, changed.size()))),
+                    changed.size() > NAMES_LOGGED ? ", …" : "",
+                    healthy ? "healthy again: back in rotation" : "unhealthy: out of rotation");
         }
     }
 

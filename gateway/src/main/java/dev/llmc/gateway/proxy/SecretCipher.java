@@ -6,12 +6,14 @@ import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HexFormat;
 
 /**
  * Seals expert nodes' upstream API keys with AES-256-GCM under {@code LLMC_SECRETS_KEY}; the node's base URL is
@@ -49,6 +51,22 @@ public final class SecretCipher {
             return PREFIX + Base64.getEncoder().encodeToString(out);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is available on every JVM", e);
+        }
+    }
+
+    /**
+     * A stable fingerprint of the key sealed in {@code sealed} (sealing the same key twice gives different texts, the
+     * same fingerprint): HMAC-SHA256 of the plaintext under the secrets key, so equal keys can be told apart from
+     * different ones without keeping any plaintext.
+     */
+    public String fingerprint(String sealed, String baseUrl) throws UpstreamException {
+        String secret = open(sealed, baseUrl);
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return HexFormat.of().formatHex(mac.doFinal(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is available on every JVM", e);
         }
     }
 

@@ -45,7 +45,7 @@ class CircuitBreakerIT extends EmbeddedGatewayTest {
     }
 
     private double circuit() {
-        return meters.get("llmc.circuit.state").tag("node", cooking.baseUrl()).gauge().value();
+        return meters.get("llmc.circuit.state").tags("expert", "cooking", "node", "0").gauge().value();
     }
 
     @Test

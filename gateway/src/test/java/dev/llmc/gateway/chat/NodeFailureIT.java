@@ -7,7 +7,8 @@ import dev.llmc.gateway.testing.FakeExpertNode;
 import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import dev.llmc.gateway.testing.ServerSentEvents;
 import dev.llmc.gateway.testing.ServerSentEvents.Event;
-import dev.llmc.registry.ExpertNode;
+import dev.llmc.registry.Expert;
+import dev.llmc.registry.ExpertCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
@@ -37,6 +38,8 @@ class NodeFailureIT extends EmbeddedGatewayTest {
     MeterRegistry meters;
     @Inject
     NodeHealth health;
+    @Inject
+    ExpertCatalog catalog;
 
     @Override
     protected Map<String, String> extraProperties() {
@@ -58,8 +61,12 @@ class NodeFailureIT extends EmbeddedGatewayTest {
     void allAnswerAndAreInRotation() {
         for (FakeExpertNode node : List.of(cookingA, cookingB, programming)) {
             node.answer();
-            // A node whose stream broke leaves rotation until its next health check, which is an hour away here.
-            health.record(new ExpertNode(node.baseUrl(), "m"), true);
+        }
+        // A node whose stream broke leaves rotation until its next health check, which is an hour away here.
+        for (Expert expert : catalog.live()) {
+            for (int i = 0; i < expert.nodes().size(); i++) {
+                health.record(expert, i, true);
+            }
         }
     }
 
@@ -195,7 +202,7 @@ class NodeFailureIT extends EmbeddedGatewayTest {
                 "llmc_upstream_latency_seconds_count{expert=\"programming\",outcome=\"success\"}",
                 "llmc_stream_time_to_first_token_seconds_bucket{",
                 "llmc_fallbacks_total{kind=\"retry\"}", "llmc_fallbacks_total{kind=\"fallback\"}",
-                "llmc_circuit_state{node=\"" + cookingA.baseUrl() + "\"} 0.0",
+                "llmc_circuit_state{expert=\"cooking\",node=\"0\"} 0.0",
                 "llmc_gateway_overhead_seconds_bucket{le=")) {
             assertTrue(metrics.contains(series), "missing " + series + " in\n" + metrics.lines()
                     .filter(line -> line.startsWith("llmc_")).toList());

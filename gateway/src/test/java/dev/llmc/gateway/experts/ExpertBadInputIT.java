@@ -56,9 +56,9 @@ class ExpertBadInputIT extends EmbeddedGatewayTest {
 
     @Test
     void registerRejectsTooManyNodes() {
-        String nodes = String.join(",", java.util.Collections.nCopies(17, "{\"base_url\": \"" + node.baseUrl() + "\"}"));
+        String nodes = String.join(",", java.util.Collections.nCopies(65, "{\"base_url\": \"" + node.baseUrl() + "\"}"));
         assertRejected(http().post("/experts", """
-                {"name": "many", "description": "d", "nodes": [%s]}""".formatted(nodes)), "nodes must list 1 to 16");
+                {"name": "many", "description": "d", "nodes": [%s]}""".formatted(nodes)), "nodes must list 1 to 64");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -3,9 +3,8 @@ package dev.llmc.gateway.proxy;
 import dev.llmc.registry.Expert;
 import dev.llmc.registry.ExpertNode;
 import dev.llmc.registry.ExpertStatus;
-import org.junit.jupiter.api.Test;
-
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +25,23 @@ class NodeHealthTest {
     private final NodeHealth health = new NodeHealth(2, Duration.ofSeconds(30), now::get, meters);
 
     private static Expert expert(ExpertNode... nodes) {
-        return new Expert("exp_1", "e", "d", "o", ExpertStatus.ACTIVE, new float[] {1}, List.of(nodes), Instant.EPOCH);
+        return expert("exp_1", "e", nodes);
+    }
+
+    private static Expert expert(String id, String name, ExpertNode... nodes) {
+        return new Expert(id, name, "d", "o", ExpertStatus.ACTIVE, new float[] {1}, List.of(nodes), Instant.EPOCH);
+    }
+
+    private double gauge(String expert, int node) {
+        return meters.get("llmc.circuit.state").tags("expert", expert, "node", Integer.toString(node)).gauge().value();
+    }
+
+    private void fail(Expert expert, int times) {
+        for (int i = 0; i < times; i++) {
+            try (NodeHealth.Lease lease = health.lease(expert).orElseThrow()) {
+                lease.failed();
+            }
+        }
     }
 
     @Test
@@ -38,9 +53,9 @@ class NodeHealthTest {
         NodeHealth.Lease first = health.lease(expert).orElseThrow();
         NodeHealth.Lease second = health.lease(expert).orElseThrow();
 
-        assertTrue(first.node() != second.node(), "the second request goes to the idle node");
+        assertTrue(first.index() != second.index(), "the second request goes to the idle node");
         first.close();
-        assertEquals(first.node(), health.lease(expert).orElseThrow().node());
+        assertEquals(first.index(), health.lease(expert).orElseThrow().index());
     }
 
     @Test
@@ -60,7 +75,7 @@ class NodeHealthTest {
         assertEquals(300, counts.get("http://heavy"), 1);
         assertEquals(100, counts.get("http://light"), 1);
         open.forEach(NodeHealth.Lease::close);
-        assertEquals(0, health.inFlight(heavy));
+        assertEquals(0, health.inFlight(expert, 0));
     }
 
     @Test
@@ -69,17 +84,17 @@ class NodeHealthTest {
         ExpertNode b = new ExpertNode("http://b", "m");
         Expert expert = expert(a, b);
 
-        health.record(a, false);
+        health.record(expert, 0, false);
         for (int i = 0; i < 10; i++) {
             try (NodeHealth.Lease lease = health.lease(expert).orElseThrow()) {
                 assertEquals(b, lease.node());
             }
         }
-        health.record(b, false);
+        health.record(expert, 1, false);
 
         assertFalse(health.hasHealthyNode(expert));
         assertTrue(health.lease(expert).isEmpty());
-        health.record(a, true);
+        health.record(expert, 0, true);
         assertTrue(health.hasHealthyNode(expert));
     }
 
@@ -89,46 +104,96 @@ class NodeHealthTest {
         ExpertNode b = new ExpertNode("http://b", "m");
         Expert expert = expert(a, b);
         for (int i = 0; i < 2; i++) {
-            try (NodeHealth.Lease lease = health.lease(expert, Set.of("http://b")).orElseThrow()) {
+            try (NodeHealth.Lease lease = health.lease(expert, Set.of(1)).orElseThrow()) {
                 lease.failed();
             }
         }
-        assertEquals(2.0, meters.get("llmc.circuit.state").tag("node", "http://a").gauge().value(), "open");
+        assertEquals(2.0, gauge("e", 0), "open");
 
         for (int i = 0; i < 10; i++) {
             try (NodeHealth.Lease lease = health.lease(expert).orElseThrow()) {
                 assertEquals(b, lease.node());
             }
         }
-        assertTrue(health.lease(expert, Set.of("http://b")).isEmpty());
+        assertTrue(health.lease(expert, Set.of(1)).isEmpty());
 
         now.addAndGet(Duration.ofSeconds(30).toNanos());
-        assertEquals(1.0, meters.get("llmc.circuit.state").tag("node", "http://a").gauge().value(), "half-open");
-        NodeHealth.Lease probe = health.lease(expert, Set.of("http://b")).orElseThrow();
+        assertEquals(1.0, gauge("e", 0), "half-open");
+        NodeHealth.Lease probe = health.lease(expert, Set.of(1)).orElseThrow();
         assertEquals(a, probe.node());
-        assertTrue(health.lease(expert, Set.of("http://b")).isEmpty(), "one probe at a time");
+        assertTrue(health.lease(expert, Set.of(1)).isEmpty(), "one probe at a time");
         probe.succeeded();
         probe.close();
-        assertEquals(0.0, meters.get("llmc.circuit.state").tag("node", "http://a").gauge().value(), "closed");
+        assertEquals(0.0, gauge("e", 0), "closed");
     }
 
     @Test
     void anExpertWhoseOnlyNodeHasAnOpenBreakerHasNoHealthyNode() {
-        ExpertNode a = new ExpertNode("http://a", "m");
-        Expert expert = expert(a);
-        for (int i = 0; i < 2; i++) {
-            try (NodeHealth.Lease lease = health.lease(expert).orElseThrow()) {
-                lease.failed();
-            }
-        }
+        Expert expert = expert(new ExpertNode("http://a", "m"));
+
+        fail(expert, 2);
 
         assertFalse(health.hasHealthyNode(expert));
     }
 
     @Test
+    void twoExpertsOnOneBaseUrlHaveIndependentBreakers() {
+        Expert alpha = expert("exp_alpha", "alpha", new ExpertNode("http://shared/v1", "m", 1, "v1:alpha-key"));
+        Expert beta = expert("exp_beta", "beta", new ExpertNode("http://shared/v1", "m", 1, "v1:wrong-key"));
+
+        fail(beta, 2);
+
+        assertFalse(health.hasHealthyNode(beta));
+        assertEquals(2.0, gauge("beta", 0), "beta's breaker is open");
+        assertTrue(health.hasHealthyNode(alpha), "alpha's node on the same URL is untouched");
+        assertEquals(CircuitBreaker.State.CLOSED, health.circuit(alpha, 0));
+        assertTrue(health.lease(alpha).isPresent());
+    }
+
+    @Test
+    void twoExpertsOnOneBaseUrlHaveIndependentHealthAndInFlightCounts() {
+        Expert alpha = expert("exp_alpha", "alpha", new ExpertNode("http://shared/v1", "m"));
+        Expert beta = expert("exp_beta", "beta", new ExpertNode("http://shared/v1", "m"));
+
+        health.record(beta, 0, false);
+        NodeHealth.Lease lease = health.lease(alpha).orElseThrow();
+
+        assertTrue(health.isHealthy(alpha, 0));
+        assertFalse(health.isHealthy(beta, 0));
+        assertEquals(1, health.inFlight(alpha, 0));
+        assertEquals(0, health.inFlight(beta, 0));
+        lease.close();
+    }
+
+    @Test
+    void outOfRotationMarksOnlyTheLeasedExpertsNode() {
+        Expert alpha = expert("exp_alpha", "alpha", new ExpertNode("http://shared/v1", "m"));
+        Expert beta = expert("exp_beta", "beta", new ExpertNode("http://shared/v1", "m"));
+
+        try (NodeHealth.Lease lease = health.lease(beta).orElseThrow()) {
+            lease.outOfRotation();
+        }
+
+        assertFalse(health.isHealthy(beta, 0));
+        assertTrue(health.isHealthy(alpha, 0));
+    }
+
+    @Test
+    void aNodeReplacedByAnEditStartsWithAFreshState() {
+        Expert before = expert(new ExpertNode("http://a", "m"));
+        health.record(before, 0, false);
+
+        Expert edited = expert(new ExpertNode("http://b", "m"));
+
+        assertTrue(health.isHealthy(edited, 0), "index 0 is another node now");
+        health.record(edited, 0, true);
+        assertEquals(1, meters.find("llmc.circuit.state").gauges().size(), "one gauge per expert's node");
+    }
+
+    @Test
     void forgettingANodeRemovesItsGauge() {
-        ExpertNode a = new ExpertNode("http://a", "m");
-        health.lease(expert(a)).orElseThrow().close();
+        Expert expert = expert(new ExpertNode("http://a", "m"));
+        health.lease(expert).orElseThrow().close();
 
         health.retainOnly(List.of());
 
@@ -136,13 +201,23 @@ class NodeHealthTest {
     }
 
     @Test
+    void retainingKeepsTheStateOfNodesStillListed() {
+        Expert expert = expert(new ExpertNode("http://a", "m"));
+        health.record(expert, 0, false);
+
+        health.retainOnly(List.of(expert));
+
+        assertFalse(health.isHealthy(expert, 0));
+    }
+
+    @Test
     void closingALeaseTwiceCountsOnce() {
-        ExpertNode a = new ExpertNode("http://a", "m");
-        NodeHealth.Lease lease = health.lease(expert(a)).orElseThrow();
+        Expert expert = expert(new ExpertNode("http://a", "m"));
+        NodeHealth.Lease lease = health.lease(expert).orElseThrow();
 
         lease.close();
         lease.close();
 
-        assertEquals(0, health.inFlight(a));
+        assertEquals(0, health.inFlight(expert, 0));
     }
 }

@@ -38,6 +38,8 @@ public abstract class EmbeddedGatewayTest implements TestPropertyProvider {
             throw new UncheckedIOException(e);
         }
         properties.put("llmc.embedded.enabled", "true");
+        // A random port: other builds on the machine may hold the default 8080.
+        properties.put("micronaut.server.port", "-1");
         properties.put("llmc.admin-key", ADMIN_KEY);
         // Fake expert nodes listen on 127.0.0.1, which production refuses by default.
         properties.put("llmc.nodes.allow-loopback", "true");

@@ -24,7 +24,8 @@ import java.util.concurrent.Executors;
  * with "<name> answers" (streamed word by word as server-sent events when asked), lists its model at
  * {@code GET /v1/models} (the gateway's health check), remembers the requests and {@code Authorization} headers it
  * received, and can go down and come back on the same port. Its chat behaviour can be switched to failing with a
- * status, hanging without a byte, or dying in the middle of a stream.
+ * status, hanging without a byte, or dying in the middle of a stream. It can require an API key, as hosted servers do:
+ * a request without the right {@code Authorization} gets 401.
  */
 public final class FakeExpertNode implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,9 +43,13 @@ public final class FakeExpertNode implements AutoCloseable {
     private volatile HttpServer server;
     private volatile Behaviour behaviour = Behaviour.ANSWER;
     private volatile int failStatus = 500;
+    private volatile String failMessage;
+    private volatile String requiredKey;
+    private volatile boolean modelsOpen;
     private volatile Duration chunkDelay = Duration.ZERO;
     private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
+    private final List<String> probeAuthorizations = new CopyOnWriteArrayList<>();
 
     public FakeExpertNode(String name) {
         this.name = name;
@@ -75,9 +80,30 @@ public final class FakeExpertNode implements AutoCloseable {
 
     /** Chat requests get {@code status} with an OpenAI error body. */
     public FakeExpertNode fail(int status) {
+        return fail(status, null);
+    }
+
+    /** Chat requests get {@code status} with an OpenAI error body whose message is {@code message} (null: "<name> fails"). */
+    public FakeExpertNode fail(int status, String message) {
         failStatus = status;
+        failMessage = message;
         behaviour = Behaviour.FAIL;
         return this;
+    }
+
+    /**
+     * Requests without {@code Authorization: Bearer <key>} get 401: chat completions always, {@code GET /v1/models} (the
+     * health check) unless {@code modelsOpen}, as some servers list models without a key.
+     */
+    public FakeExpertNode requireApiKey(String key, boolean modelsOpen) {
+        this.requiredKey = key;
+        this.modelsOpen = modelsOpen;
+        return this;
+    }
+
+    /** The {@code Authorization} header of every health check ({@code GET /v1/models}), "" when absent. */
+    public List<String> probeAuthorizations() {
+        return probeAuthorizations;
     }
 
     /** Chat requests are accepted and never answered (not a byte) until the node closes. */
@@ -122,12 +148,32 @@ public final class FakeExpertNode implements AutoCloseable {
     }
 
     private void models(HttpExchange exchange) throws IOException {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        probeAuthorizations.add(authorization == null ? "" : authorization);
+        if (!modelsOpen && refusedKey(exchange)) {
+            return;
+        }
         byte[] body = ("{\"object\": \"list\", \"data\": [{\"id\": \"" + name + "\", \"object\": \"model\"}]}")
                 .getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(200, body.length);
         exchange.getResponseBody().write(body);
         exchange.close();
+    }
+
+    /** Answers 401 and returns true when a key is required and the request does not carry it. */
+    private boolean refusedKey(HttpExchange exchange) throws IOException {
+        String key = requiredKey;
+        if (key == null || ("Bearer " + key).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            return false;
+        }
+        byte[] error = "{\"error\": {\"message\": \"Incorrect API key provided\", \"type\": \"invalid_request_error\", \"code\": \"invalid_api_key\"}}"
+                .getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(401, error.length);
+        exchange.getResponseBody().write(error);
+        exchange.close();
+        return true;
     }
 
     public String reply() {
@@ -143,10 +189,15 @@ public final class FakeExpertNode implements AutoCloseable {
         requests.add(request);
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
         authorizations.add(authorization == null ? "" : authorization);
+        if (refusedKey(exchange)) {
+            return;
+        }
         switch (behaviour) {
             case FAIL -> {
-                byte[] error = ("{\"error\": {\"message\": \"" + name + " fails\", \"type\": \"server_error\"}}")
-                        .getBytes(StandardCharsets.UTF_8);
+                ObjectNode body = JSON.createObjectNode();
+                body.putObject("error").put("message", failMessage == null ? name + " fails" : failMessage)
+                        .put("type", failStatus >= 500 ? "server_error" : "invalid_request_error");
+                byte[] error = JSON.writeValueAsBytes(body);
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
                 exchange.sendResponseHeaders(failStatus, error.length);
                 exchange.getResponseBody().write(error);
