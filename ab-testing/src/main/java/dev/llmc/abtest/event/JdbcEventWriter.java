@@ -85,18 +85,36 @@ public final class JdbcEventWriter {
     }
 
     private void insertQuarantine(List<String[]> rows) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try (Statement durable = connection.createStatement();
-                 PreparedStatement statement = connection.prepareStatement(INSERT_QUARANTINE)) {
-                // As for the event tables: the caller drops its buffered copy once this commits.
-                durable.execute("set local synchronous_commit = on");
+        durably(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(INSERT_QUARANTINE)) {
                 for (int column = 0; column < 4; column++) {
                     int c = column;
                     column(statement, column + 1, "text", rows, row -> row[c], String[]::new);
                 }
-                statement.executeUpdate();
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    /** Work on one connection in one transaction. */
+    private interface Transaction<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in a transaction whose commit survives a server crash even where synchronous_commit is off (as
+     * in the embedded development database): the caller drops its buffered copy of the events once this returns.
+     */
+    private <T> T durably(Transaction<T> work) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                try (Statement durable = connection.createStatement()) {
+                    durable.execute("set local synchronous_commit = on");
+                }
+                T result = work.run(connection);
                 connection.commit();
+                return result;
             } catch (SQLException | RuntimeException e) {
                 try {
                     connection.rollback();
@@ -118,27 +136,8 @@ public final class JdbcEventWriter {
                 default -> throw new IllegalArgumentException("unknown event " + event.getClass());
             }
         }
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                // The caller drops its buffered copy once this commits, so the commit must survive a server crash even
-                // where synchronous_commit is off (as in the embedded development database).
-                try (Statement durable = connection.createStatement()) {
-                    durable.execute("set local synchronous_commit = on");
-                }
-                int writtenExposures = exposures.isEmpty() ? 0 : insertExposures(connection, exposures);
-                int writtenSignals = signals.isEmpty() ? 0 : insertSignals(connection, signals);
-                connection.commit();
-                return new Written(writtenExposures, writtenSignals);
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    connection.rollback();
-                } catch (SQLException rollback) {
-                    e.addSuppressed(rollback);
-                }
-                throw e;
-            }
-        }
+        return durably(connection -> new Written(exposures.isEmpty() ? 0 : insertExposures(connection, exposures),
+                signals.isEmpty() ? 0 : insertSignals(connection, signals)));
     }
 
     private static int insertExposures(Connection connection, List<Exposure> rows) throws SQLException {

@@ -38,8 +38,7 @@ import java.util.function.BiFunction;
  * answers 401, 403 or 404 refuses its expert's configuration: that expert's node (only it, not others on the same
  * server) leaves rotation until a health check passes, and the turn moves on the same way. A node's other 4xx is about
  * the request: no other node or expert is asked, and the caller gets it ({@link UpstreamException.Kind#REJECTED}).
- * Once the
- * first byte has arrived the reply belongs to that node: a later failure ends the stream with an error
+ * Once the first byte has arrived the reply belongs to that node: a later failure ends the stream with an error
  * ({@link UpstreamException.Kind#BROKEN}) for the caller to report. Every attempt is timed in
  * {@code llmc.upstream.latency{expert,outcome}} and reported to the node's circuit breaker.
  */

@@ -26,19 +26,12 @@ class OwnershipAndRolesIT extends EmbeddedGatewayTest {
     private GatewayHttp scientist;
     private String alicesExpert;
 
-    private String issue(String role, String owner) {
-        Reply reply = http().post("/keys", """
-                {"role": "%s", "owner": "%s"}""".formatted(role, owner));
-        assertEquals(201, reply.status(), reply.body());
-        return reply.json().get("key").asText();
-    }
-
     @BeforeAll
     void issueKeysAndRegister() {
-        alice = http(issue("developer", "alice"));
-        bob = http(issue("developer", "bob"));
-        app = http(issue("app", "chat-app"));
-        scientist = http(issue("data-scientist", "dana"));
+        alice = issueKey("developer", "alice");
+        bob = issueKey("developer", "bob");
+        app = issueKey("app", "chat-app");
+        scientist = issueKey("data-scientist", "dana");
         alicesExpert = alice.registerExpert("alices-expert", "Alice's cooking expert.", node.baseUrl()).get("id").asText();
     }
 

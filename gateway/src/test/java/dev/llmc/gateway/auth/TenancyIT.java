@@ -41,20 +41,13 @@ class TenancyIT extends EmbeddedGatewayTest {
     private GatewayHttp dana;
     private GatewayHttp erin;
 
-    private String issue(String role, String owner) {
-        Reply reply = http().post("/keys", """
-                {"role": "%s", "owner": "%s"}""".formatted(role, owner));
-        assertEquals(201, reply.status(), reply.body());
-        return reply.json().get("key").asText();
-    }
-
     @BeforeAll
     void setUp() {
         http().registerExpert("general", "General knowledge assistant.", node.baseUrl());
-        shopA = http(issue("app", "shop-a"));
-        shopB = http(issue("app", "shop-b"));
-        dana = http(issue("data-scientist", "dana"));
-        erin = http(issue("data-scientist", "erin"));
+        shopA = issueKey("app", "shop-a");
+        shopB = issueKey("app", "shop-b");
+        dana = issueKey("data-scientist", "dana");
+        erin = issueKey("data-scientist", "erin");
         log = new EventLogProbe(pipeline, dataSource);
     }
 

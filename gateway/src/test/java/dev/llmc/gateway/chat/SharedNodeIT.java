@@ -43,13 +43,6 @@ class SharedNodeIT extends EmbeddedGatewayTest {
                 "llmc.upstream.circuit-open", "1h");
     }
 
-    private String issue(String role, String owner) {
-        Reply reply = http().post("/keys", """
-                {"role": "%s", "owner": "%s"}""".formatted(role, owner));
-        assertEquals(201, reply.status(), reply.body());
-        return reply.json().get("key").asText();
-    }
-
     private static Reply register(GatewayHttp as, String name, String baseUrl, String apiKey) {
         Reply reply = as.post("/experts", """
                 {"name": "%s", "description": "%s", "nodes": [{"base_url": "%s", "api_key": "%s"}]}"""
@@ -60,9 +53,9 @@ class SharedNodeIT extends EmbeddedGatewayTest {
 
     @BeforeAll
     void twoDevelopersAndAnApp() {
-        developerA = http(issue("developer", "dev-a"));
-        developerB = http(issue("developer", "dev-b"));
-        app = http(issue("app", "chat-app"));
+        developerA = issueKey("developer", "dev-a");
+        developerB = issueKey("developer", "dev-b");
+        app = issueKey("app", "chat-app");
     }
 
     private Reply pinned(String expert) {

@@ -30,10 +30,7 @@ class QuotaIT extends EmbeddedGatewayTest {
     }
 
     private GatewayHttp developer(String owner) {
-        Reply reply = http().post("/keys", """
-                {"role": "developer", "owner": "%s"}""".formatted(owner));
-        assertEquals(201, reply.status(), reply.body());
-        return http(reply.json().get("key").asText());
+        return issueKey("developer", owner);
     }
 
     private String nodes(int count) {

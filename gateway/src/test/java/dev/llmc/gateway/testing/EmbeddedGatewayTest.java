@@ -65,6 +65,16 @@ public abstract class EmbeddedGatewayTest implements TestPropertyProvider {
         return http;
     }
 
+    /** HTTP as a freshly issued key of {@code role} ({@code app}, {@code developer}, …) and {@code owner}. */
+    protected GatewayHttp issueKey(String role, String owner) {
+        GatewayHttp.Reply reply = http().post("/keys", """
+                {"role": "%s", "owner": "%s"}""".formatted(role, owner));
+        if (reply.status() != 201) {
+            throw new AssertionError("could not issue a " + role + " key: " + reply.status() + " " + reply.body());
+        }
+        return http(reply.json().get("key").asText());
+    }
+
     /** A fake expert node answering as {@code name}, closed after the class's last test. */
     protected FakeExpertNode fakeNode(String name) {
         FakeExpertNode node = new FakeExpertNode(name);
