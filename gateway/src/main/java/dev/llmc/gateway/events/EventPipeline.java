@@ -6,6 +6,7 @@ import dev.llmc.abtest.event.EventCodec;
 import dev.llmc.abtest.event.Exposure;
 import dev.llmc.abtest.event.JdbcEventWriter;
 import dev.llmc.gateway.config.EmbeddedConfig;
+import dev.llmc.gateway.storage.DownUntil;
 import dev.llmc.gateway.storage.RedisConnections;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -69,7 +70,7 @@ public final class EventPipeline implements AutoCloseable {
     private final AtomicLong buffered = new AtomicLong();
     private final AtomicLong spooled = new AtomicLong();
     private volatile boolean running = true;
-    private volatile long postgresDownUntil;
+    private final DownUntil postgresDown;
     private volatile boolean idle;
 
     EventPipeline(EventStorage storage, MessageLedger ledger, RedisConnections redis, EventsConfig config,
@@ -81,6 +82,8 @@ public final class EventPipeline implements AutoCloseable {
         this.writer = storage.writer();
         this.ledger = ledger;
         this.config = config;
+        // After a failed write, batches go straight to the buffers for one retry interval, then PostgreSQL is tried again.
+        this.postgresDown = new DownUntil(config.retryInterval());
         this.redisBuffer = redis.connection().map(RedisEventBuffer::new).orElse(null);
         this.spool = new DiskSpool(Path.of(config.spoolDir() != null ? config.spoolDir()
                 : Path.of(embedded.dataDir(), "event-spool").toString()).toAbsolutePath());
@@ -211,7 +214,7 @@ public final class EventPipeline implements AutoCloseable {
 
     /** Stores a batch in PostgreSQL (quarantining events it refuses), and what it could not take in Redis or on disk. */
     private void deliver(List<Event> batch) {
-        List<Event> pending = System.currentTimeMillis() >= postgresDownUntil ? store(batch) : batch;
+        List<Event> pending = postgresDown.skip() ? batch : store(batch);
         if (!pending.isEmpty()) {
             buffer(pending);
         }
@@ -269,17 +272,15 @@ public final class EventPipeline implements AutoCloseable {
             quarantined(outcome.quarantined());
         }
         if (!outcome.complete()) {
-            if (postgresDownUntil == 0) {
+            if (postgresDown.failed()) {
                 LOG.warn("event log: PostgreSQL unavailable ({}); buffering events until it returns",
                         outcome.failure() == null ? "unknown" : outcome.failure().getMessage());
             }
-            postgresDownUntil = System.currentTimeMillis() + config.retryInterval().toMillis();
-            storage.markDown();
+            storage.down().failed();
             return outcome.pending();
         }
-        storage.markUp();
-        if (postgresDownUntil != 0) {
-            postgresDownUntil = 0;
+        storage.down().succeeded();
+        if (postgresDown.succeeded()) {
             LOG.info("event log: PostgreSQL is back");
         }
         return List.of();
@@ -300,7 +301,7 @@ public final class EventPipeline implements AutoCloseable {
             writer.quarantineUndecodable(text, error);
         } catch (SQLException | RuntimeException e) {
             LOG.warn("event log: could not quarantine an undecodable entry from {}: {}", where, e.getMessage());
-            postgresDownUntil = System.currentTimeMillis() + config.retryInterval().toMillis();
+            postgresDown.failed();
             return false;
         }
         quarantinedCounter.increment();
@@ -310,7 +311,7 @@ public final class EventPipeline implements AutoCloseable {
 
     /** Moves buffered batches (held in memory, Redis, then disk) into PostgreSQL; true while more are waiting. */
     private boolean replay() {
-        if (System.currentTimeMillis() < postgresDownUntil) {
+        if (postgresDown.skip()) {
             return false;
         }
         boolean more = false;

@@ -4,10 +4,12 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.llmc.abtest.event.JdbcEventLookup;
 import dev.llmc.abtest.event.JdbcEventWriter;
+import dev.llmc.gateway.storage.DownUntil;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
 import javax.sql.DataSource;
+import java.time.Duration;
 
 /**
  * The event log's own small connection pool to the gateway's database, with a short connection timeout: when
@@ -38,20 +40,12 @@ public final class EventStorage implements AutoCloseable {
         lookup = new JdbcEventLookup(pool);
     }
 
-    // Set by whoever sees PostgreSQL fail, so other paths skip it instead of each waiting for a connection timeout.
-    private volatile long downUntil;
+    // Set by whoever sees PostgreSQL fail, so other paths skip it for a second instead of each waiting for a
+    // connection timeout: callers that can decide without PostgreSQL should.
+    private final DownUntil down = new DownUntil(Duration.ofSeconds(1));
 
-    void markDown() {
-        downUntil = System.currentTimeMillis() + 1000;
-    }
-
-    void markUp() {
-        downUntil = 0;
-    }
-
-    /** True for a second after a failure: callers that can decide without PostgreSQL should. */
-    boolean recentlyDown() {
-        return System.currentTimeMillis() < downUntil;
+    DownUntil down() {
+        return down;
     }
 
     public JdbcEventWriter writer() {

@@ -1,7 +1,6 @@
 package dev.llmc.gateway.experts;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.llmc.abtest.AbTestSchema;
 import dev.llmc.gateway.testing.EmbeddedGatewayTest;
 import dev.llmc.gateway.testing.FakeExpertNode;
 import dev.llmc.gateway.testing.GatewayHttp.Reply;
@@ -33,7 +32,6 @@ class ExpertStatsIT extends EmbeddedGatewayTest {
 
     @BeforeAll
     void registerAndLogTraffic() throws SQLException {
-        AbTestSchema.migrate(dataSource);
         id = http().registerExpert("measured", "Measured expert.", node.baseUrl()).get("id").asText();
         Instant now = Instant.now();
         exposure("m1", now.minus(Duration.ofHours(1)));
