@@ -50,7 +50,7 @@ class ChartRenderingTest {
     void imagesAreTaggedWithTheProjectVersionByDefaultAndComeFromValuesInProduction() {
         String version = System.getProperty("llmc.version");
         assertEquals("llmc/gateway:" + version, defaults.container("Deployment", "llmc-gateway").get("image"));
-        assertEquals("llmc/gateway:" + version, defaults.container("CronJob", "llmc-train").get("image"));
+        assertEquals("llmc/tools:" + version, defaults.container("CronJob", "llmc-train").get("image"));
 
         assertEquals("registry.example.com/llmc/gateway:0.1.0", production.container("Deployment", "llmc-gateway").get("image"));
         assertEquals("registry.example.com/llmc/gpu-node-cuda:0.1.0", production.container("Deployment", "llmc-gpu-node").get("image"));
@@ -151,13 +151,15 @@ class ChartRenderingTest {
     }
 
     @Test
-    void trainingCronJobRunsTrainCommandFromTheGatewayImageOnTheConfiguredSchedule() {
+    void trainingCronJobRunsLlmcToolsTrainFromTheToolsImageOnTheConfiguredSchedule() {
         Map<String, Object> cronJob = production.get("CronJob", "llmc-train");
         assertEquals("30 2 * * *", at(cronJob, "spec", "schedule"));
         assertEquals("Forbid", at(cronJob, "spec", "concurrencyPolicy"));
         Map<String, Object> train = production.container("CronJob", "llmc-train");
-        assertEquals(List.of("java", "-cp", "@/app/jib-classpath-file", "dev.llmc.gateway.controller.TrainCommand"), train.get("command"));
-        assertEquals(List.of("--epochs", "5"), train.get("args"));
+        assertEquals("registry.example.com/llmc/tools:0.1.0", train.get("image"));
+        assertEquals(null, train.get("command"), "the image's entry point is llmc-tools");
+        assertEquals(List.of("train", "--epochs", "5"), train.get("args"));
+        assertEquals(List.of("train"), defaults.container("CronJob", "llmc-train").get("args"));
         assertEquals(Set.of("LLMC_DATABASE_URL", "LLMC_DATABASE_USER", "LLMC_DATABASE_PASSWORD"), env(train).keySet());
     }
 

@@ -71,7 +71,7 @@ public final class MiniLmTokenizer implements AutoCloseable {
      * Returns the longest suffix of the text that starts at a word boundary and has at most maxTokens content
      * tokens; starting mid-word would re-tokenize differently (and possibly into more tokens).
      */
-    String keepEnd(String text, int maxTokens) {
+    public String keepEnd(String text, int maxTokens) {
         Encoding encoding = tokenizer.encode(text, false, false);
         String[] tokens = encoding.getTokens();
         int first = Math.max(0, tokens.length - maxTokens);

@@ -61,8 +61,13 @@ public final class ControllerArtifact {
         return controller;
     }
 
+    /** A new artifact from parameters a trainer fitted (controller-training). */
+    public static ControllerArtifact of(ControllerManifest manifest, ControllerParameters parameters) {
+        return new ControllerArtifact(manifest, parameters);
+    }
+
     /** The parameters, for bit-exact comparisons in tests. */
-    ControllerParameters parameters() {
+    public ControllerParameters parameters() {
         return parameters;
     }
 
@@ -72,7 +77,7 @@ public final class ControllerArtifact {
     }
 
     /** The artifact with other metrics (the hold-out is evaluated after the parameters exist). */
-    ControllerArtifact withMetrics(Map<String, Double> metrics) {
+    public ControllerArtifact withMetrics(Map<String, Double> metrics) {
         ControllerManifest m = manifest;
         return new ControllerArtifact(new ControllerManifest(m.versionId(), m.createdAt(), m.expertIds(), m.k(),
                 m.alphaRetry(), m.alphaRating(), m.alphaLength(), m.servingWeightRetry(), m.servingWeightRating(),

@@ -15,13 +15,15 @@ import java.util.Map;
  * inverse-propensity estimates of what greedy routing would have got, {@code holdout_retry_rate_greedy_snips} and
  * {@code holdout_rating_greedy_snips}, beside the logged {@code holdout_retry_rate} and {@code holdout_rating}.
  */
-final class HoldoutMetrics {
+public final class HoldoutMetrics {
 
     private HoldoutMetrics() {
     }
 
-    static Map<String, Double> evaluate(TrainedController controller, TrainingConfig config, List<ExpertProfile> experts,
+    /** The metrics of the artifact's serving maths on the hold-out examples (empty without any). */
+    public static Map<String, Double> evaluate(ControllerArtifact artifact, TrainingConfig config, List<ExpertProfile> experts,
             List<TrainingExample> holdout) {
+        TrainedController controller = artifact.trainedController();
         Map<String, Double> metrics = new HashMap<>();
         if (holdout.isEmpty()) {
             return metrics;

@@ -1,8 +1,15 @@
 package dev.llmc.gateway.controller;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.llmc.model.training.ControllerArtifact;
+import dev.llmc.model.training.ControllerManifest;
 import jakarta.inject.Singleton;
 
 import javax.sql.DataSource;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,7 +25,8 @@ import java.util.Optional;
 public final class ControllerVersionStore {
     private final DataSource dataSource;
 
-    ControllerVersionStore(DataSource dataSource) {
+    /** Also used outside the application (the training job of the tools module) on its own connection pool. */
+    public ControllerVersionStore(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
@@ -36,6 +44,25 @@ public final class ControllerVersionStore {
             statement.executeUpdate();
             return null;
         });
+    }
+
+    /** Stores a trained artifact as a new, inactive version under its manifest's version id. */
+    public void insert(ControllerArtifact artifact) {
+        ControllerManifest manifest = artifact.manifest();
+        insert(manifest.versionId(), manifest.createdAt(), manifestJson(manifest), artifact.toBytes());
+    }
+
+    /** The manifest as the API lists it: snake_case names, ISO instants. */
+    static String manifestJson(ControllerManifest manifest) {
+        try {
+            return new ObjectMapper()
+                    .registerModule(new JavaTimeModule())
+                    .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                    .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                    .writeValueAsString(manifest);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialise the manifest", e);
+        }
     }
 
     public List<StoredVersion> list() {

@@ -11,14 +11,15 @@ import java.util.List;
 
 /**
  * Turns logged exposures joined with their signals (ab-testing's event log) into the controller's training
- * examples: the translation between the two libraries lives here, in the gateway.
+ * examples: the translation between the two libraries lives here, in the gateway (the training job of the tools module
+ * reads them through it).
  */
-final class LoggedTrafficExamples {
+public final class LoggedTrafficExamples {
     private LoggedTrafficExamples() {
     }
 
     /** Exposures served in [from, to) that a routing policy chose, with their embedding and signals. */
-    static List<TrainingExample> load(DataSource dataSource, Instant from, Instant to) {
+    public static List<TrainingExample> load(DataSource dataSource, Instant from, Instant to) {
         List<TrainingExample> examples = new ArrayList<>();
         new LoggedExposureReader().forEach(dataSource, from, to, exposure -> {
             if (choseByPolicy(exposure)) {

@@ -7,17 +7,19 @@ import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import dev.llmc.model.encoder.ChatTurn;
 import dev.llmc.model.encoder.ConversationEncoder;
 import dev.llmc.model.training.ControllerArtifact;
-import dev.llmc.model.training.ControllerTrainer;
-import dev.llmc.model.training.TrainingConfig;
-import dev.llmc.model.training.TrainingExample;
+import dev.llmc.model.training.ControllerManifest;
+import dev.llmc.model.training.internal.ControllerParameters;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -30,11 +32,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Trained controller versions are stored, listed, activated and hot-swapped without a restart or a failed request. */
 @MicronautTest
 class ControllerVersionsIT extends EmbeddedGatewayTest {
-    private static final List<String> PROMPTS = List.of(
-            "What should I cook for dinner tonight?", "Explain how a hash map works.", "I feel stressed about exams.",
-            "Write a haiku about autumn.", "How do I change a flat tyre?", "What is the capital of Australia?",
-            "Summarise the plot of Hamlet.", "How many planets are in the solar system?", "Give me tips for a job interview.",
-            "Translate 'good morning' into Spanish.", "Why is the sky blue?", "Recommend a book about history.");
     private static final String QUESTION = """
             {"user_id": "u", "conversation_id": "c", "messages": [{"role": "user", "content": "Tell me something interesting about octopuses."}]}""";
 
@@ -61,20 +58,32 @@ class ControllerVersionsIT extends EmbeddedGatewayTest {
         storeVersion("v-beta", betaId, alphaId, content);
     }
 
-    /** A version trained on traffic where users rate {@code preferred} 5 stars and {@code other} 1 star, retrying it. */
+    /**
+     * A version that has learned users rate {@code preferred} 5 stars and {@code other} 1 star, retrying it: built by
+     * hand (a random projection, per-expert biases that decide every ranking), since training is not the gateway's
+     * business (controller-training; ./llmc train tests it on logged traffic).
+     */
     private void storeVersion(String versionId, String preferred, String other, Map<String, float[]> content) {
-        List<TrainingExample> examples = new ArrayList<>();
-        long time = 1_700_000_000_000L;
-        for (int round = 0; round < 4; round++) {
-            for (String prompt : PROMPTS) {
-                float[] embedding = encoder.encode(List.of(new ChatTurn("user", prompt)));
-                examples.add(new TrainingExample("m" + examples.size(), preferred, embedding, 0.5f, time++, 5f, false, Float.NaN));
-                examples.add(new TrainingExample("m" + examples.size(), other, embedding, 0.5f, time++, 1f, true, Float.NaN));
-            }
+        int d = content.get(preferred).length;
+        int k = 8;
+        SplittableRandom random = new SplittableRandom(versionId.hashCode());
+        float[] projection = new float[d * k];
+        for (int i = 0; i < projection.length; i++) {
+            projection[i] = (float) random.nextGaussian();
         }
-        ControllerArtifact artifact = new ControllerTrainer(TrainingConfig.defaults().withEpochs(30))
-                .train(versionId, examples, content, (epoch, epochs, seen, total, rate, loss, eta) -> { });
-        store.insert(versionId, artifact.manifest().createdAt(), TrainCommand.manifestJson(artifact.manifest()), artifact.toBytes());
+        List<String> expertIds = new ArrayList<>(new TreeSet<>(content.keySet()));
+        float[][] theta = new float[ControllerParameters.HEADS][expertIds.size() * k];
+        float[][] bias = new float[ControllerParameters.HEADS][expertIds.size()];
+        for (int m = 0; m < expertIds.size(); m++) {
+            boolean liked = expertIds.get(m).equals(preferred);
+            bias[ControllerParameters.RETRY][m] = liked ? -4f : 4f;
+            bias[ControllerParameters.RATING][m] = liked ? 4f : -4f;
+        }
+        ControllerParameters parameters = new ControllerParameters(d, k, projection, theta, bias,
+                new float[] {1f, 1f, 1f}, new float[ControllerParameters.HEADS]);
+        ControllerManifest manifest = new ControllerManifest(versionId, Instant.now(), expertIds, k, 1, 1, 0.1, -2, 1, 0.1,
+                1_700_000_000_000L, 1_700_000_100_000L, 96, 0, Map.of("train_loss", 0.1));
+        store.insert(ControllerArtifact.of(manifest, parameters));
     }
 
     private String chatExpert() {

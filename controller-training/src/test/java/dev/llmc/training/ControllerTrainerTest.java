@@ -1,0 +1,132 @@
+package dev.llmc.training;
+
+import dev.llmc.model.training.ControllerArtifact;
+import dev.llmc.model.training.ControllerManifest;
+import dev.llmc.model.training.TrainingExample;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.llmc.model.scoring.Controller;
+import dev.llmc.model.scoring.ExpertProfile;
+import dev.llmc.model.scoring.ScoredExpert;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ControllerTrainerTest {
+
+    private static List<ExpertProfile> profiles(Map<String, float[]> content) {
+        return content.entrySet().stream().map(e -> new ExpertProfile(e.getKey(), e.getValue())).toList();
+    }
+
+    @Test
+    void routesEachClusterToTheExpertThatIsBetterOnIt() {
+        TwoClusters data = new TwoClusters(1);
+        ControllerArtifact artifact = new ControllerTrainer(TwoClusters.config())
+                .train("v1", data.fullFeedback(800), data.contentTheta(), TrainingProgress.NONE);
+
+        Controller controller = artifact.controller();
+        List<ExpertProfile> experts = profiles(data.contentTheta());
+        int correct = 0;
+        int total = 400;
+        for (int i = 0; i < total; i++) {
+            boolean clusterA = i % 2 == 0;
+            String best = controller.rank(data.point(clusterA), experts, 1).getFirst().expertId();
+            if (best.equals(clusterA ? TwoClusters.ALPHA : TwoClusters.BETA)) {
+                correct++;
+            }
+        }
+        assertTrue(correct >= 0.95 * total, "routed " + correct + " of " + total + " held-out conversations correctly");
+    }
+
+    @Test
+    void ranksAnExpertAbsentFromTrainingByItsContentTheta() {
+        TwoClusters data = new TwoClusters(2);
+        Controller controller = new ControllerTrainer(TwoClusters.config())
+                .train("v1", data.fullFeedback(400), data.contentTheta(), TrainingProgress.NONE).controller();
+        List<ExpertProfile> experts = new ArrayList<>(profiles(data.contentTheta()));
+        experts.add(new ExpertProfile("newcomer", data.near(data.centreA, 0.5f)));
+
+        double onA = 0;
+        double onB = 0;
+        for (int i = 0; i < 50; i++) {
+            onA += score(controller.rank(data.point(true), experts, 3), "newcomer");
+            onB += score(controller.rank(data.point(false), experts, 3), "newcomer");
+        }
+        assertTrue(onA > onB, "a newcomer described like cluster A scores higher there: " + onA / 50 + " vs " + onB / 50);
+    }
+
+    @Test
+    void retryHeadWithNegativeServingWeightPushesDownAnExpertThatGetsRetried() {
+        TwoClusters data = new TwoClusters(3);
+        Random random = new Random(3);
+        List<TrainingExample> examples = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            String expert = i % 2 == 0 ? "flaky" : "steady";
+            boolean retried = random.nextDouble() < (expert.equals("flaky") ? 0.7 : 0.1);
+            examples.add(new TrainingExample("m" + i, expert, data.randomUnit(), 1f, i, Float.NaN, retried, Float.NaN));
+        }
+        Map<String, float[]> content = Map.of("flaky", data.randomUnit(), "steady", data.randomUnit());
+        Controller controller = new ControllerTrainer(TwoClusters.config())
+                .train("v1", examples, content, TrainingProgress.NONE).controller();
+
+        int steadyFirst = 0;
+        for (int i = 0; i < 100; i++) {
+            if (controller.rank(data.randomUnit(), profiles(content), 2).getFirst().expertId().equals("steady")) {
+                steadyFirst++;
+            }
+        }
+        assertTrue(steadyFirst >= 95, "steady ranked first on " + steadyFirst + " of 100 conversations");
+    }
+
+    @Test
+    void sameSeedGivesBitIdenticalParameters() {
+        TwoClusters data = new TwoClusters(4);
+        List<TrainingExample> examples = data.fullFeedback(300);
+        List<TrainingExample> shuffled = new ArrayList<>(examples);
+        Collections.shuffle(shuffled, new Random(4));
+
+        ControllerArtifact first = new ControllerTrainer(TwoClusters.config()).train("v1", examples, data.contentTheta(), null);
+        ControllerArtifact second = new ControllerTrainer(TwoClusters.config()).train("v1", shuffled, data.contentTheta(), null);
+
+        assertEquals(first.parameters(), second.parameters());
+    }
+
+    @Test
+    void holdsOutTheNewestExamples() {
+        TwoClusters data = new TwoClusters(5);
+        List<TrainingExample> examples = new ArrayList<>(data.fullFeedback(20));
+        Collections.shuffle(examples, new Random(5));
+
+        ControllerManifest manifest = new ControllerTrainer(TwoClusters.config().withHoldoutFraction(0.25))
+                .train("v1", examples, data.contentTheta(), null).manifest();
+
+        // 40 examples served at 0, 0, 1000, 1000, …, 19000, 19000 ms: the newest 10 are those from 15000 ms on.
+        assertEquals(30, manifest.trainingExamples());
+        assertEquals(10, manifest.holdoutExamples());
+        assertEquals(0, manifest.trainedFromMillis());
+        assertEquals(14_000, manifest.trainedToMillis());
+        assertTrue(manifest.metrics().containsKey("holdout_loss"), manifest.metrics().toString());
+    }
+
+    @Test
+    void rejectsAnExampleWhoseExpertHasNoContentTheta() {
+        TwoClusters data = new TwoClusters(6);
+        Map<String, float[]> onlyAlpha = new HashMap<>(data.contentTheta());
+        onlyAlpha.remove(TwoClusters.BETA);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ControllerTrainer(
+                TwoClusters.config()).train("v1", data.fullFeedback(10), onlyAlpha, null));
+        assertTrue(e.getMessage().contains(TwoClusters.BETA), e.getMessage());
+    }
+
+    private static double score(List<ScoredExpert> ranking, String expertId) {
+        return ranking.stream().filter(s -> s.expertId().equals(expertId)).findFirst().orElseThrow().score();
+    }
+}

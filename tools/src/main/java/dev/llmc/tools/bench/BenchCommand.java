@@ -1,0 +1,87 @@
+package dev.llmc.tools.bench;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+
+/** {@code llmc-tools bench}: the benchmarks, one subcommand each. Results go to stdout, progress to stderr. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks; see each one's --help.")
+public final class BenchCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** The bench command with its subcommands writing to out and err. */
+    public static CommandLine commandLine(PrintStream out, PrintStream err) {
+        return new CommandLine(new BenchCommand())
+                .addSubcommand("encoder", new Encoder())
+                .addSubcommand("batching", new Batching())
+                .addSubcommand("train", new Train())
+                .addSubcommand("gateway", new GatewayBenchmark.Command(out, err))
+                .addSubcommand("events", new EventsBenchmark.Command(out, err));
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "which benchmark? encoder, batching, train, gateway or events");
+    }
+
+    @Command(name = "encoder", mixinStandardHelpOptions = true,
+            description = "In-process encode latency (p50/p99/mean) of a 5-turn conversation, after warm-up.")
+    static final class Encoder implements Callable<Integer> {
+        @Parameters(index = "0", arity = "0..1", defaultValue = "128", paramLabel = "maxTokens", description = "token limit (default ${DEFAULT-VALUE})")
+        int maxTokens;
+        @Parameters(index = "1", arity = "0..1", defaultValue = "500", paramLabel = "iterations", description = "measured encodes (default ${DEFAULT-VALUE})")
+        int iterations;
+        @Parameters(index = "2", arity = "0..1", paramLabel = "threads", description = "intra-op threads (default: cores)")
+        Integer threads;
+
+        @Override
+        public Integer call() {
+            EncoderBenchmark.run(maxTokens, iterations, threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+            return 0;
+        }
+    }
+
+    @Command(name = "batching", mixinStandardHelpOptions = true,
+            description = "One-at-a-time encoding, dynamic batching and length buckets: throughput, p50/p99, padding.")
+    static final class Batching implements Callable<Integer> {
+        @Parameters(index = "0", arity = "0..1", defaultValue = "4", paramLabel = "seconds", description = "per phase (default ${DEFAULT-VALUE})")
+        int seconds;
+        @Parameters(index = "1", arity = "0..1", defaultValue = "1", paramLabel = "threads", description = "intra-op threads per worker (default ${DEFAULT-VALUE})")
+        int threads;
+        @Parameters(index = "2", arity = "0..1", paramLabel = "workers", description = "batch workers (default: cores)")
+        Integer workers;
+        @Parameters(index = "3", arity = "0..1", defaultValue = "2", paramLabel = "window-ms", description = "batching window (default ${DEFAULT-VALUE})")
+        double windowMillis;
+        @Parameters(index = "4", arity = "0..1", defaultValue = "16", paramLabel = "max-batch", description = "(default ${DEFAULT-VALUE})")
+        int maxBatch;
+        @Parameters(index = "5", arity = "0..1", defaultValue = "16", paramLabel = "bucket-width", description = "tokens (default ${DEFAULT-VALUE})")
+        int bucketWidth;
+
+        @Override
+        public Integer call() throws Exception {
+            BatchingBenchmark.run(seconds, threads, workers == null ? Runtime.getRuntime().availableProcessors() : workers,
+                    windowMillis, maxBatch, bucketWidth);
+            return 0;
+        }
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Train on synthetic logged examples (DJL PyTorch engine) and print examples/s.")
+    static final class Train implements Callable<Integer> {
+        @Parameters(index = "0", arity = "0..1", defaultValue = "1000000", paramLabel = "examples", description = "(default ${DEFAULT-VALUE})")
+        int examples;
+        @Parameters(index = "1", arity = "0..1", paramLabel = "epochs", description = "(default: the training default)")
+        Integer epochs;
+
+        @Override
+        public Integer call() {
+            TrainingBenchmark.run(examples, epochs);
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,251 @@
+package dev.llmc.tools.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What the gateway benchmarks run on: an instant fake expert node (bench/fake-expert-node.js), gateways on embedded
+ * PostgreSQL and Redis started from the built jar, and the load generators wrk (closed loop) and hey (paced), all as
+ * child processes that {@link #close()} stops.
+ */
+final class BenchRig implements AutoCloseable {
+    static final String CHAT = "/v1/chat/completions";
+    static final String QUESTION = "\"messages\": [{\"role\": \"user\", \"content\": \"How long should I knead bread dough before the first rise?\"}]";
+    private static final Pattern KEY = Pattern.compile("\"key\"\\s*:\\s*\"([^\"]*)\"");
+
+    private final Path root;
+    private final Path dir;
+    private final PrintStream err;
+    private final List<Process> processes = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final SecureRandom random = new SecureRandom();
+    String nodeUrl;
+
+    /** A gateway under test. */
+    record Gateway(String name, String url, String key, Process process, Path dataDir) {
+    }
+
+    BenchRig(Path root, Path dir, PrintStream err) {
+        this.root = root;
+        this.dir = dir;
+        this.err = err;
+    }
+
+    /** Checks the external tools and starts the fake node in a fresh directory. */
+    void start() throws IOException, InterruptedException {
+        for (String tool : List.of("wrk", "hey", "node")) {
+            if (!onPath(tool)) {
+                throw new IllegalStateException("bench needs " + tool + " on the PATH (wrk and hey are Debian packages)");
+            }
+        }
+        deleteRecursively(dir);
+        Files.createDirectories(dir);
+        Path log = dir.resolve("fake-node.log");
+        processes.add(new ProcessBuilder("node", root.resolve("bench/fake-expert-node.js").toString(), "0")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (nodeUrl == null) {
+            for (String line : Files.readAllLines(log)) {
+                if (line.startsWith("PORT=")) {
+                    nodeUrl = "http://127.0.0.1:" + line.substring(5).strip();
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the fake node did not print its port; see " + log);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Starts a gateway with the extra environment, registers the expert "bench" on the fake node and an app key. */
+    Gateway gateway(String name, Map<String, String> extraEnvironment, List<String> javaOptions)
+            throws IOException, InterruptedException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + port;
+        String admin = "llmc-bench-" + HexFormat.of().formatHex(bytes(16));
+        Path data = dir.resolve(name);
+        Files.createDirectories(data);
+        err.printf("starting gateway '%s' on :%d (embedded PostgreSQL/Redis and gateway.log in %s) ...%n", name, port, data);
+        List<String> command = new ArrayList<>(List.of("java", "-Dai.djl.offline=true"));
+        command.addAll(javaOptions);
+        command.addAll(List.of("-jar", gatewayJar().toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(data.resolve("gateway.log").toFile());
+        Map<String, String> env = builder.environment();
+        env.put("LLMC_PORT", Integer.toString(port));
+        env.put("LLMC_EMBEDDED_ENABLED", "true");
+        env.put("LLMC_EMBEDDED_DATA_DIR", data.toString());
+        env.put("LLMC_ADMIN_KEY", admin);
+        env.put("LLMC_SECRETS_KEY", Base64.getEncoder().encodeToString(bytes(32)));
+        env.put("LLMC_NODES_ALLOW_LOOPBACK", "true");
+        env.putAll(extraEnvironment);
+        Process process = builder.start();
+        processes.add(process);
+        awaitHealthy(name, url, process, data.resolve("gateway.log"));
+        post(url + "/experts", admin, "{\"name\": \"bench\", \"description\": \"Answers every question instantly.\", "
+                + "\"nodes\": [{\"base_url\": \"" + nodeUrl + "/v1\"}]}", 201);
+        Matcher key = KEY.matcher(post(url + "/keys", admin, "{\"role\": \"app\", \"owner\": \"bench\"}", 201));
+        if (!key.find()) {
+            throw new IllegalStateException("could not create an API key");
+        }
+        return new Gateway(name, url, key.group(1), process, data);
+    }
+
+    /** wrk -t1 with the given connections for the given seconds, against url with body (and key). */
+    BenchStatistics.Saturated saturate(String url, String body, int seconds, int connections, String key)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder("wrk", "-t", "1", "-c", Integer.toString(connections), "-d", seconds + "s",
+                "-s", root.resolve("bench/chat.lua").toString(), url);
+        builder.environment().put("BENCH_BODY", body);
+        builder.environment().put("BENCH_KEY", key == null ? "" : key);
+        return BenchStatistics.Saturated.parse(run(builder), seconds);
+    }
+
+    /** hey for the given seconds with workers each at perWorker requests/s; the raw rows are kept in csv. */
+    BenchStatistics.Paced paced(String url, String body, int seconds, int workers, int perWorker, String key, Path csv)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("hey", "-z", seconds + "s", "-c", Integer.toString(workers),
+                "-q", Integer.toString(perWorker), "-m", "POST", "-T", "application/json"));
+        if (key != null) {
+            command.addAll(List.of("-H", "Authorization: Bearer " + key));
+        }
+        command.addAll(List.of("-d", body, "-o", "csv", url));
+        Files.createDirectories(csv.getParent());
+        Files.writeString(csv, run(new ProcessBuilder(command)));
+        return BenchStatistics.Paced.of(BenchStatistics.readHeyCsv(csv), seconds);
+    }
+
+    /** The cumulative buckets of a histogram the gateway at url publishes on /prometheus. */
+    TreeMap<Double, Double> buckets(String url, String metric) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + "/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return BenchStatistics.buckets(response.body(), metric);
+    }
+
+    static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException e) {
+            return "n/a";
+        }
+    }
+
+    private Path gatewayJar() throws IOException {
+        try (var jars = Files.list(root.resolve("gateway/target"))) {
+            return jars.filter(p -> p.getFileName().toString().matches("gateway-.*\\.jar")
+                            && !p.getFileName().toString().matches(".*-(sources|tests)\\.jar"))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("no gateway jar: ./llmc build first"));
+        }
+    }
+
+    private void awaitHealthy(String name, String url, Process process, Path log) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (true) {
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(url + "/health")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            if (!process.isAlive()) {
+                List<String> lines = Files.readAllLines(log);
+                throw new IllegalStateException("gateway " + name + " exited during start-up; last lines of " + log + ":\n"
+                        + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("gateway " + name + " did not become healthy within 180 s; see " + log);
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private String post(String url, String key, String body, int expected) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != expected) {
+            throw new IllegalStateException("POST " + url + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    private static String run(ProcessBuilder builder) throws IOException, InterruptedException {
+        Process process = builder.redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(builder.command().getFirst() + " failed with status " + process.exitValue());
+        }
+        return output;
+    }
+
+    private byte[] bytes(int n) {
+        byte[] bytes = new byte[n];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    private static boolean onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (var walk = Files.walk(path)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Stops every process this rig started (gateways stop their embedded PostgreSQL and Redis on SIGTERM). */
+    @Override
+    public void close() {
+        for (Process process : processes.reversed()) {
+            process.destroy();
+        }
+        for (Process process : processes) {
+            try {
+                if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+}

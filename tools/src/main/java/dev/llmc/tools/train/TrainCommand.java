@@ -1,0 +1,183 @@
+package dev.llmc.tools.train;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.llmc.gateway.controller.ControllerVersionStore;
+import dev.llmc.gateway.controller.LoggedTrafficExamples;
+import dev.llmc.gateway.storage.DatabaseMigrations;
+import dev.llmc.gateway.storage.EmbeddedPostgresServer;
+import dev.llmc.model.training.ControllerArtifact;
+import dev.llmc.model.training.ControllerManifest;
+import dev.llmc.model.training.TrainingConfig;
+import dev.llmc.model.training.TrainingExample;
+import dev.llmc.model.training.TrainingExamples;
+import dev.llmc.registry.Expert;
+import dev.llmc.registry.JdbcExpertRegistry;
+import dev.llmc.tools.ProgressBar;
+import dev.llmc.training.ControllerTrainer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code llmc-tools train} ({@code ./llmc train}, the training CronJob): trains a new controller version from logged
+ * traffic (or an example file), evaluates it on the newest examples held out, and stores it inactive; activating it is
+ * a separate, deliberate step.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Trains a controller version from the exposures and signals logged in PostgreSQL "
+                + "(LLMC_DATABASE_URL, or the development database of a running ./llmc up) and stores it, inactive. "
+                + "Activate it with POST /controller/versions/{id}/activate."})
+public final class TrainCommand implements Callable<Integer> {
+    private final PrintStream out;
+    private final PrintStream err;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--since", paramLabel = "ISO-INSTANT", description = "start of the logged traffic's time range (default: everything)")
+    Instant since = Instant.EPOCH;
+    @Option(names = "--until", paramLabel = "ISO-INSTANT", description = "end of the time range (default: now)")
+    Instant until = Instant.now();
+    @Option(names = "--examples", paramLabel = "FILE", description = "train from a TrainingExamples file instead of the database's logged traffic")
+    Path examplesFile;
+    @Option(names = "--epochs", paramLabel = "N", description = "training epochs (default 3)")
+    Integer epochs;
+    @Option(names = "--k", paramLabel = "N", description = "dimension of x_C (default 32)")
+    Integer k;
+    @CommandLine.Mixin
+    Database database;
+
+    /** The connection pool's settings, from options or else the environment, in one place. */
+    public static final class Database {
+        @Option(names = "--database-url", paramLabel = "JDBC-URL", defaultValue = "${env:LLMC_DATABASE_URL}",
+                description = "PostgreSQL (env LLMC_DATABASE_URL; default: the URL a running ./llmc up left in $LLMC_STATE_DIR)")
+        String url;
+        @Option(names = "--database-user", paramLabel = "USER", defaultValue = "${env:LLMC_DATABASE_USER:-postgres}",
+                description = "env LLMC_DATABASE_USER (default postgres)")
+        String user;
+        @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "${env:LLMC_STATE_DIR:-.llmc}",
+                description = "where ./llmc up keeps its state (env LLMC_STATE_DIR, default .llmc)")
+        Path stateDir;
+        @Option(names = "--database-pool-size", paramLabel = "N", defaultValue = "2", description = "connections (default ${DEFAULT-VALUE})")
+        int poolSize;
+
+        HikariDataSource open() {
+            String jdbcUrl = url;
+            if (jdbcUrl == null || jdbcUrl.isBlank()) {
+                Path file = stateDir.resolve(EmbeddedPostgresServer.URL_FILE);
+                if (!Files.isReadable(file)) {
+                    throw new IllegalStateException("no database: set LLMC_DATABASE_URL, or start ./llmc up first (no " + file + ")");
+                }
+                try {
+                    jdbcUrl = Files.readString(file).trim();
+                } catch (IOException e) {
+                    throw new IllegalStateException("cannot read " + file + ": " + e.getMessage());
+                }
+            }
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(jdbcUrl);
+            config.setUsername(user);
+            // The password only from the environment (a Secret in the CronJob), never on a command line.
+            config.setPassword(System.getenv("LLMC_DATABASE_PASSWORD"));
+            config.setMaximumPoolSize(poolSize);
+            return new HikariDataSource(config);
+        }
+    }
+
+    public TrainCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public Integer call() {
+        validate();
+        try (HikariDataSource dataSource = database.open()) {
+            return run(dataSource);
+        } catch (IllegalStateException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    void validate() {
+        if (!since.isBefore(until)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "error: --since must be before --until");
+        }
+        for (Integer value : new Integer[] {epochs, k}) {
+            if (value != null && value < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "error: --epochs and --k must be positive integers");
+            }
+        }
+    }
+
+    /** Trains and stores a version on the given database; returns the exit code. */
+    int run(DataSource dataSource) {
+        // The training job may reach a database before any gateway has (or after an upgrade that added tables).
+        DatabaseMigrations.migrate(dataSource);
+        Map<String, float[]> contentTheta = new LinkedHashMap<>();
+        for (Expert expert : new JdbcExpertRegistry(dataSource).findAll()) {
+            contentTheta.put(expert.id(), expert.theta());
+        }
+        List<TrainingExample> examples = loadExamples(dataSource);
+        if (examples.isEmpty()) {
+            err.println("error: no logged exposures with an embedding in the chosen range; serve some traffic first");
+            return 1;
+        }
+        for (TrainingExample example : examples) {
+            if (!contentTheta.containsKey(example.expertId())) {
+                err.println("error: examples mention expert " + example.expertId() + ", which is not in the registry");
+                return 1;
+            }
+        }
+        TrainingConfig config = config();
+        String versionId = "ctl-" + Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14);
+        err.printf(Locale.ROOT, "training %s on %d examples, %d experts, k=%d, %d epochs%n",
+                versionId, examples.size(), contentTheta.size(), config.k(), config.epochs());
+        ProgressBar bar = new ProgressBar(err, "train");
+        ControllerArtifact artifact = new ControllerTrainer(config).train(versionId, examples, contentTheta,
+                (epoch, epochs, seen, total, perSecond, loss, eta) -> bar.update(seen, total, String.format(Locale.ROOT,
+                        "epoch %d/%d  %,d/%,d examples  %,.0f examples/s  loss %.4f  ETA %ds",
+                        epoch, epochs, seen, total, perSecond, loss, eta.toSeconds())));
+        bar.finish();
+        ControllerManifest manifest = artifact.manifest();
+        new ControllerVersionStore(dataSource).insert(artifact);
+        out.println("stored controller version " + manifest.versionId() + " (inactive)");
+        manifest.metrics().forEach((name, value) -> out.printf(Locale.ROOT, "  %s = %.4f%n", name, value));
+        out.println("activate: POST /controller/versions/" + manifest.versionId() + "/activate");
+        return 0;
+    }
+
+    private List<TrainingExample> loadExamples(DataSource dataSource) {
+        if (examplesFile != null) {
+            try {
+                return TrainingExamples.read(examplesFile);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read " + examplesFile + ": " + e.getMessage());
+            }
+        }
+        return LoggedTrafficExamples.load(dataSource, since, until);
+    }
+
+    TrainingConfig config() {
+        TrainingConfig defaults = TrainingConfig.defaults();
+        TrainingConfig config = epochs == null ? defaults : defaults.withEpochs(epochs);
+        return k == null ? config : new TrainingConfig(k, config.alphaRetry(), config.alphaRating(), config.alphaLength(),
+                config.servingWeightRetry(), config.servingWeightRating(), config.servingWeightLength(),
+                config.contentRegularisation(), config.epochs(), config.batchSize(), config.learningRate(),
+                config.seed(), config.holdoutFraction());
+    }
+}
