@@ -35,6 +35,7 @@ final class StorageFactory {
             hikari.setUsername(database.user());
             hikari.setPassword(database.password());
         } else if (embedded.enabled()) {
+            requireDevelopmentClasspath("io.zonky.test.db.postgres.embedded.EmbeddedPostgres", "PostgreSQL", "LLMC_DATABASE_URL");
             hikari.setJdbcUrl(embeddedPostgres.get().jdbcUrl());
             hikari.setUsername("postgres");
         } else {
@@ -55,13 +56,29 @@ final class StorageFactory {
         return dataSource;
     }
 
+    /**
+     * The embedded servers are a development convenience that production images do not carry (their jars are in the
+     * gateway's {@code target/dev-lib}, which {@code ./llmc up} puts on the classpath).
+     */
+    private static void requireDevelopmentClasspath(String className, String store, String urlVariable) {
+        try {
+            Class.forName(className, false, StorageFactory.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new StartupRefusedException("llmc.embedded.enabled is set, but this build has no embedded " + store
+                    + " (a development convenience, not part of the gateway image). Set " + urlVariable
+                    + ", or run ./llmc up, which adds the embedded servers.");
+        }
+    }
+
     // Eager: connection problems show at start-up, and ./llmc up has Redis running before it reports ready.
     @Context
     @Bean(preDestroy = "close")
     RedisConnections redis(RedisConfig redis, EmbeddedConfig embedded, BeanProvider<EmbeddedRedisServer> embeddedRedis) {
-        Optional<String> url = redis.hasUrl() ? Optional.of(redis.url())
-                : embedded.enabled() ? Optional.of(embeddedRedis.get().url())
-                : Optional.empty();
+        Optional<String> url = redis.hasUrl() ? Optional.of(redis.url()) : Optional.empty();
+        if (url.isEmpty() && embedded.enabled()) {
+            requireDevelopmentClasspath("redis.embedded.RedisServer", "Redis", "LLMC_REDIS_URL");
+            url = Optional.of(embeddedRedis.get().url());
+        }
         if (url.isEmpty()) {
             LOG.warn("LLMC_REDIS_URL is not set: shared state stays in this process, which is only correct for a single gateway replica");
             return new RedisConnections(null);

@@ -1,5 +1,6 @@
 package dev.llmc.tools.bench;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -90,7 +91,10 @@ final class BenchRig implements AutoCloseable {
         err.printf("starting gateway '%s' on :%d (embedded PostgreSQL/Redis and gateway.log in %s) ...%n", name, port, data);
         List<String> command = new ArrayList<>(List.of("java", "-Dai.djl.offline=true"));
         command.addAll(javaOptions);
-        command.addAll(List.of("-jar", gatewayJar().toString()));
+        // The embedded PostgreSQL and Redis are not in the gateway's own classpath (production images do not carry them).
+        Path jar = gatewayJar();
+        command.addAll(List.of("-cp", jar + File.pathSeparator + jar.resolveSibling("dev-lib").resolve("*"),
+                "dev.llmc.gateway.GatewayApplication"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(data.resolve("gateway.log").toFile());
         Map<String, String> env = builder.environment();
