@@ -30,7 +30,8 @@ local_base_image() {
   modules="$("$JAVA_HOME/bin/java" --list-modules | sed 's/@.*//' \
     | grep -v -x -e jdk.compiler -e jdk.javadoc -e jdk.jshell -e jdk.jlink -e jdk.jpackage -e jdk.jdeps -e jdk.hotspot.agent \
     | paste -sd, -)"
-  "$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --output "$jre"
+  # jlink writes its warnings (incubator modules) to stdout, which carries only the tarball path here.
+  "$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --output "$jre" >&2
   # The distroless convention: 65532 is the unprivileged user the images run as.
   echo 'nonroot:x:65532:65532:nonroot:/home/nonroot:/usr/sbin/nologin' >>"$dir/rootfs/etc/passwd"
   echo 'nonroot:x:65532:' >>"$dir/rootfs/etc/group"
