@@ -50,6 +50,26 @@ public final class OpenAiHttp {
         }
     }
 
+    /** A streamed response: its status, content type, and the data of each server-sent event in order. */
+    public record Stream(int status, String contentType, java.util.List<String> data) {
+    }
+
+    public Stream postStream(String path, String json) {
+        try {
+            HttpResponse<java.util.stream.Stream<String>> response = client.send(HttpRequest.newBuilder(base.resolve(path))
+                    .header("Content-Type", "application/json").header("Accept", "text/event-stream")
+                    .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofLines());
+            java.util.List<String> data = response.body().filter(line -> line.startsWith("data:"))
+                    .map(line -> line.substring("data:".length()).strip()).toList();
+            return new Stream(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), data);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Parses a response body; an empty body is a missing node. */
     public static JsonNode parse(String body) {
         try {

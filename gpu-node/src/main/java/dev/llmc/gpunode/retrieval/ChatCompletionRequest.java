@@ -10,10 +10,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The parts of OpenAI's chat completion request that a retrieval expert uses; other parameters are accepted and ignored.
+ * The parts of OpenAI's chat completion request that a retrieval expert uses (streaming included); other parameters are
+ * accepted and ignored.
  * {@code messages} stays a JSON tree so that each malformed message can be named in the error.
  */
-public record ChatCompletionRequest(@Nullable String model, @Nullable JsonNode messages, @Nullable Boolean stream) {
+public record ChatCompletionRequest(@Nullable String model, @Nullable JsonNode messages, @Nullable Boolean stream,
+                                    @Nullable JsonNode streamOptions) {
 
     private static final Set<String> ROLES = Set.of("system", "user", "assistant", "tool");
 
@@ -24,10 +26,13 @@ public record ChatCompletionRequest(@Nullable String model, @Nullable JsonNode m
         return model;
     }
 
-    void requireNonStreaming() {
-        if (Boolean.TRUE.equals(stream)) {
-            throw ApiException.invalidRequest("streaming is not supported by the retrieval expert");
-        }
+    boolean streaming() {
+        return Boolean.TRUE.equals(stream);
+    }
+
+    /** Whether a streaming caller asked for a last chunk with the usage ({@code stream_options.include_usage}). */
+    boolean includeUsage() {
+        return streamOptions != null && streamOptions.path("include_usage").asBoolean(false);
     }
 
     /** The conversation as encoder turns, validated against OpenAI's message format. */

@@ -175,12 +175,43 @@ class ChatCompletionsIT {
     }
 
     @Test
-    void streamingIsRejected() {
-        String message = assertOpenAiError(http.post("/v1/chat/completions",
-                        json(Map.of("model", "cooking", "stream", true, "messages", List.of(user("hi"))))),
-                400, "invalid_request_error", "invalid_request");
+    void streamsTheSameReplyAsOpenAiChunksEndingInDone() {
+        List<Map<String, Object>> messages = List.of(user("How much salt goes in pasta water?"));
+        String whole = content(chat("cooking", messages));
 
-        assertEquals("streaming is not supported by the retrieval expert", message);
+        OpenAiHttp.Stream stream = http.postStream("/v1/chat/completions",
+                json(Map.of("model", "cooking", "stream", true, "messages", messages)));
+
+        assertEquals(200, stream.status());
+        assertTrue(stream.contentType().startsWith("text/event-stream"), stream.contentType());
+        assertEquals("[DONE]", stream.data().getLast());
+        List<JsonNode> chunks = stream.data().subList(0, stream.data().size() - 1).stream().map(OpenAiHttp::parse).toList();
+        assertTrue(chunks.size() > 3, "the content comes in several chunks: " + chunks.size());
+        assertEquals("assistant", chunks.getFirst().at("/choices/0/delta/role").asText());
+        StringBuilder streamed = new StringBuilder();
+        for (JsonNode chunk : chunks) {
+            assertEquals("chat.completion.chunk", chunk.get("object").asText());
+            assertEquals("cooking", chunk.get("model").asText());
+            assertEquals(chunks.getFirst().get("id"), chunk.get("id"));
+            streamed.append(chunk.at("/choices/0/delta/content").asText(""));
+        }
+        assertEquals(whole, streamed.toString());
+        assertEquals("stop", chunks.getLast().at("/choices/0/finish_reason").asText());
+        assertTrue(chunks.stream().noneMatch(chunk -> chunk.has("usage")), "no usage chunk unless asked for");
+    }
+
+    @Test
+    void aStreamingCallerWhoAsksForUsageGetsItInALastChunkWithoutChoices() {
+        OpenAiHttp.Stream stream = http.postStream("/v1/chat/completions", json(Map.of("model", "cooking", "stream", true,
+                "stream_options", Map.of("include_usage", true), "messages", List.of(user("How much salt goes in pasta water?")))));
+
+        JsonNode usage = OpenAiHttp.parse(stream.data().get(stream.data().size() - 2));
+        assertEquals(0, usage.get("choices").size());
+        assertTrue(usage.at("/usage/prompt_tokens").asInt() > 0);
+        assertTrue(usage.at("/usage/completion_tokens").asInt() > 0);
+        assertEquals(usage.at("/usage/prompt_tokens").asInt() + usage.at("/usage/completion_tokens").asInt(),
+                usage.at("/usage/total_tokens").asInt());
+        assertEquals("[DONE]", stream.data().getLast());
     }
 
     private OpenAiHttp.Reply chat(String model, List<Map<String, Object>> messages) {
