@@ -8,6 +8,7 @@ import dev.llmc.gateway.config.NodesConfig;
 import dev.llmc.gateway.config.UpstreamConfig;
 import dev.llmc.registry.ExpertNode;
 import io.micronaut.http.HttpHeaders;
+import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpRequest;
@@ -33,7 +34,6 @@ import reactor.core.publisher.Mono;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
@@ -135,9 +135,15 @@ public final class ExpertNodeClient implements AutoCloseable {
     Flux<ObjectNode> stream(ExpertNode node, ObjectNode request) {
         long deadline = System.nanoTime() + totalTimeout.toNanos();
         Duration first = firstByteTimeout.compareTo(totalTimeout) < 0 ? firstByteTimeout : totalTimeout;
-        return Flux.defer(() -> Flux.from(client.eventStream(post(node, request, true))))
+        // The raw byte stream with an error type, parsed here: the client's event stream drops an error status's body,
+        // and a node's reason for refusing the request is what the caller needs to see.
+        return Flux.defer(() -> {
+                    ServerSentEventData events = new ServerSentEventData();
+                    return Flux.from(client.dataStream(post(node, request, true), Argument.STRING))
+                            .concatMapIterable(bytes -> events.feed(bytes.toByteArray()));
+                })
                 .timeout(Mono.delay(first), chunk -> Mono.delay(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))))
-                .map(event -> event.getData().toString(StandardCharsets.UTF_8).strip())
+                .map(String::strip)
                 .concatWith(Mono.error(() -> new UpstreamException(UpstreamException.Kind.BROKEN,
                         node.baseUrl() + ": the stream ended before data: [DONE]", null)))
                 .takeWhile(data -> !data.equals(DONE))
