@@ -67,7 +67,7 @@ class EventLogIT {
         for (int i = 0; i < embedding.length; i++) {
             embedding[i] = (float) random.nextGaussian();
         }
-        return new Exposure(id, "acme", "user-" + conversation, conversation, turn, "exp_1", "arm-a", "content", "exp-id-1",
+        return new Exposure(id, "acme", "user-" + conversation, conversation, turn, "xpt_1", "arm-a", "content", "exp-id-1",
                 "cooking", 0.42, 0.9, embedding, 7, at, null);
     }
 

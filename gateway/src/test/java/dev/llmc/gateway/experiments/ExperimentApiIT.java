@@ -67,6 +67,7 @@ class ExperimentApiIT extends EmbeddedGatewayTest {
                   {"name": "explore", "weight": 3, "control": false, "policy": {"type": "epsilon_greedy", "epsilon": 0.2}},
                   {"name": "thompson", "weight": 4, "policy": {"type": "thompson"}}]}""");
 
+        assertTrue(created.get("id").asText().matches("xpt_[0-9a-f]{24}"), created.get("id").asText());
         assertEquals("draft", created.get("status").asText());
         assertEquals(1.0, created.get("traffic").asDouble());
         assertEquals(0.125, created.at("/arms/0/weight").asDouble(), 1e-12);
@@ -113,7 +114,7 @@ class ExperimentApiIT extends EmbeddedGatewayTest {
         assertError(http().post("/experiments/" + id + "/start", ""), 409, "running");
         assertEquals("stopped", http().post("/experiments/" + id + "/stop", "").json().get("status").asText());
         assertError(patch("/experiments/" + id, "{\"traffic\": 0.5}"), 409, "stopped");
-        assertError(http().get("/experiments/exp_missing"), 404, "exp_missing");
+        assertError(http().get("/experiments/xpt_missing"), 404, "xpt_missing");
         assertTrue(http().get("/experiments").json().get("data").size() >= 1);
     }
 
