@@ -10,18 +10,21 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import javax.sql.DataSource;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The experiments API: validation, life cycle, sticky assignment applied to chat, results as JSON and CSV. */
 @MicronautTest
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ExperimentApiIT extends EmbeddedGatewayTest {
     private final FakeExpertNode alpha = fakeNode("alpha");
     private final FakeExpertNode beta = fakeNode("beta");

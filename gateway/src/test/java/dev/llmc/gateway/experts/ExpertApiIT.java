@@ -7,12 +7,14 @@ import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The registry's HTTP API round-trips through PostgreSQL. */
 @MicronautTest
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ExpertApiIT extends EmbeddedGatewayTest {
     private final FakeExpertNode node = fakeNode("baking");
 
