@@ -3,15 +3,18 @@ package dev.llmc.registry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Each test stops its own PostgreSQL, so each gets a fresh one. */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ExpertCatalogOutageIT {
     private ExpertCatalog catalog;
 

@@ -2,11 +2,14 @@ package dev.llmc.registry;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -31,20 +34,15 @@ class ExpertDraftValidatorTest {
         assertEquals("llama-3.1_chef", ExpertDraftValidator.validate(withName("llama-3.1_chef")).name());
     }
 
+    static Stream<String> malformedNames() {
+        return Stream.of("", "Cooking", "Auto", "-cooking", ".cooking", "cook ing", "cooking!", "kochen-ü", "a".repeat(65));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"", "Cooking", "Auto", "-cooking", ".cooking", "cook ing", "cooking!", "kochen-ü"})
-    void rejectsMalformedName(String name) {
+    @NullSource
+    @MethodSource("malformedNames")
+    void rejectsAMissingMalformedOrTooLongName(String name) {
         assertEquals("name", rejectedField(withName(name)));
-    }
-
-    @Test
-    void rejectsMissingName() {
-        assertEquals("name", rejectedField(withName(null)));
-    }
-
-    @Test
-    void rejectsNameLongerThan64Characters() {
-        assertEquals("name", rejectedField(withName("a".repeat(65))));
     }
 
     @Test
@@ -60,20 +58,15 @@ class ExpertDraftValidatorTest {
         assertEquals("name 'auto' is reserved: it asks the controller to choose an expert", e.getMessage());
     }
 
+    static Stream<String> invalidDescriptions() {
+        return Stream.of("", "   ", "\n\t", "x".repeat(4001));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"", "   ", "\n\t"})
-    void rejectsBlankDescription(String description) {
+    @NullSource
+    @MethodSource("invalidDescriptions")
+    void rejectsAMissingBlankOrTooLongDescription(String description) {
         assertEquals("description", rejectedField(new ExpertDraft("cooking", description, List.of(NODE))));
-    }
-
-    @Test
-    void rejectsMissingDescription() {
-        assertEquals("description", rejectedField(new ExpertDraft("cooking", null, List.of(NODE))));
-    }
-
-    @Test
-    void rejectsDescriptionLongerThan4000Characters() {
-        assertEquals("description", rejectedField(new ExpertDraft("cooking", "x".repeat(4001), List.of(NODE))));
     }
 
     @Test
@@ -109,9 +102,10 @@ class ExpertDraftValidatorTest {
     }
 
     @ParameterizedTest
+    @NullSource
     @ValueSource(strings = {"ftp://node/v1", "node:8000/v1", "/v1", "http:///v1", "http:/v1", "http://",
             "http://node/v1?key=1", "http://node/v1#top", "http://no de/v1", "", "http://user:pw@node/v1"})
-    void rejectsBaseUrlThatIsNotAnHttpUrlWithHost(String url) {
+    void rejectsABaseUrlThatIsMissingOrNotAnHttpUrlWithHost(String url) {
         assertEquals("nodes[1].base_url", rejectedField(withNode(new ExpertNode(url, null))));
     }
 
@@ -126,11 +120,6 @@ class ExpertDraftValidatorTest {
         InvalidExpertException e = assertThrows(InvalidExpertException.class,
                 () -> ExpertDraftValidator.validate(new ExpertPatch(null, null, null), "cooking"));
         assertEquals("body", e.field());
-    }
-
-    @Test
-    void rejectsMissingBaseUrl() {
-        assertEquals("nodes[1].base_url", rejectedField(withNode(new ExpertNode(null, null))));
     }
 
     @Test

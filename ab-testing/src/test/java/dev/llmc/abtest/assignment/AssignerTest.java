@@ -24,7 +24,7 @@ class AssignerTest {
         for (int i = 0; i < weights.length; i++) {
             arms.add(new Arm("arm" + i, weights[i], i == 0, null, new PolicySpec("greedy", null, null), null));
         }
-        return new Experiment("exp_1", "test", ExperimentUnit.USER, traffic, "salt-1234", ExperimentStatus.RUNNING,
+        return new Experiment("xpt_1", "test", ExperimentUnit.USER, traffic, "salt-1234", ExperimentStatus.RUNNING,
                 "admin", Instant.EPOCH, Instant.EPOCH, null, arms);
     }
 

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.postgresql.ds.PGConnectionPoolDataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -20,12 +21,16 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The event log in a real PostgreSQL: idempotent batches, the exposure reader's join, and the ingest rate. */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class EventLogIT {
     private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
     private static EmbeddedPostgres postgres;
@@ -67,7 +73,7 @@ class EventLogIT {
         for (int i = 0; i < embedding.length; i++) {
             embedding[i] = (float) random.nextGaussian();
         }
-        return new Exposure(id, "acme", "user-" + conversation, conversation, turn, "exp_1", "arm-a", "content", "exp-id-1",
+        return new Exposure(id, "acme", "user-" + conversation, conversation, turn, "xpt_1", "arm-a", "content", "exp-id-1",
                 "cooking", 0.42, 0.9, embedding, 7, at, null);
     }
 
@@ -136,7 +142,7 @@ class EventLogIT {
     }
 
     @Test
-    void ingestsAtLeastTenThousandEventsPerSecond() throws Exception {
+    void ingestsMoreThanFiveThousandEventsPerSecond() throws Exception {
         Random random = new Random(3);
         int batches = 40;
         int batchSize = 2000;
@@ -154,8 +160,9 @@ class EventLogIT {
         double rate = ingest("event ingest: %d events (half exposures with a 384-d embedding, half ratings) in batches of "
                 + batchSize, prepared.subList(1, batches));
         assertEquals(batches * batchSize / 2, count("exposures"));
-        // The target is 10,000/s; the assertion leaves room for a machine shared with other builds.
-        assertTrue(rate > 3000, "ingest rate " + rate);
+        // The design target is 10,000/s. Measured here: 32,000–51,000 events/s on a quiet 2-core machine, 18,900 with
+        // other builds running; the bound keeps a margin of more than three for a machine shared with other builds.
+        assertTrue(rate > 5_000, "ingest rate " + rate);
 
         // What the gateway writes under ./llmc bench events: a pinned expert (no e(C), no experiment), 1,000 requests/s,
         // a batch every 100 ms flush interval. The server's CPU per event is what logging costs PostgreSQL there.
@@ -202,15 +209,30 @@ class EventLogIT {
                 pooledWriter.write(batch);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            // Let the server's background processes (WAL writer, autovacuum) finish what these writes caused.
-            Thread.sleep(1000);
-            long cpu = postgresCpuMillis() - cpuBefore;
+            long cpu = settledPostgresCpuMillis() - cpuBefore;
             double rate = events / seconds;
             System.out.printf(what + " in %.2f s = %.0f events/s%s%n", events, seconds, rate,
                     cpuBefore < 0 ? "" : String.format("; PostgreSQL CPU %.4f ms/event", (double) cpu / events));
             return rate;
         } finally {
             physical.close();
+        }
+    }
+
+    /**
+     * The server's CPU time once its background processes (WAL writer, autovacuum) have finished what the writes caused:
+     * when two readings 200 ms apart agree (a server still busy after 10 s is read as it is: the figure is only printed).
+     */
+    private static long settledPostgresCpuMillis() throws IOException {
+        AtomicLong previous = new AtomicLong(Long.MIN_VALUE);
+        try {
+            return await("PostgreSQL's CPU time to settle").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ofMillis(200))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> {
+                        long now = postgresCpuMillis();
+                        return previous.getAndSet(now) == now ? now : null;
+                    }, java.util.Objects::nonNull);
+        } catch (org.awaitility.core.ConditionTimeoutException stillBusy) {
+            return postgresCpuMillis();
         }
     }
 

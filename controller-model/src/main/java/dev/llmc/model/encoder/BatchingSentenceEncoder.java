@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * A {@link SentenceEncoder} that encodes the texts of concurrent callers together: dynamic batches, grouped by token
  * count so that little of each batch is padding, behind a bounded queue that refuses work it could not finish soon.
  *
- * <p>Each text waits at most {@link BatchingOptions#window()} for others of similar length before a free worker
- * encodes its bucket; a bucket that reaches {@link BatchingOptions#maxBatch()} goes at once. Callers tokenize on
+ * <p>Each text waits at most {@link EncoderSettings#batchWindow()} for others of similar length before a free worker
+ * encodes its bucket; a bucket that reaches {@link EncoderSettings#maxBatch()} goes at once. Callers tokenize on
  * their own threads, so workers only run the model. The encoder owns the wrapped engine and closes it.
  */
 public final class BatchingSentenceEncoder implements SentenceEncoder {
@@ -26,7 +26,7 @@ public final class BatchingSentenceEncoder implements SentenceEncoder {
     private static final double RATE_SMOOTHING = 0.1;
 
     private final OnnxSentenceEncoder engine;
-    private final BatchingOptions options;
+    private final EncoderSettings options;
     private final BatchListener listener;
     private final long windowNanos;
     private final ReentrantLock lock = new ReentrantLock();
@@ -43,24 +43,24 @@ public final class BatchingSentenceEncoder implements SentenceEncoder {
     private record Pending(TokenizedText tokens, long enqueuedNanos, CompletableFuture<float[]> result) {
     }
 
-    public BatchingSentenceEncoder(OnnxSentenceEncoder engine, BatchingOptions options, BatchListener listener) {
+    public BatchingSentenceEncoder(OnnxSentenceEncoder engine, EncoderSettings options, BatchListener listener) {
         this.engine = engine;
         this.options = options;
         this.listener = listener;
-        this.windowNanos = options.window().toNanos();
+        this.windowNanos = options.batchWindow().toNanos();
         int bucketCount = Math.ceilDiv(engine.maxTokens(), Math.min(options.bucketWidth(), engine.maxTokens()));
         this.buckets = new ArrayList<>(bucketCount);
         for (int b = 0; b < bucketCount; b++) {
             buckets.add(new ArrayDeque<>());
         }
-        for (int w = 0; w < options.workers(); w++) {
+        for (int w = 0; w < options.effectiveWorkers(); w++) {
             Thread worker = Thread.ofPlatform().name("llmc-encoder-batcher-" + w).daemon().unstarted(this::work);
             workers.add(worker);
             worker.start();
         }
     }
 
-    public BatchingOptions options() {
+    public EncoderSettings options() {
         return options;
     }
 
@@ -137,7 +137,7 @@ public final class BatchingSentenceEncoder implements SentenceEncoder {
 
     /** The time the current queue takes to drain at the recent encode rate, rounded up to whole seconds. */
     private Duration retryAfter() {
-        long seconds = (long) Math.ceil(queued * nanosPerText / options.workers() / 1e9);
+        long seconds = (long) Math.ceil(queued * nanosPerText / options.effectiveWorkers() / 1e9);
         return Duration.ofSeconds(Math.max(1, seconds));
     }
 

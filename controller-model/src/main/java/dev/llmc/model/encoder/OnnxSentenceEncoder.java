@@ -73,6 +73,11 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
         GPU
     }
 
+    /** Loads the encoder with the settings' token limit, intra-op threads (0: one per core) and device. */
+    public static OnnxSentenceEncoder load(MiniLmTokenizer tokenizer, EncoderSettings settings) {
+        return load(tokenizer, settings.maxTokens(), settings.effectiveThreads(), settings.device());
+    }
+
     /** Loads the encoder like {@link #load(MiniLmTokenizer, int, int, DeviceChoice)} on the device OnnxRuntime offers. */
     public static OnnxSentenceEncoder load(MiniLmTokenizer tokenizer, int maxTokens, int intraOpThreads) {
         return load(tokenizer, maxTokens, intraOpThreads, DeviceChoice.AUTO);

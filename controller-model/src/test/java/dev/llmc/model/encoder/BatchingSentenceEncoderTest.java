@@ -53,7 +53,8 @@ class BatchingSentenceEncoderTest {
     private static BatchingSentenceEncoder batching(Duration window, int maxBatch, int capacity, int bucketWidth,
                                                     int workers, BatchListener listener) {
         return new BatchingSentenceEncoder(OnnxSentenceEncoder.load(TOKENIZER, MAX_TOKENS, 1),
-                new BatchingOptions(window, maxBatch, capacity, bucketWidth, workers), listener);
+                new EncoderSettings(MAX_TOKENS, 1, OnnxSentenceEncoder.DeviceChoice.AUTO, window, maxBatch, bucketWidth, capacity, workers),
+                listener);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.llmc.gateway.config;
 
+import dev.llmc.model.encoder.EncoderSettings;
+import dev.llmc.model.encoder.OnnxSentenceEncoder.DeviceChoice;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.core.annotation.Nullable;
@@ -9,7 +11,9 @@ import java.time.Duration;
 
 /**
  * The conversation encoder ({@code llmc.encoder.*}): in this process ({@code in-process}, dynamically batched like a
- * gpu-node's) or a gpu-node's {@code /v1/embeddings} ({@code remote}, at {@code url}).
+ * gpu-node's) or a gpu-node's {@code /v1/embeddings} ({@code remote}, at {@code url}). The engine and batching keys
+ * are {@link EncoderSettings}' (validated and defaulted there, the same as a gpu-node's); the device is chosen
+ * automatically here.
  */
 // Eager so that invalid configuration refuses the start instead of failing the first request.
 @Context
@@ -17,14 +21,14 @@ import java.time.Duration;
 public record EncoderConfig(
         @Bindable(defaultValue = "in-process") String mode,
         @Nullable String url,
-        @Bindable(defaultValue = "128") int maxTokens,
-        @Bindable(defaultValue = "1") int threads,
+        @Bindable(defaultValue = EncoderSettings.DEFAULT_MAX_TOKENS) int maxTokens,
+        @Bindable(defaultValue = EncoderSettings.DEFAULT_THREADS) int threads,
         @Bindable(defaultValue = "5s") Duration timeout,
-        @Bindable(defaultValue = "2ms") Duration batchWindow,
-        @Bindable(defaultValue = "16") int maxBatch,
-        @Bindable(defaultValue = "16") int bucketWidth,
-        @Bindable(defaultValue = "128") int queueCapacity,
-        @Bindable(defaultValue = "0") int workers) {
+        @Bindable(defaultValue = EncoderSettings.DEFAULT_BATCH_WINDOW) Duration batchWindow,
+        @Bindable(defaultValue = EncoderSettings.DEFAULT_MAX_BATCH) int maxBatch,
+        @Bindable(defaultValue = EncoderSettings.DEFAULT_BUCKET_WIDTH) int bucketWidth,
+        @Bindable(defaultValue = EncoderSettings.DEFAULT_QUEUE_CAPACITY) int queueCapacity,
+        @Bindable(defaultValue = EncoderSettings.DEFAULT_WORKERS) int workers) {
 
     public EncoderConfig {
         if (!mode.equals("in-process") && !mode.equals("remote")) {
@@ -33,43 +37,25 @@ public record EncoderConfig(
         if (mode.equals("remote") && (url == null || url.isBlank())) {
             throw new StartupRefusedException("llmc.encoder.mode is 'remote' but llmc.encoder.url (LLMC_ENCODER_URL) is not set");
         }
-        if (maxTokens < 8 || maxTokens > 512) {
-            throw new StartupRefusedException("llmc.encoder.max-tokens must be between 8 and 512, was " + maxTokens);
-        }
-        if (threads < 0) {
-            throw new StartupRefusedException("llmc.encoder.threads must be 0 (all cores) or more, was " + threads);
-        }
-        if (batchWindow.isNegative() || batchWindow.compareTo(Duration.ofSeconds(1)) > 0) {
-            throw new StartupRefusedException("llmc.encoder.batch-window must be between 0 and 1s, was " + batchWindow);
-        }
-        if (maxBatch < 1 || maxBatch > 256) {
-            throw new StartupRefusedException("llmc.encoder.max-batch must be between 1 and 256, was " + maxBatch);
-        }
-        if (bucketWidth < 1) {
-            throw new StartupRefusedException("llmc.encoder.bucket-width must be at least 1 token, was " + bucketWidth);
-        }
-        if (queueCapacity < 1) {
-            throw new StartupRefusedException("llmc.encoder.queue-capacity must be at least 1, was " + queueCapacity);
-        }
-        if (workers < 0 || workers > 64) {
-            throw new StartupRefusedException("llmc.encoder.workers must be 0 (one per core) to 64, was " + workers);
-        }
+        settings(maxTokens, threads, batchWindow, maxBatch, bucketWidth, queueCapacity, workers);
     }
 
     public boolean remote() {
         return mode.equals("remote");
     }
 
-    /** Intra-op threads for the in-process engine; 0 means one per core. */
-    public int effectiveThreads() {
-        return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+    /** The in-process encoder's settings (max-tokens also bounds what the formatter sends a remote encoder). */
+    public EncoderSettings settings() {
+        return settings(maxTokens, threads, batchWindow, maxBatch, bucketWidth, queueCapacity, workers);
     }
 
-    /**
-     * Batches the in-process engine encodes at once; 0 means one per core, which with one intra-op thread beat one
-     * pass on every core (README, Benchmarks).
-     */
-    public int effectiveWorkers() {
-        return workers == 0 ? Runtime.getRuntime().availableProcessors() : workers;
+    private static EncoderSettings settings(int maxTokens, int threads, Duration batchWindow, int maxBatch, int bucketWidth,
+                                            int queueCapacity, int workers) {
+        try {
+            return new EncoderSettings(maxTokens, threads, DeviceChoice.AUTO, batchWindow, maxBatch, bucketWidth,
+                    queueCapacity, workers);
+        } catch (IllegalArgumentException e) {
+            throw new StartupRefusedException(e.getMessage());
+        }
     }
 }

@@ -2,10 +2,10 @@ package dev.llmc.gateway.encoder;
 
 import dev.llmc.gateway.config.EncoderConfig;
 import dev.llmc.gateway.config.StartupRefusedException;
-import dev.llmc.model.encoder.BatchingOptions;
 import dev.llmc.model.encoder.BatchingSentenceEncoder;
 import dev.llmc.model.encoder.ConversationEncoder;
 import dev.llmc.model.encoder.ConversationFormatter;
+import dev.llmc.model.encoder.EncoderSettings;
 import dev.llmc.model.encoder.MicrometerBatchListener;
 import dev.llmc.model.encoder.MiniLmTokenizer;
 import dev.llmc.model.encoder.OnnxSentenceEncoder;
@@ -42,17 +42,15 @@ final class EncoderFactory {
             LOG.info("encoder: remote gpu-node at {} (max {} tokens)", config.url(), config.maxTokens());
             return new RemoteSentenceEncoder(httpClient(config), config.url());
         }
-        int threads = config.effectiveThreads();
-        OnnxSentenceEncoder engine = OnnxSentenceEncoder.load(tokenizer, config.maxTokens(), threads);
-        BatchingOptions batching = new BatchingOptions(
-                config.batchWindow(), config.maxBatch(), config.queueCapacity(), config.bucketWidth(), config.effectiveWorkers());
+        EncoderSettings settings = config.settings();
+        OnnxSentenceEncoder engine = OnnxSentenceEncoder.load(tokenizer, settings);
         LOG.info("encoder: in-process all-MiniLM-L6-v2 on OnnxRuntime, {}, {} intra-op threads, max {} tokens;"
                         + " batches of up to {} texts within {} ms, length buckets of {} tokens, {} worker(s), queue of {} texts",
-                engine.device(), threads, config.maxTokens(), batching.maxBatch(), batching.window().toNanos() / 1e6,
-                batching.bucketWidth(), batching.workers(), batching.queueCapacity());
+                engine.device(), settings.effectiveThreads(), settings.maxTokens(), settings.maxBatch(),
+                settings.batchWindow().toNanos() / 1e6, settings.bucketWidth(), settings.effectiveWorkers(), settings.queueCapacity());
         // The same meters as a gpu-node's (llmc_encoder_*), in the gateway's registry.
         MicrometerBatchListener metrics = new MicrometerBatchListener(registry);
-        BatchingSentenceEncoder encoder = new BatchingSentenceEncoder(engine, batching, metrics);
+        BatchingSentenceEncoder encoder = new BatchingSentenceEncoder(engine, settings, metrics);
         metrics.monitorQueue(encoder);
         return encoder;
     }

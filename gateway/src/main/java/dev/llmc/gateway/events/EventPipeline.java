@@ -71,7 +71,11 @@ public final class EventPipeline implements AutoCloseable {
     private final AtomicLong spooled = new AtomicLong();
     private volatile boolean running = true;
     private final DownUntil postgresDown;
-    private volatile boolean idle;
+    // Events handed to the queue so far, and how many of them the writer had seen stored or queued when it last found
+    // nothing to do: drained() compares the two, so an event enqueued while the writer was deciding it was idle (or
+    // taken off the queue into a batch still gathering) never reads as drained.
+    private final AtomicLong enqueued = new AtomicLong();
+    private volatile long idleThrough = -1;
 
     EventPipeline(EventStorage storage, MessageLedger ledger, RedisConnections redis, EventsConfig config,
                   EmbeddedConfig embedded, MeterRegistry meters, @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
@@ -134,7 +138,7 @@ public final class EventPipeline implements AutoCloseable {
     }
 
     private void enqueue(Event event) {
-        idle = false;
+        enqueued.incrementAndGet();
         if (!queue.offer(event)) {
             // Queue full: PostgreSQL and the writer are far behind. Never drop, and never write on the request thread:
             // the event goes to the overflow, which a background task moves to PostgreSQL, Redis or the spool.
@@ -198,7 +202,9 @@ public final class EventPipeline implements AutoCloseable {
                 if (System.currentTimeMillis() >= nextReplay) {
                     boolean pending = replay();
                     nextReplay = System.currentTimeMillis() + (pending ? 0 : config.retryInterval().toMillis());
-                    idle = queue.isEmpty() && !pending;
+                    // Read before looking at the queue: every event counted here is in the queue or already delivered.
+                    long seen = enqueued.get();
+                    idleThrough = queue.isEmpty() && !pending ? seen : -1;
                 }
             } catch (InterruptedException e) {
                 running = false;
@@ -374,7 +380,7 @@ public final class EventPipeline implements AutoCloseable {
     /** True when nothing is queued in memory, buffered in Redis or spooled on disk (tests and benchmarks wait for it). */
     public boolean drained() {
         try {
-            return idle && queue.isEmpty() && overflow.isEmpty() && !overflowDraining.get() && held.isEmpty() && spool.files().isEmpty()
+            return idleThrough == enqueued.get() && queue.isEmpty() && overflow.isEmpty() && !overflowDraining.get() && held.isEmpty() && spool.files().isEmpty()
                     && (redisBuffer == null || redisBuffer.length() == 0);
         } catch (Exception e) {
             return false;

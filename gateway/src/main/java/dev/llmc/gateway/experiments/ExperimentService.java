@@ -241,10 +241,14 @@ public final class ExperimentService {
         }
     }
 
+    /**
+     * {@code xpt_} and 24 hex digits: experiments have their own prefix, distinct from experts' {@code exp_}. Ids are
+     * opaque, so experiments created before the prefix changed (with {@code exp_}) keep theirs.
+     */
     private static String newId() {
         byte[] bytes = new byte[12];
         RANDOM.nextBytes(bytes);
-        return "exp_" + HexFormat.of().formatHex(bytes);
+        return "xpt_" + HexFormat.of().formatHex(bytes);
     }
 
 }

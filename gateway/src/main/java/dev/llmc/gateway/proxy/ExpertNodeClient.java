@@ -45,7 +45,7 @@ import java.util.concurrent.TimeoutException;
  * until a health check passes.
  */
 @Singleton
-public final class ExpertNodeClient implements AutoCloseable {
+public final class ExpertNodeClient implements NodeClient, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExpertNodeClient.class);
     private static final String DONE = "[DONE]";
 
@@ -118,7 +118,8 @@ public final class ExpertNodeClient implements AutoCloseable {
      * One non-streaming chat completion from this node, {@code model} set to the node's model name, within the total
      * timeout. (A non-streaming node sends its first byte only when the reply is complete, so no first-byte timeout.)
      */
-    Mono<ObjectNode> complete(ExpertNode node, ObjectNode request) {
+    @Override
+    public Mono<ObjectNode> complete(ExpertNode node, ObjectNode request) {
         return Mono.defer(() -> Mono.from(client.retrieve(post(node, request, false), byte[].class)))
                 .timeout(totalTimeout)
                 .switchIfEmpty(Mono.error(() -> new UpstreamException(UpstreamException.Kind.MALFORMED,
@@ -132,7 +133,8 @@ public final class ExpertNodeClient implements AutoCloseable {
      * first chunk must come within the first-byte timeout and the whole stream within the total timeout; a stream
      * that ends without {@code [DONE]} fails as {@link UpstreamException.Kind#BROKEN} rather than pass as complete.
      */
-    Flux<ObjectNode> stream(ExpertNode node, ObjectNode request) {
+    @Override
+    public Flux<ObjectNode> stream(ExpertNode node, ObjectNode request) {
         long deadline = System.nanoTime() + totalTimeout.toNanos();
         Duration first = firstByteTimeout.compareTo(totalTimeout) < 0 ? firstByteTimeout : totalTimeout;
         // The raw byte stream with an error type, parsed here: the client's event stream drops an error status's body,

@@ -46,7 +46,7 @@ import java.util.function.BiFunction;
 public final class Failover {
     private static final Logger LOG = LoggerFactory.getLogger(Failover.class);
     private final NodeHealth health;
-    private final ExpertNodeClient client;
+    private final NodeClient client;
     private final MeterRegistry meters;
     private final Counter retries;
     private final Counter fallbacks;
@@ -54,7 +54,7 @@ public final class Failover {
     // Building a timer's id and looking it up in the registry per call costs more than recording into it.
     private final Map<LatencyKey, Timer> latencyTimers = new ConcurrentHashMap<>();
 
-    Failover(NodeHealth health, ExpertNodeClient client, MeterRegistry meters, UpstreamConfig config) {
+    Failover(NodeHealth health, NodeClient client, MeterRegistry meters, UpstreamConfig config) {
         this.health = health;
         this.client = client;
         this.meters = meters;

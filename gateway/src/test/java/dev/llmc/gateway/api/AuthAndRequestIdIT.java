@@ -4,12 +4,15 @@ import dev.llmc.gateway.testing.EmbeddedGatewayTest;
 import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every endpoint but health, metrics and OpenAPI needs the key; every response carries a request id. */
 @MicronautTest
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class AuthAndRequestIdIT extends EmbeddedGatewayTest {
 
     @Test

@@ -7,10 +7,12 @@ import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The caller's mistakes get a 4xx with an OpenAI-shaped body that names the problem, never a 500. */
 @MicronautTest
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class BadInputIT extends EmbeddedGatewayTest {
     private static final int BODY_LIMIT = 8192;
     private final FakeExpertNode node = fakeNode("general");

@@ -9,18 +9,21 @@ import io.micronaut.web.router.Router;
 import io.micronaut.web.router.UriRouteInfo;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.yaml.snakeyaml.Yaml;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The gateway serves its OpenAPI document without a key, and the document lists every route of every controller. */
 @MicronautTest
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class OpenApiIT extends EmbeddedGatewayTest {
 
     @Inject

@@ -8,9 +8,11 @@ import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Developers see and change only their own experts (others' answer 404); other roles get 403; no key 401. */
 @MicronautTest
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class OwnershipAndRolesIT extends EmbeddedGatewayTest {
     private final FakeExpertNode node = fakeNode("any");
     private GatewayHttp alice;

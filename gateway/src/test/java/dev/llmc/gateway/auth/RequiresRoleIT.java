@@ -9,13 +9,16 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** {@link RequiresRole} on a controller applies to its endpoints; on a method it overrides the class; admins always pass. */
 @MicronautTest
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class RequiresRoleIT extends EmbeddedGatewayTest {
     private GatewayHttp app;
     private GatewayHttp scientist;

@@ -4,12 +4,15 @@ import dev.llmc.gateway.testing.EmbeddedGatewayTest;
 import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** With an empty registry, chat answers 503 and says why. */
 @MicronautTest
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class NoActiveExpertIT extends EmbeddedGatewayTest {
 
     @Test

@@ -15,9 +15,11 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * stream with an error event. Cooking (first for recipe questions) has two nodes; programming is next in the ranking.
  */
 @MicronautTest
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class NodeFailureIT extends EmbeddedGatewayTest {
     private static final String RECIPE = "What is a good recipe for a chocolate cake? How long should it bake in the oven?";
     private final FakeExpertNode cookingA = fakeNode("cooking");

@@ -6,6 +6,7 @@ import dev.llmc.gateway.testing.FakeExpertNode;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * rather than skips without them.
  */
 @MicronautTest
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class OpenAiNodeClientIT extends EmbeddedGatewayTest {
     private static final Path SCRIPT_DIR = Path.of("src/test/node");
     private final FakeExpertNode cooking = fakeNode("cooking");

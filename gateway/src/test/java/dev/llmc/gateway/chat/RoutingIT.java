@@ -7,9 +7,11 @@ import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Conversations reach the expert whose description matches them, through both chat APIs. */
 @MicronautTest
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class RoutingIT extends EmbeddedGatewayTest {
     static final String COOKING = "Cooking expert: recipes, ingredients, baking bread and cakes, kitchen techniques, "
             + "meal planning, sauces, pasta, seasoning and how long to cook food.";

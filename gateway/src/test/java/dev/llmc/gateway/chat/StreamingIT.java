@@ -12,16 +12,19 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import javax.sql.DataSource;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Streaming on both chat endpoints: the node's chunks pass through as server-sent events, and the exposure is logged. */
 @MicronautTest
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class StreamingIT extends EmbeddedGatewayTest {
     private final FakeExpertNode cooking = fakeNode("cooking");
     private final FakeExpertNode programming = fakeNode("programming");

@@ -2,10 +2,13 @@ package dev.llmc.gateway.config;
 
 import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
+import java.time.Duration;
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,8 +34,7 @@ class StartupRefusalTest {
         StartupRefusedException refused = refusal(Map.of(
                 "llmc.admin-key", "test-admin-key-0123456789", "micronaut.server.port", -1));
 
-        assertNotNull(refused);
-        assertTrue(refused.getMessage().contains("LLMC_DATABASE_URL"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("LLMC_DATABASE_URL (llmc.database.url) is not set"), refused.getMessage());
         assertTrue(refused.getMessage().contains("./llmc up"), refused.getMessage());
     }
 
@@ -46,5 +48,21 @@ class StartupRefusalTest {
     @Test
     void refusesAShortAdminKey() {
         assertThrows(StartupRefusedException.class, () -> new AuthConfig("short"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"threads, -1, 0", "workers, 1, -1"})
+    void refusesAnInvalidEncoderSettingNamingItsKey(String key, int threads, int workers) {
+        StartupRefusedException refused = assertThrows(StartupRefusedException.class, () -> new EncoderConfig("in-process",
+                null, 128, threads, Duration.ofSeconds(5), Duration.ofMillis(2), 16, 16, 128, workers));
+
+        assertTrue(refused.getMessage().startsWith("llmc.encoder." + key + " "), refused.getMessage());
+    }
+
+    @Test
+    void zeroEncoderThreadsMeansOnePerCore() {
+        EncoderConfig config = new EncoderConfig("in-process", null, 128, 0, Duration.ofSeconds(5), Duration.ofMillis(2), 16, 16, 128, 0);
+
+        assertEquals(Runtime.getRuntime().availableProcessors(), config.settings().effectiveThreads());
     }
 }

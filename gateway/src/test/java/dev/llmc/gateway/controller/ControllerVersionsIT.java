@@ -13,7 +13,9 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,12 +27,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Trained controller versions are stored, listed, activated and hot-swapped without a restart or a failed request. */
 @MicronautTest
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ControllerVersionsIT extends EmbeddedGatewayTest {
     private static final String QUESTION = """
             {"user_id": "u", "conversation_id": "c", "messages": [{"role": "user", "content": "Tell me something interesting about octopuses."}]}""";
@@ -144,16 +149,14 @@ class ControllerVersionsIT extends EmbeddedGatewayTest {
 
         store.activate("v-beta");
 
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!chatExpert().equals("beta") && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertEquals("beta", chatExpert());
+        await("this replica routes with v-beta").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> chatExpert().equals("beta"));
     }
 
     @Test
     void hotSwapsUnderConcurrentRequestsWithoutAFailedRequest() throws Exception {
         AtomicBoolean swapping = new AtomicBoolean(true);
+        AtomicInteger servedSoFar = new AtomicInteger();
         ExecutorService clients = Executors.newFixedThreadPool(4);
         List<Future<Integer>> results = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -165,13 +168,17 @@ class ControllerVersionsIT extends EmbeddedGatewayTest {
                         throw new AssertionError("request failed during a swap: " + reply.status() + " " + reply.body());
                     }
                     served++;
+                    servedSoFar.incrementAndGet();
                 }
                 return served;
             }));
         }
         for (int swap = 0; swap < 20; swap++) {
             assertEquals(200, http().post("/controller/versions/" + (swap % 2 == 0 ? "v-alpha" : "v-beta") + "/activate", "").status());
-            Thread.sleep(25);
+            // Every version serves: the next swap waits for a request to complete under this one.
+            int before = servedSoFar.get();
+            await("a request served between swaps").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> servedSoFar.get() > before);
         }
         swapping.set(false);
         int served = 0;

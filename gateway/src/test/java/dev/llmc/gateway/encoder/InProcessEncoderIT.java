@@ -8,12 +8,15 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * first request in the queue long enough for a second one to find it full.
  */
 @MicronautTest
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class InProcessEncoderIT extends EmbeddedGatewayTest {
     private static final String CHAT = """
             {"user_id": "u", "conversation_id": "%s", "messages": [{"role": "user", "content": "%s"}]}""";
@@ -76,13 +80,8 @@ class InProcessEncoderIT extends EmbeddedGatewayTest {
         assertTrue(registry.get("llmc.encoder.batch.size").summary().count() >= 1);
     }
 
-    private void awaitQueueDepth(int depth) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (registry.get("llmc.encoder.queue.depth").gauge().value() < depth) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the encoder queue never held " + depth + " text(s)");
-            }
-            Thread.sleep(2);
-        }
+    private void awaitQueueDepth(int depth) {
+        await("the encoder queue holds " + depth + " text(s)").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(2))
+                .until(() -> registry.get("llmc.encoder.queue.depth").gauge().value() >= depth);
     }
 }

@@ -11,6 +11,7 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import redis.embedded.RedisServer;
 
 import javax.sql.DataSource;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -33,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * starts them again, and checks that every exposure and every signal arrived exactly once.
  */
 @MicronautTest
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class EventDurabilityIT extends EmbeddedGatewayTest {
     private static final int REQUESTS = 3000;
     private static final int STOP_POSTGRES_AT = 800;

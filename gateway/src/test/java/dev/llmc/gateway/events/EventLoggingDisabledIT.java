@@ -8,15 +8,18 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import javax.sql.DataSource;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** {@code llmc.events.enabled: false} (what {@code ./llmc bench events} compares against): requests are served, nothing is logged. */
 @MicronautTest
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class EventLoggingDisabledIT extends EmbeddedGatewayTest {
     private final FakeExpertNode node = fakeNode("general");
     @Inject

@@ -10,18 +10,21 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import javax.sql.DataSource;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The experiments API: validation, life cycle, sticky assignment applied to chat, results as JSON and CSV. */
 @MicronautTest
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ExperimentApiIT extends EmbeddedGatewayTest {
     private final FakeExpertNode alpha = fakeNode("alpha");
     private final FakeExpertNode beta = fakeNode("beta");
@@ -67,6 +70,7 @@ class ExperimentApiIT extends EmbeddedGatewayTest {
                   {"name": "explore", "weight": 3, "control": false, "policy": {"type": "epsilon_greedy", "epsilon": 0.2}},
                   {"name": "thompson", "weight": 4, "policy": {"type": "thompson"}}]}""");
 
+        assertTrue(created.get("id").asText().matches("xpt_[0-9a-f]{24}"), created.get("id").asText());
         assertEquals("draft", created.get("status").asText());
         assertEquals(1.0, created.get("traffic").asDouble());
         assertEquals(0.125, created.at("/arms/0/weight").asDouble(), 1e-12);
@@ -113,7 +117,7 @@ class ExperimentApiIT extends EmbeddedGatewayTest {
         assertError(http().post("/experiments/" + id + "/start", ""), 409, "running");
         assertEquals("stopped", http().post("/experiments/" + id + "/stop", "").json().get("status").asText());
         assertError(patch("/experiments/" + id, "{\"traffic\": 0.5}"), 409, "stopped");
-        assertError(http().get("/experiments/exp_missing"), 404, "exp_missing");
+        assertError(http().get("/experiments/xpt_missing"), 404, "xpt_missing");
         assertTrue(http().get("/experiments").json().get("data").size() >= 1);
     }
 

@@ -11,12 +11,14 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import javax.sql.DataSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the results show the controller arm rated higher with a small p-value, and no sample-ratio mismatch.
  */
 @MicronautTest
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ExperimentEndToEndIT extends EmbeddedGatewayTest {
     private static final Map<String, String> DESCRIPTIONS = Map.of(
             "cooking", "Cooking expert: recipes, ingredients, baking bread and cakes, kitchen techniques, meal planning, "

@@ -7,12 +7,16 @@ import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The registry's HTTP API round-trips through PostgreSQL. */
 @MicronautTest
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ExpertApiIT extends EmbeddedGatewayTest {
     private final FakeExpertNode node = fakeNode("baking");
 
@@ -108,32 +113,18 @@ class ExpertApiIT extends EmbeddedGatewayTest {
         assertTrue(reply.json().at("/error/message").asText().contains("travel"));
     }
 
-    @Test
-    void rejectsReservedNameAuto() {
-        Reply reply = http().post("/experts", """
-                {"name": "auto", "description": "Sneaky.", "nodes": [{"base_url": "http://127.0.0.1:9/v1"}]}""");
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            reserved name auto | {"name": "auto", "description": "Sneaky.", "nodes": [{"base_url": "http://127.0.0.1:9/v1"}]} | 'auto' is reserved
+            unknown field      | {"name": "x1", "description": "d", "owner": "mallory", "nodes": [{"base_url": "http://127.0.0.1:9/v1"}]} | unknown field 'owner'
+            node without URL   | {"name": "x2", "description": "d", "nodes": [{"base_url": "file:///etc/passwd"}]} | nodes[0].base_url
+            """)
+    void rejectsAnInvalidRegistrationWith400NamingTheProblem(String what, String body, String messagePart) {
+        Reply reply = http().post("/experts", body);
 
-        assertEquals(400, reply.status());
-        assertEquals("invalid_request_error", reply.json().at("/error/type").asText());
-        assertTrue(reply.json().at("/error/message").asText().contains("auto"), reply.body());
-    }
-
-    @Test
-    void rejectsUnknownFieldNamingIt() {
-        Reply reply = http().post("/experts", """
-                {"name": "x1", "description": "d", "owner": "mallory", "nodes": [{"base_url": "http://127.0.0.1:9/v1"}]}""");
-
-        assertEquals(400, reply.status());
-        assertEquals("unknown field 'owner'", reply.json().at("/error/message").asText());
-    }
-
-    @Test
-    void rejectsNodeWithoutHttpUrl() {
-        Reply reply = http().post("/experts", """
-                {"name": "x2", "description": "d", "nodes": [{"base_url": "file:///etc/passwd"}]}""");
-
-        assertEquals(400, reply.status());
-        assertTrue(reply.json().at("/error/message").asText().contains("nodes[0].base_url"), reply.body());
+        assertEquals(400, reply.status(), reply.body());
+        assertEquals("invalid_request_error", reply.json().at("/error/type").asText(), reply.body());
+        assertTrue(reply.json().at("/error/message").asText().contains(messagePart), reply.body());
     }
 
     @Test

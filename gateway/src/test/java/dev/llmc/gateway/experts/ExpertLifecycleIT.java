@@ -7,10 +7,14 @@ import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -18,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Experts go pending → active → paused/retired; nodes that go down leave rotation and come back when they recover. */
 @MicronautTest
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ExpertLifecycleIT extends EmbeddedGatewayTest {
     static final String COOKING = "Cooking expert: recipes, ingredients, baking bread and cakes, kitchen techniques, "
             + "meal planning, sauces, pasta, seasoning and how long to cook food.";
@@ -42,14 +47,8 @@ class ExpertLifecycleIT extends EmbeddedGatewayTest {
         http().registerExpert("programming", PROGRAMMING, programming.baseUrl());
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(50);
-        }
+    private static void awaitUntil(BooleanSupplier condition, String what) {
+        await(what).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(condition::getAsBoolean);
     }
 
     private String expertForRecipe() {
@@ -64,7 +63,7 @@ class ExpertLifecycleIT extends EmbeddedGatewayTest {
 
         cooking.down();
         try {
-            await(() -> !http().get("/experts/" + cookingId).json().at("/nodes/0/healthy").asBoolean(), "cooking node is unhealthy");
+            awaitUntil(() -> !http().get("/experts/" + cookingId).json().at("/nodes/0/healthy").asBoolean(), "cooking node is unhealthy");
             int before = cooking.completions();
             assertNotEquals("cooking", expertForRecipe());
             assertEquals(before, cooking.completions());
@@ -72,7 +71,7 @@ class ExpertLifecycleIT extends EmbeddedGatewayTest {
             cooking.up();
         }
 
-        await(() -> http().get("/experts/" + cookingId).json().at("/nodes/0/healthy").asBoolean(), "cooking node is healthy");
+        awaitUntil(() -> http().get("/experts/" + cookingId).json().at("/nodes/0/healthy").asBoolean(), "cooking node is healthy");
         assertEquals("cooking", expertForRecipe());
     }
 
@@ -86,7 +85,7 @@ class ExpertLifecycleIT extends EmbeddedGatewayTest {
 
             late.up();
 
-            await(() -> "active".equals(http().get("/experts/" + expert.get("id").asText()).json().get("status").asText()),
+            awaitUntil(() -> "active".equals(http().get("/experts/" + expert.get("id").asText()).json().get("status").asText()),
                     "the expert is active");
         } finally {
             late.close();

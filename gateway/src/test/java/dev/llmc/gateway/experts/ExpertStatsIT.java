@@ -8,6 +8,7 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -17,12 +18,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** An expert's owner reads messages served, mean rating and retry rate, for the last 24 hours and all time, from the event log. */
 @MicronautTest
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ExpertStatsIT extends EmbeddedGatewayTest {
     private final FakeExpertNode node = fakeNode("stats");
     private String id;

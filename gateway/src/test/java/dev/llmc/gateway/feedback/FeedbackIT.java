@@ -10,9 +10,11 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import javax.sql.DataSource;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Feedback on served messages: validation, idempotent repeats, conflicts, regenerate, and what gets logged. */
 @MicronautTest
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class FeedbackIT extends EmbeddedGatewayTest {
     private final FakeExpertNode node = fakeNode("general");
     @Inject

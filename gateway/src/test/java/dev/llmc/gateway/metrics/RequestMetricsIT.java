@@ -6,9 +6,11 @@ import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code llmc.requests} by route template, status and expert, and {@code llmc.encoder.latency}, on /prometheus. */
 @MicronautTest
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class RequestMetricsIT extends EmbeddedGatewayTest {
     private static final Duration SLOW_REPLY = Duration.ofMillis(300);
     private final FakeExpertNode node = fakeNode("metered");

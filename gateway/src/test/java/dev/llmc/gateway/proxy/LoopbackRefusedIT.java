@@ -4,14 +4,17 @@ import dev.llmc.gateway.testing.EmbeddedGatewayTest;
 import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Without {@code llmc.nodes.allow-loopback} (the production default), nodes on the gateway's own host are refused. */
 @MicronautTest
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class LoopbackRefusedIT extends EmbeddedGatewayTest {
 
     @Override

@@ -6,11 +6,13 @@ import dev.llmc.gateway.testing.FakeExpertNode;
 import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URI;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Node URLs cannot reach metadata, link-local or unallowed private addresses: at registration and again at connect time. */
 @MicronautTest
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class SsrfIT extends EmbeddedGatewayTest {
     private final FakeExpertNode node = fakeNode("rebound");
 

@@ -12,9 +12,13 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * limits over the defaults, tokens charged from the node's usage, and one limit across two gateway replicas.
  */
 @MicronautTest
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class RateLimitIT extends EmbeddedGatewayTest {
     private final FakeExpertNode node = fakeNode("echo");
     private SecondReplica second;
@@ -160,11 +165,7 @@ class RateLimitIT extends EmbeddedGatewayTest {
 
     /** The second replica learns a new key through a PostgreSQL notification; spends one request there when it does. */
     private static void awaitKnown(GatewayHttp onSecond) {
-        long deadline = System.nanoTime() + 2_000_000_000L;
-        while (chat(onSecond).status() == 401) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the second replica never accepted the key");
-            }
-        }
+        await("the second replica accepts the key").atMost(Duration.ofSeconds(2)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ZERO).until(() -> chat(onSecond).status() != 401);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmc.gateway.events.EventPipeline;
 import dev.llmc.gateway.storage.EmbeddedPostgresServer;
 import dev.llmc.gateway.storage.EmbeddedRedisServer;
+import dev.llmc.gateway.storage.RedisConnections;
 import dev.llmc.gateway.testing.EmbeddedGatewayTest;
 import dev.llmc.gateway.testing.EventLogProbe;
 import dev.llmc.gateway.testing.FakeExpertNode;
@@ -15,6 +16,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import javax.sql.DataSource;
 import java.time.Duration;
@@ -23,9 +25,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,8 +43,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code StickinessIT.theConversationsExpertIsSharedByReplicas}.
  */
 @MicronautTest
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ReplicasIT extends EmbeddedGatewayTest {
-    private static final long ONE_SECOND = 1_000_000_000L;
     private static final Duration DRAIN = Duration.ofSeconds(20);
     private static final String KNEAD_QUESTION = "{\"role\": \"user\", \"content\": \"How long do I knead bread dough?\"}";
     private static final String RISE_QUESTION = "{\"role\": \"user\", \"content\": \"And how long should it rise?\"}";
@@ -54,6 +58,8 @@ class ReplicasIT extends EmbeddedGatewayTest {
     EmbeddedPostgresServer postgres;
     @Inject
     EmbeddedRedisServer redis;
+    @Inject
+    RedisConnections redisConnections;
     @Inject
     EventPipeline pipeline;
     @Inject
@@ -169,9 +175,10 @@ class ReplicasIT extends EmbeddedGatewayTest {
             GatewayHttp served = i % 2 == 0 ? http() : b;
             GatewayHttp regenerated = i % 2 == 0 ? b : http();
             String user = "regen-later-" + i;
-            chat(served, user, user);
-            // Turn 1 is in the Redis index by now, so without a second look the other replica would replace it.
-            Thread.sleep(50);
+            String first = chat(served, user, user);
+            // Turn 1 in the Redis index: without a second look the other replica would replace it.
+            await("turn 1 in the Redis message index").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> redisConnections.connection().orElseThrow().sync().exists("llmc:message-owner:" + first) == 1);
             String history = KNEAD_QUESTION + ", " + answer(1) + ", " + RISE_QUESTION;
             Reply second = served.post("/chat", """
                     {"user_id": "%s", "conversation_id": "%s", "messages": [%s]}""".formatted(user, user, history));
@@ -259,14 +266,10 @@ class ReplicasIT extends EmbeddedGatewayTest {
     }
 
     /** Polls until the reply satisfies the condition, failing after a second; prints how long it took. */
-    private static void within1s(Supplier<Reply> request, Predicate<Reply> condition, String what) throws InterruptedException {
+    private static void within1s(Supplier<Reply> request, Predicate<Reply> condition, String what) {
         long start = System.nanoTime();
-        while (!condition.test(request.get())) {
-            if (System.nanoTime() - start > ONE_SECOND) {
-                throw new AssertionError("not within 1 s: " + what);
-            }
-            Thread.sleep(10);
-        }
+        await(what + " within 1 s").atMost(Duration.ofSeconds(1)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+                .until(() -> condition.test(request.get()));
         System.out.printf("replicas: %s after %d ms%n", what, (System.nanoTime() - start) / 1_000_000);
     }
 }

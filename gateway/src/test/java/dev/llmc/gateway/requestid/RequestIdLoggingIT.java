@@ -9,16 +9,19 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** The request id is in the MDC of every log line of its request, whichever thread writes it. */
 @MicronautTest
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class RequestIdLoggingIT extends EmbeddedGatewayTest {
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 

@@ -11,8 +11,10 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -23,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Turns send only their newest message, so the score gap is that of the message alone.
  */
 @MicronautTest
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class StickinessIT extends EmbeddedGatewayTest {
     private static final String COOKING = "Cooking expert: recipes, ingredients, baking bread and cakes, kitchen techniques, "
             + "meal planning, sauces, pasta, seasoning and how long to cook food.";

@@ -9,6 +9,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 
+import static org.awaitility.Awaitility.await;
+
 /** Waits for the event log to reach PostgreSQL and reads what arrived, so tests assert on stored rows. */
 public final class EventLogProbe {
     private final EventPipeline pipeline;
@@ -21,15 +23,8 @@ public final class EventLogProbe {
 
     /** Blocks until nothing is queued, buffered in Redis or spooled (fails the test after {@code timeout}). */
     public void awaitDrained(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        // The writer marks itself idle only after a pass with nothing to do; give it that pass.
-        sleep(300);
-        while (!pipeline.drained()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("event log not drained within " + timeout);
-            }
-            sleep(50);
-        }
+        await("event log drained").atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                .until(pipeline::drained);
     }
 
     public long count(String sql, Object... parameters) {
@@ -55,15 +50,6 @@ public final class EventLogProbe {
                 return row.next() ? row.getString(1) : null;
             }
         } catch (SQLException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
     }

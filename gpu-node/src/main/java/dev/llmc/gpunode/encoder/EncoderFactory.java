@@ -1,9 +1,9 @@
 package dev.llmc.gpunode.encoder;
 
-import dev.llmc.model.encoder.BatchingOptions;
 import dev.llmc.model.encoder.BatchingSentenceEncoder;
 import dev.llmc.model.encoder.ConversationEncoder;
 import dev.llmc.model.encoder.ConversationFormatter;
+import dev.llmc.model.encoder.EncoderSettings;
 import dev.llmc.model.encoder.MicrometerBatchListener;
 import dev.llmc.model.encoder.MiniLmTokenizer;
 import dev.llmc.model.encoder.OnnxSentenceEncoder;
@@ -36,15 +36,16 @@ public class EncoderFactory {
     @Context
     @Bean(preDestroy = "close")
     SentenceEncoder sentenceEncoder(MiniLmTokenizer tokenizer, EncoderConfig config, MeterRegistry registry) {
-        OnnxSentenceEncoder engine = OnnxSentenceEncoder.load(tokenizer, config.maxTokens(), config.threads(), config.deviceChoice());
-        BatchingOptions batching = config.batching();
+        EncoderSettings settings = config.settings();
+        OnnxSentenceEncoder engine = OnnxSentenceEncoder.load(tokenizer, settings);
         MicrometerBatchListener metrics = new MicrometerBatchListener(registry);
-        BatchingSentenceEncoder encoder = new BatchingSentenceEncoder(engine, batching, metrics);
+        BatchingSentenceEncoder encoder = new BatchingSentenceEncoder(engine, settings, metrics);
         metrics.monitorQueue(encoder);
         LOG.info("Encoder {} ({} dimensions) on {}: {} intra-op threads, {} tokens per text; batches of up to {} texts"
                         + " within {} ms, length buckets of {} tokens, {} worker(s), queue of {} texts",
-                MODEL_NAME, encoder.dimension(), engine.device(), config.threads(), config.maxTokens(), batching.maxBatch(),
-                batching.window().toNanos() / 1e6, batching.bucketWidth(), batching.workers(), batching.queueCapacity());
+                MODEL_NAME, encoder.dimension(), engine.device(), settings.effectiveThreads(), settings.maxTokens(),
+                settings.maxBatch(), settings.batchWindow().toNanos() / 1e6, settings.bucketWidth(), settings.effectiveWorkers(),
+                settings.queueCapacity());
         return encoder;
     }
 

@@ -6,6 +6,7 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Property(name = "llmc.encoder.queue-capacity", value = "1")
 @Property(name = "llmc.encoder.max-batch", value = "1")
 @Property(name = "llmc.encoder.batch-window", value = "0ms")
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class EmbeddingsBackpressureIT {
 
     private static final int REQUESTS = 24;

@@ -7,6 +7,10 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,6 +18,8 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static dev.llmc.gpunode.ErrorAssertions.assertOpenAiError;
 import static dev.llmc.gpunode.OpenAiHttp.json;
@@ -22,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @MicronautTest
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class EmbeddingsIT {
 
     @Inject
@@ -98,59 +105,23 @@ class EmbeddingsIT {
         assertEquals(200, reply.status(), reply.body()::toString);
     }
 
-    @Test
-    void rejectsMissingInput() {
-        String message = assertOpenAiError(http.post("/v1/embeddings", "{}"), 400, "invalid_request_error", "invalid_request");
-
-        assertTrue(message.contains("'input'"), message);
+    static Stream<Arguments> invalidBodies() {
+        return Stream.of(
+                Arguments.of("missing input", "{}", "'input'"),
+                Arguments.of("empty input array", "{\"input\":[]}", "1 to 2048"),
+                Arguments.of("empty string", "{\"input\":[\"ok\",\"\"]}", "'input[1]' must not be empty"),
+                Arguments.of("items that are not strings", "{\"input\":[1,2,3]}", "'input[0]' must be a string"),
+                Arguments.of("more than 2048 inputs", json(Map.of("input", Collections.nCopies(2049, "x"))), "got 2049"),
+                Arguments.of("unknown encoding format", "{\"input\":\"x\",\"encoding_format\":\"int8\"}", "encoding_format"),
+                Arguments.of("malformed JSON", "{\"input\": \"x\"", "invalid JSON body"));
     }
 
-    @Test
-    void rejectsAnEmptyInputArray() {
-        String message = assertOpenAiError(http.post("/v1/embeddings", "{\"input\":[]}"),
-                400, "invalid_request_error", "invalid_request");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidBodies")
+    void rejectsAnInvalidBodyWith400SayingWhatIsWrong(String what, String body, String messagePart) {
+        String message = assertOpenAiError(http.post("/v1/embeddings", body), 400, "invalid_request_error", "invalid_request");
 
-        assertTrue(message.contains("1 to 2048"), message);
-    }
-
-    @Test
-    void rejectsAnEmptyString() {
-        String message = assertOpenAiError(http.post("/v1/embeddings", "{\"input\":[\"ok\",\"\"]}"),
-                400, "invalid_request_error", "invalid_request");
-
-        assertTrue(message.contains("'input[1]' must not be empty"), message);
-    }
-
-    @Test
-    void rejectsItemsThatAreNotStrings() {
-        String message = assertOpenAiError(http.post("/v1/embeddings", "{\"input\":[1,2,3]}"),
-                400, "invalid_request_error", "invalid_request");
-
-        assertTrue(message.contains("'input[0]' must be a string"), message);
-    }
-
-    @Test
-    void rejectsMoreThan2048Inputs() {
-        String message = assertOpenAiError(http.post("/v1/embeddings", json(Map.of("input", Collections.nCopies(2049, "x")))),
-                400, "invalid_request_error", "invalid_request");
-
-        assertTrue(message.contains("got 2049"), message);
-    }
-
-    @Test
-    void rejectsAnUnknownEncodingFormat() {
-        String message = assertOpenAiError(http.post("/v1/embeddings", "{\"input\":\"x\",\"encoding_format\":\"int8\"}"),
-                400, "invalid_request_error", "invalid_request");
-
-        assertTrue(message.contains("encoding_format"), message);
-    }
-
-    @Test
-    void rejectsMalformedJson() {
-        String message = assertOpenAiError(http.post("/v1/embeddings", "{\"input\": \"x\""),
-                400, "invalid_request_error", "invalid_request");
-
-        assertTrue(message.startsWith("invalid JSON body"), message);
+        assertTrue(message.contains(messagePart), message);
     }
 
     private static float[] floats(JsonNode array) {

@@ -6,14 +6,17 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.net.http.HttpRequest;
+import java.util.concurrent.TimeUnit;
 
 import static dev.llmc.gpunode.ErrorAssertions.assertOpenAiError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @MicronautTest
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ErrorResponsesIT {
 
     @Inject

@@ -7,9 +7,11 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static dev.llmc.gpunode.ErrorAssertions.assertOpenAiError;
 import static dev.llmc.gpunode.OpenAiHttp.json;
@@ -17,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @MicronautTest
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ChatCompletionsIT {
 
     private static final String PASTA_SALT_RESPONSE = "About 10 g of salt per litre of water, roughly a level tablespoon for a big pot,"

@@ -3,7 +3,7 @@ package dev.llmc.tools.bench;
 import dev.llmc.model.encoder.MiniLmTokenizer;
 import dev.llmc.model.encoder.OnnxSentenceEncoder;
 import dev.llmc.model.encoder.BatchingSentenceEncoder;
-import dev.llmc.model.encoder.BatchingOptions;
+import dev.llmc.model.encoder.EncoderSettings;
 import dev.llmc.model.encoder.BatchStats;
 import dev.llmc.model.encoder.BatchListener;
 
@@ -72,7 +72,13 @@ public final class BatchingBenchmark {
     }
 
     /** One configuration under test. */
-    private record Mode(String name, int threads, BatchingOptions options) {
+    private record Mode(String name, int threads, EncoderSettings options) {
+    }
+
+    /** Batching settings for one mode; the engine is loaded with the mode's own thread count. */
+    private static EncoderSettings options(Duration window, int maxBatch, int queueCapacity, int bucketWidth, int workers) {
+        return new EncoderSettings(MAX_TOKENS, 1, OnnxSentenceEncoder.DeviceChoice.AUTO, window, maxBatch, bucketWidth,
+                queueCapacity, workers);
     }
 
     /** Sums what the batcher reports while the counters are enabled. */
@@ -106,14 +112,14 @@ public final class BatchingBenchmark {
             List<String> texts = conversations(tokenizer);
             int[] tokens = texts.stream().mapToInt(text -> tokenizer.countTokens(text) + 2).toArray();
             List<Mode> modes = List.of(
-                    new Mode("(a) one text at a time", cores, new BatchingOptions(Duration.ZERO, 1, capacity, MAX_TOKENS, 1)),
+                    new Mode("(a) one text at a time", cores, options(Duration.ZERO, 1, capacity, MAX_TOKENS, 1)),
                     new Mode("(a) on " + workers + " worker(s), " + threads + " thread(s)", threads,
-                            new BatchingOptions(Duration.ZERO, 1, capacity, MAX_TOKENS, workers)),
-                    new Mode("(b) dynamic batching", threads, new BatchingOptions(window, maxBatch, capacity, MAX_TOKENS, workers)),
+                            options(Duration.ZERO, 1, capacity, MAX_TOKENS, workers)),
+                    new Mode("(b) dynamic batching", threads, options(window, maxBatch, capacity, MAX_TOKENS, workers)),
                     new Mode("(c) batching + length buckets", threads,
-                            new BatchingOptions(window, maxBatch, capacity, bucketWidth, workers)),
+                            options(window, maxBatch, capacity, bucketWidth, workers)),
                     new Mode("(c) on 1 worker, " + cores + " threads", cores,
-                            new BatchingOptions(window, maxBatch, capacity, bucketWidth, 1)));
+                            options(window, maxBatch, capacity, bucketWidth, 1)));
 
             // All encoders stay loaded and the modes take turns, round after round: on a shared machine the load
             // drifts, and interleaving spreads that drift over the modes instead of charging it to one of them.

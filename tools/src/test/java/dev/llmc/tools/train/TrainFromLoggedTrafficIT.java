@@ -10,12 +10,14 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 
 import javax.sql.DataSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * shows the new version would have done better than the logged traffic.
  */
 @MicronautTest
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class TrainFromLoggedTrafficIT extends EmbeddedGatewayTest {
     private static final List<String> QUESTIONS = List.of(
             "What should I cook for dinner tonight?", "Explain how a hash map works.", "I feel stressed about exams.",
