@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Checks that an error reply has the OpenAI shape {@code {"error":{"message","type","code"}}} and no internals. */
+/** Checks that an error reply has the OpenAI shape {@code {"error":{"message","type","param","code"}}} and no internals. */
 public final class ErrorAssertions {
 
     private ErrorAssertions() {
@@ -18,6 +18,7 @@ public final class ErrorAssertions {
         JsonNode error = reply.body().path("error");
         assertEquals(type, error.path("type").asText(), () -> "body: " + reply.body());
         assertEquals(code, error.path("code").asText(), () -> "body: " + reply.body());
+        assertTrue(error.has("param"), () -> "param missing (null when no field is at fault): " + reply.body());
         String message = error.path("message").asText();
         assertFalse(message.isBlank(), "error message is empty");
         assertFalse(message.contains("[Source:"), () -> "Jackson location leaked: " + message);

@@ -43,17 +43,17 @@ public final class JsonBodyReader {
         try {
             tree = strict.readTree(requireBody(body));
         } catch (JsonProcessingException malformed) {
-            throw ApiException.invalid("malformed JSON: " + OpenAiErrorResponseProcessor.withoutParserNoise(malformed.getOriginalMessage()));
+            throw InvalidRequestException.invalid("malformed JSON: " + OpenAiErrorResponseProcessor.withoutParserNoise(malformed.getOriginalMessage()));
         }
         StorableText.require(tree);
         try {
             return strict.treeToValue(tree, type);
         } catch (UnrecognizedPropertyException unknown) {
-            throw ApiException.invalid("unknown field '" + unknown.getPropertyName() + "'");
+            throw InvalidRequestException.invalid("unknown field '" + unknown.getPropertyName() + "'");
         } catch (MismatchedInputException mismatch) {
-            throw ApiException.invalid(describe(mismatch));
+            throw InvalidRequestException.invalid(describe(mismatch));
         } catch (JsonProcessingException malformed) {
-            throw ApiException.invalid("malformed JSON: " + OpenAiErrorResponseProcessor.withoutParserNoise(malformed.getOriginalMessage()));
+            throw InvalidRequestException.invalid("malformed JSON: " + OpenAiErrorResponseProcessor.withoutParserNoise(malformed.getOriginalMessage()));
         }
     }
 
@@ -63,10 +63,10 @@ public final class JsonBodyReader {
         try {
             node = mapper.readTree(requireBody(body));
         } catch (JsonProcessingException malformed) {
-            throw ApiException.invalid("malformed JSON: " + OpenAiErrorResponseProcessor.withoutParserNoise(malformed.getOriginalMessage()));
+            throw InvalidRequestException.invalid("malformed JSON: " + OpenAiErrorResponseProcessor.withoutParserNoise(malformed.getOriginalMessage()));
         }
         if (!(node instanceof ObjectNode object)) {
-            throw ApiException.invalid("the request body must be a JSON object");
+            throw InvalidRequestException.invalid("the request body must be a JSON object");
         }
         StorableText.require(object);
         return object;
@@ -74,7 +74,7 @@ public final class JsonBodyReader {
 
     private static String requireBody(String body) {
         if (body == null || body.isBlank()) {
-            throw ApiException.invalid("the request body is empty; send a JSON object");
+            throw InvalidRequestException.invalid("the request body is empty; send a JSON object");
         }
         return body;
     }

@@ -1,5 +1,6 @@
 package dev.llmc.gateway.api;
 
+import dev.llmc.openai.OpenAiError;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -12,15 +13,15 @@ import jakarta.inject.Singleton;
 import java.util.stream.Collectors;
 
 /**
- * Gives every error Micronaut produces itself (malformed JSON, unknown route, wrong method, body over the
- * limit) the same OpenAI-shaped body as the gateway's own errors: the one place statuses become bodies.
+ * Gives every error Micronaut produces itself (malformed JSON, unknown route, wrong method, body over the limit) the
+ * same OpenAI-shaped body as the gateway's own errors, which {@link ErrorMapping} answers.
  */
 @Singleton
 @Replaces(ErrorResponseProcessor.class)
-public final class OpenAiErrorResponseProcessor implements ErrorResponseProcessor<ErrorBody> {
+public final class OpenAiErrorResponseProcessor implements ErrorResponseProcessor<OpenAiError> {
 
     @Override
-    public MutableHttpResponse<ErrorBody> processResponse(ErrorContext context, MutableHttpResponse<?> response) {
+    public MutableHttpResponse<OpenAiError> processResponse(ErrorContext context, MutableHttpResponse<?> response) {
         HttpStatus status = response.getStatus();
         String message = context.getErrors().stream()
                 .map(Error::getMessage)
@@ -29,13 +30,26 @@ public final class OpenAiErrorResponseProcessor implements ErrorResponseProcesso
         if (message.isBlank()) {
             message = status.getReason();
         }
-        ApiException api = context.getRootCause()
-                .filter(ApiException.class::isInstance)
-                .map(ApiException.class::cast)
+        InvalidRequestException api = context.getRootCause()
+                .filter(InvalidRequestException.class::isInstance)
+                .map(InvalidRequestException.class::cast)
                 .orElse(null);
-        String code = api != null ? api.code() : ErrorBody.codeFor(status);
+        String code = api != null ? api.code() : codeFor(status);
         String param = api != null ? api.param() : null;
-        return response.body(ErrorBody.of(status, code, message, param)).contentType(MediaType.APPLICATION_JSON_TYPE);
+        return response.body(OpenAiError.of(status.getCode(), code, message, param)).contentType(MediaType.APPLICATION_JSON_TYPE);
+    }
+
+    /** A default code for errors Micronaut raises itself (bad JSON, unknown route, body too large). */
+    static String codeFor(HttpStatus status) {
+        return switch (status.getCode()) {
+            case 400 -> "invalid_request";
+            case 401 -> "invalid_api_key";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 413 -> "request_too_large";
+            case 415 -> "unsupported_media_type";
+            default -> status.getCode() >= 500 ? "internal_error" : "error";
+        };
     }
 
     /** Jackson appends source locations ("at [Source: ...]") that mean nothing to an API caller. */

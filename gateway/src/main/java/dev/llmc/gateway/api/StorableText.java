@@ -28,7 +28,7 @@ public final class StorableText {
     public static void require(String field, @Nullable String value) {
         String problem = problem(value);
         if (problem != null) {
-            throw ApiException.invalid(CODE, "'" + field + "' must not contain " + problem, field);
+            throw InvalidRequestException.invalid(CODE, "'" + field + "' must not contain " + problem, field);
         }
     }
 
@@ -66,7 +66,7 @@ public final class StorableText {
                 String problem = problem(name);
                 if (problem != null) {
                     String shown = path.isEmpty() ? printable(name) : path + "." + printable(name);
-                    throw ApiException.invalid(CODE, "field name '" + shown + "' must not contain " + problem, shown);
+                    throw InvalidRequestException.invalid(CODE, "field name '" + shown + "' must not contain " + problem, shown);
                 }
                 require(field.getValue(), fieldPath);
             }

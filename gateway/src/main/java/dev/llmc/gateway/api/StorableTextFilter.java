@@ -4,7 +4,6 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
@@ -21,6 +20,11 @@ import java.util.Map;
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public final class StorableTextFilter implements Ordered {
+    private final ErrorMapping errors;
+
+    StorableTextFilter(ErrorMapping errors) {
+        this.errors = errors;
+    }
 
     @RequestFilter
     @Nullable
@@ -39,9 +43,8 @@ public final class StorableTextFilter implements Ordered {
                     .map(match -> ((UriRouteMatch<?, ?>) match).getVariableValues())
                     .ifPresent(variables -> variables.forEach((name, value) ->
                             StorableText.require(name, value == null ? null : value.toString())));
-        } catch (ApiException refused) {
-            return HttpResponse.status(HttpStatus.BAD_REQUEST)
-                    .body(ErrorBody.of(HttpStatus.BAD_REQUEST, refused.code(), refused.getMessage(), refused.param()));
+        } catch (InvalidRequestException refused) {
+            return errors.response(request, refused);
         }
         return null;
     }

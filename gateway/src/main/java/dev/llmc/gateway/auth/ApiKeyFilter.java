@@ -1,13 +1,12 @@
 package dev.llmc.gateway.auth;
 
-import dev.llmc.gateway.api.ErrorBody;
+import dev.llmc.gateway.api.ErrorMapping;
 import io.micronaut.core.annotation.AnnotationMetadata;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
@@ -28,12 +27,14 @@ import java.util.concurrent.ConcurrentHashMap;
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public final class ApiKeyFilter implements Ordered {
     private static final String BEARER = "Bearer ";
-    private final ApiKeys keys;
+    private final ApiKeyCache keys;
+    private final ErrorMapping errors;
     // Routes are fixed at start-up; their roles are looked up once.
     private final Map<RouteInfo<?>, Caller.Role[]> allowedRoles = new ConcurrentHashMap<>();
 
-    ApiKeyFilter(ApiKeys keys) {
+    ApiKeyFilter(ApiKeyCache keys, ErrorMapping errors) {
         this.keys = keys;
+        this.errors = errors;
     }
 
     @RequestFilter
@@ -44,18 +45,18 @@ public final class ApiKeyFilter implements Ordered {
         }
         String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
         if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return error(HttpStatus.UNAUTHORIZED, "invalid_api_key", "missing API key: send the header 'Authorization: Bearer <key>'");
+            return errors.response(request, new AuthenticationException("missing API key: send the header 'Authorization: Bearer <key>'"));
         }
         Optional<Caller> caller = keys.authenticate(header.substring(BEARER.length()).trim());
         if (caller.isEmpty()) {
-            return error(HttpStatus.UNAUTHORIZED, "invalid_api_key", "invalid API key");
+            return errors.response(request, new AuthenticationException("invalid API key"));
         }
         request.setAttribute(Caller.ATTRIBUTE, caller.get());
         Optional<RouteInfo<?>> route = RouteAttributes.getRouteInfo(request);
         // Unknown routes fall through to the router's 404; only the roles of real endpoints matter.
         if (route.isPresent() && !allowed(caller.get().role(), route.get())) {
-            return error(HttpStatus.FORBIDDEN, "insufficient_role", "a key with role '" + caller.get().role().wireName()
-                    + "' may not call " + request.getMethodName() + " " + request.getPath());
+            return errors.response(request, new InsufficientRoleException("a key with role '" + caller.get().role().wireName()
+                    + "' may not call " + request.getMethodName() + " " + request.getPath()));
         }
         return null;
     }
@@ -84,11 +85,6 @@ public final class ApiKeyFilter implements Ordered {
         return path.equals("/health") || path.startsWith("/health/")
                 || path.equals("/prometheus")
                 || path.equals("/openapi") || path.startsWith("/openapi/");
-    }
-
-    private static HttpResponse<?> error(HttpStatus status, String code, String message) {
-        var response = HttpResponse.status(status).body(ErrorBody.of(status, code, message));
-        return status == HttpStatus.UNAUTHORIZED ? response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer") : response;
     }
 
     @Override

@@ -23,10 +23,10 @@ import java.util.List;
 @ExecuteOn(TaskExecutors.BLOCKING)
 @RequiresRole(Caller.Role.ADMIN)
 final class KeyController {
-    private final ApiKeys keys;
+    private final KeyService keys;
     private final JsonBodyReader json;
 
-    KeyController(ApiKeys keys, JsonBodyReader json) {
+    KeyController(KeyService keys, JsonBodyReader json) {
         this.keys = keys;
         this.json = json;
     }
@@ -53,7 +53,7 @@ final class KeyController {
     HttpResponse<IssuedView> issue(
             @RequestBody(content = @Content(schema = @Schema(implementation = IssueRequest.class))) @Body @Nullable String body) {
         IssueRequest request = json.read(body, IssueRequest.class);
-        ApiKeys.IssuedKey issued = keys.issue(request.role(), request.owner(),
+        KeyService.IssuedKey issued = keys.issue(request.role(), request.owner(),
                 new Caller.Limits(request.requestsPerMinute(), request.tokensPerMinute()));
         return HttpResponse.status(HttpStatus.CREATED).body(new IssuedView(issued.id(), issued.key(), issued.role().wireName(),
                 issued.owner(), issued.limits().requestsPerMinute(), issued.limits().tokensPerMinute(), issued.createdAt()));

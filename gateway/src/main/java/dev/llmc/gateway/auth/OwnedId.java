@@ -7,7 +7,7 @@ package dev.llmc.gateway.auth;
  */
 public record OwnedId(String owner, String id) {
 
-    /** {@code owner:id}, unambiguous because owners never contain {@code ':'} (the owner rule of {@link ApiKeys}). */
+    /** {@code owner:id}, unambiguous because owners never contain {@code ':'} (the owner rule of {@link KeyRules}). */
     public String key() {
         return owner + ':' + id;
     }

@@ -2,7 +2,7 @@ package dev.llmc.gateway.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.llmc.gateway.api.ApiException;
+import dev.llmc.gateway.api.InvalidRequestException;
 import dev.llmc.gateway.api.JsonBodyReader;
 import dev.llmc.gateway.auth.Caller;
 import dev.llmc.gateway.auth.RequiresRole;
@@ -77,11 +77,11 @@ final class ChatCompletionsController {
         ObjectNode request = json.readObject(body);
         JsonNode model = request.get("model");
         if (model == null || !model.isTextual() || model.asText().isBlank()) {
-            throw ApiException.invalid("'model' is required: 'auto' or the name of an expert (GET /v1/models)");
+            throw InvalidRequestException.invalid("'model' is required: 'auto' or the name of an expert (GET /v1/models)");
         }
         JsonNode stream = request.path("stream");
         if (!stream.isMissingNode() && !stream.isNull() && !stream.isBoolean()) {
-            throw ApiException.invalid("'stream' must be true or false");
+            throw InvalidRequestException.invalid("'stream' must be true or false");
         }
         List<ChatTurn> turns = ChatMessages.parse(request.get("messages"));
         String conversationId = conversationId(request.get("metadata"));
@@ -120,7 +120,7 @@ final class ChatCompletionsController {
             return conversationId;
         }
         if (!user.isTextual() || user.asText().isBlank() || user.asText().length() > 128) {
-            throw ApiException.invalid("'user' must be a non-empty string of at most 128 characters");
+            throw InvalidRequestException.invalid("'user' must be a non-empty string of at most 128 characters");
         }
         return user.asText();
     }
@@ -131,14 +131,14 @@ final class ChatCompletionsController {
             return ChatService.newId("conv_");
         }
         if (!metadata.isObject()) {
-            throw ApiException.invalid("'metadata' must be an object");
+            throw InvalidRequestException.invalid("'metadata' must be an object");
         }
         JsonNode id = metadata.get("conversation_id");
         if (id == null || id.isNull()) {
             return ChatService.newId("conv_");
         }
         if (!id.isTextual() || id.asText().isBlank() || id.asText().length() > 128) {
-            throw ApiException.invalid("'metadata.conversation_id' must be a non-empty string of at most 128 characters");
+            throw InvalidRequestException.invalid("'metadata.conversation_id' must be a non-empty string of at most 128 characters");
         }
         return id.asText();
     }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.llmc.gateway.api.ApiException;
+import dev.llmc.gateway.api.InvalidRequestException;
 import dev.llmc.gateway.api.JsonBodyReader;
 import dev.llmc.gateway.auth.Caller;
 import dev.llmc.gateway.auth.RequiresRole;
@@ -128,10 +128,10 @@ final class ChatController {
 
     private static void requireId(String field, @Nullable String value) {
         if (value == null || value.isBlank()) {
-            throw ApiException.invalid("'" + field + "' is required");
+            throw InvalidRequestException.invalid("'" + field + "' is required");
         }
         if (value.length() > MAX_ID_LENGTH) {
-            throw ApiException.invalid("'" + field + "' must be at most " + MAX_ID_LENGTH + " characters");
+            throw InvalidRequestException.invalid("'" + field + "' must be at most " + MAX_ID_LENGTH + " characters");
         }
     }
 }

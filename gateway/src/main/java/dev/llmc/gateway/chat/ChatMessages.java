@@ -1,7 +1,7 @@
 package dev.llmc.gateway.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.llmc.gateway.api.ApiException;
+import dev.llmc.gateway.api.InvalidRequestException;
 import dev.llmc.model.encoder.ChatTurn;
 import io.swagger.v3.oas.annotations.media.Schema;
 
@@ -27,13 +27,13 @@ final class ChatMessages {
 
     static List<ChatTurn> parse(JsonNode messages) {
         if (messages == null || messages.isNull() || messages.isMissingNode()) {
-            throw ApiException.invalid("'messages' is required: an array of {\"role\",\"content\"} objects");
+            throw InvalidRequestException.invalid("'messages' is required: an array of {\"role\",\"content\"} objects");
         }
         if (!messages.isArray()) {
-            throw ApiException.invalid("'messages' must be an array of {\"role\",\"content\"} objects");
+            throw InvalidRequestException.invalid("'messages' must be an array of {\"role\",\"content\"} objects");
         }
         if (messages.isEmpty()) {
-            throw ApiException.invalid("'messages' must not be empty");
+            throw InvalidRequestException.invalid("'messages' must not be empty");
         }
         List<ChatTurn> turns = new ArrayList<>(messages.size());
         for (int i = 0; i < messages.size(); i++) {
@@ -44,20 +44,20 @@ final class ChatMessages {
 
     static void requireLastFromUser(List<ChatTurn> turns) {
         if (!turns.getLast().role().equals("user")) {
-            throw ApiException.invalid("the last message must have role 'user', was '" + turns.getLast().role() + "'");
+            throw InvalidRequestException.invalid("the last message must have role 'user', was '" + turns.getLast().role() + "'");
         }
     }
 
     private static ChatTurn parseMessage(JsonNode message, String where) {
         if (!message.isObject()) {
-            throw ApiException.invalid(where + " must be an object with 'role' and 'content'");
+            throw InvalidRequestException.invalid(where + " must be an object with 'role' and 'content'");
         }
         JsonNode role = message.get("role");
         if (role == null || !role.isTextual()) {
-            throw ApiException.invalid(where + ".role is required and must be a string");
+            throw InvalidRequestException.invalid(where + ".role is required and must be a string");
         }
         if (!ROLES.contains(role.asText())) {
-            throw ApiException.invalid(where + ".role '" + role.asText() + "' is not one of system, user, assistant, tool");
+            throw InvalidRequestException.invalid(where + ".role '" + role.asText() + "' is not one of system, user, assistant, tool");
         }
         return new ChatTurn(role.asText(), text(message.get("content"), role.asText(), message.has("tool_calls"), where));
     }
@@ -68,19 +68,19 @@ final class ChatMessages {
             if (role.equals("assistant") && hasToolCalls) {
                 return "";
             }
-            throw ApiException.invalid(where + ".content is required");
+            throw InvalidRequestException.invalid(where + ".content is required");
         }
         if (content.isTextual()) {
             return content.asText();
         }
         if (!content.isArray()) {
-            throw ApiException.invalid(where + ".content must be a string or an array of text parts");
+            throw InvalidRequestException.invalid(where + ".content must be a string or an array of text parts");
         }
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < content.size(); i++) {
             JsonNode part = content.get(i);
             if (!part.isObject() || !"text".equals(part.path("type").asText()) || !part.path("text").isTextual()) {
-                throw ApiException.invalid(where + ".content[" + i + "] must be {\"type\":\"text\",\"text\":\"...\"}");
+                throw InvalidRequestException.invalid(where + ".content[" + i + "] must be {\"type\":\"text\",\"text\":\"...\"}");
             }
             if (!text.isEmpty()) {
                 text.append('\n');

@@ -1,8 +1,8 @@
 package dev.llmc.gateway.chat;
 
+import dev.llmc.gateway.events.EventLogUnavailableException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmc.abtest.event.Exposure;
-import dev.llmc.gateway.api.ApiException;
 import dev.llmc.gateway.api.ServedTurn;
 import dev.llmc.gateway.auth.OwnedId;
 import dev.llmc.gateway.events.EventPipeline;
@@ -11,7 +11,6 @@ import dev.llmc.gateway.experiments.Assignment;
 import dev.llmc.gateway.experiments.ExperimentService;
 import dev.llmc.gateway.feedback.FeedbackService;
 import dev.llmc.gateway.proxy.Failover;
-import dev.llmc.gateway.proxy.UpstreamException;
 import dev.llmc.gateway.routing.ExpertRouter;
 import dev.llmc.gateway.routing.RankedExpert;
 import dev.llmc.gateway.routing.RoutePlan;
@@ -20,7 +19,6 @@ import dev.llmc.model.encoder.ChatTurn;
 import dev.llmc.registry.Expert;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.scheduling.TaskExecutors;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -127,26 +125,9 @@ final class ChatService {
      * retry in the message ledger.
      */
     private Mono<Failover.Opened> reply(Turn turn, Mono<Failover.Opened> opened) {
-        Mono<Failover.Opened> reply = opened.onErrorMap(UpstreamException.class, ChatService::toApiException);
-        return turn.replaced == null ? reply : reply.publishOn(blocking);
+        return turn.replaced == null ? opened : opened.publishOn(blocking);
     }
 
-    static ApiException toApiException(UpstreamException e) {
-        if (e.kind() == UpstreamException.Kind.REJECTED) {
-            return new ApiException(rejectedStatus(e.status()), "expert_rejected_request", e.getMessage());
-        }
-        return new ApiException(HttpStatus.BAD_GATEWAY, "upstream_unavailable", e.getMessage());
-    }
-
-    /** The node's 4xx as the caller's status; one this gateway has no name for becomes 400. */
-    private static HttpStatus rejectedStatus(int status) {
-        try {
-            HttpStatus known = HttpStatus.valueOf(status);
-            return known.getCode() >= 400 && known.getCode() < 500 ? known : HttpStatus.BAD_REQUEST;
-        } catch (IllegalArgumentException e) {
-            return HttpStatus.BAD_REQUEST;
-        }
-    }
 
     /** A turn being served: its id, start time, experiment assignment, routing decision and the reply it replaces. */
     private final class Turn {
@@ -201,11 +182,9 @@ final class ChatService {
 
     private String replacedMessage(OwnedId conversation, int turn) {
         try {
-            return ledger.lastMessage(conversation, turn).orElseThrow(() -> ApiException.invalid("'regenerate': conversation '"
-                    + conversation.id() + "' has no earlier reply to replace"));
+            return ledger.lastMessage(conversation, turn).orElseThrow(() -> new NothingToRegenerateException(conversation.id()));
         } catch (MessageLedger.LedgerUnavailableException e) {
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "event_log_unavailable",
-                    "the reply to regenerate cannot be found right now; retry shortly");
+            throw new EventLogUnavailableException("the reply to regenerate cannot be found right now; retry shortly", e);
         }
     }
 

@@ -2,10 +2,9 @@ package dev.llmc.gateway.chat;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.llmc.gateway.api.ErrorBody;
 import dev.llmc.gateway.proxy.UpstreamException;
+import dev.llmc.openai.OpenAiError;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.sse.Event;
 import jakarta.inject.Singleton;
 
@@ -34,6 +33,6 @@ final class SseEvents {
     Event<String> brokenStream(@Nullable String name, Throwable cause) {
         // The cause's message names the node's address, which is for the log, not the caller.
         String kind = cause instanceof UpstreamException upstream ? upstream.kind().tag() : "error";
-        return json(name, ErrorBody.of(HttpStatus.BAD_GATEWAY, STREAM_BROKEN, "the expert's reply broke off (" + kind + ")"));
+        return json(name, OpenAiError.of(502, STREAM_BROKEN, "the expert's reply broke off (" + kind + ")"));
     }
 }

@@ -1,11 +1,9 @@
 package dev.llmc.gateway.controller;
 
-import dev.llmc.gateway.api.ApiException;
 import dev.llmc.model.scoring.ContentBasedController;
 import dev.llmc.model.scoring.Controller;
 import dev.llmc.model.training.ControllerArtifact;
 import io.micronaut.context.annotation.Context;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.scheduling.annotation.Scheduled;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +51,7 @@ public final class ControllerVersions {
         Controller controller = get(version);
         boolean stored = store.activate(ContentBasedController.VERSION.equals(version) ? null : version);
         if (!stored) {
-            throw ApiException.notFound("controller_version_not_found", "no controller version '" + version + "'");
+            throw new ControllerVersionNotFoundException(version);
         }
         swapTo(controller);
         return controller;
@@ -83,11 +81,9 @@ public final class ControllerVersions {
     private Controller load(String version) {
         byte[] bytes;
         try {
-            bytes = store.artifact(version).orElseThrow(() ->
-                    ApiException.notFound("controller_version_not_found", "no controller version '" + version + "'"));
+            bytes = store.artifact(version).orElseThrow(() -> new ControllerVersionNotFoundException(version));
         } catch (ControllerVersionStore.ControllerStoreException e) {
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "controller_store_unavailable",
-                    "controller versions cannot be read right now; retry shortly");
+            throw new ControllerStoreUnavailableException(e);
         }
         return loaded.computeIfAbsent(version, id -> ControllerArtifact.fromBytes(bytes).controller());
     }

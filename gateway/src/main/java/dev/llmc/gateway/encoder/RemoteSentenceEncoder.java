@@ -1,10 +1,8 @@
 package dev.llmc.gateway.encoder;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.llmc.gateway.api.ApiException;
 import dev.llmc.model.encoder.SentenceEncoder;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.exceptions.HttpClientException;
 
@@ -35,13 +33,11 @@ final class RemoteSentenceEncoder implements SentenceEncoder {
             response = client.toBlocking().retrieve(
                     HttpRequest.POST("/v1/embeddings", Map.of("input", texts, "encoding_format", "float")), JsonNode.class);
         } catch (HttpClientException e) {
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "encoder_unavailable",
-                    "the encoder at " + baseUrl + " is unavailable: " + e.getMessage());
+            throw new EncoderUnavailableException("the encoder at " + baseUrl + " is unavailable: " + e.getMessage(), e);
         }
         JsonNode data = response == null ? null : response.get("data");
         if (data == null || data.size() != texts.size()) {
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "encoder_unavailable",
-                    "the encoder at " + baseUrl + " returned a malformed embeddings response");
+            throw new EncoderUnavailableException("the encoder at " + baseUrl + " returned a malformed embeddings response", null);
         }
         List<float[]> vectors = new ArrayList<>(texts.size());
         for (JsonNode item : data) {

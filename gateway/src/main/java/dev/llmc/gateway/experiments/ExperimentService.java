@@ -1,5 +1,6 @@
 package dev.llmc.gateway.experiments;
 
+import dev.llmc.gateway.controller.ControllerVersionNotFoundException;
 import dev.llmc.abtest.assignment.Assigner;
 import dev.llmc.abtest.assignment.AssignmentStore;
 import dev.llmc.abtest.experiment.Arm;
@@ -16,12 +17,10 @@ import dev.llmc.abtest.experiment.JdbcExperimentStore;
 import dev.llmc.abtest.stats.ExperimentResults;
 import dev.llmc.abtest.stats.ExperimentStatistics;
 import dev.llmc.abtest.stats.JdbcUnitAggregates;
-import dev.llmc.gateway.api.ApiException;
 import dev.llmc.gateway.auth.Caller;
 import dev.llmc.gateway.auth.OwnedId;
 import dev.llmc.gateway.controller.ControllerVersions;
 import dev.llmc.registry.ExpertCatalog;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -76,16 +75,13 @@ public final class ExperimentService {
             if (arm.controllerVersion() != null) {
                 try {
                     controllers.get(arm.controllerVersion());
-                } catch (ApiException e) {
-                    if (e.status() == HttpStatus.NOT_FOUND) {
-                        throw new InvalidExperimentException("arms[" + i + "].controller_version '" + arm.controllerVersion()
-                                + "' does not exist (GET /controller/versions lists them)");
-                    }
-                    throw e;
+                } catch (ControllerVersionNotFoundException e) {
+                    throw new InvalidExperimentException("arms[" + i + "].controller_version", "arms[" + i + "].controller_version '" + arm.controllerVersion()
+                            + "' does not exist (GET /controller/versions lists them)");
                 }
             }
             if (arm.expert() != null && catalog.activeByName(arm.expert()).isEmpty()) {
-                throw new InvalidExperimentException("arms[" + i + "].expert '" + arm.expert() + "' is not an active expert");
+                throw new InvalidExperimentException("arms[" + i + "].expert", "arms[" + i + "].expert '" + arm.expert() + "' is not an active expert");
             }
         }
         byte[] salt = new byte[16];
@@ -132,7 +128,7 @@ public final class ExperimentService {
     private Experiment owned(String id, Caller caller) {
         Experiment experiment = get(id);
         if (!caller.mayAccess(experiment.owner())) {
-            throw new ApiException(HttpStatus.FORBIDDEN, "not_owner", "experiment '" + id + "' belongs to '" + experiment.owner()
+            throw new NotOwnerException("experiment '" + id + "' belongs to '" + experiment.owner()
                     + "'; only its owner or an admin may start, stop or change it");
         }
         return experiment;

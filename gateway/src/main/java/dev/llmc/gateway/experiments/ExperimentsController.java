@@ -6,7 +6,7 @@ import dev.llmc.abtest.experiment.Experiment;
 import dev.llmc.abtest.experiment.ExperimentDraft;
 import dev.llmc.abtest.stats.ArmResult;
 import dev.llmc.abtest.stats.ExperimentResults;
-import dev.llmc.gateway.api.ApiException;
+import dev.llmc.gateway.api.InvalidRequestException;
 import dev.llmc.gateway.api.JsonBodyReader;
 import dev.llmc.gateway.auth.Caller;
 import dev.llmc.gateway.auth.RequiresRole;
@@ -148,7 +148,7 @@ final class ExperimentsController {
             @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
         UpdateRequest request = json.read(body, UpdateRequest.class);
         if (request.weights() == null && request.traffic() == null) {
-            throw ApiException.invalid("send 'weights' (by arm name) and/or 'traffic'");
+            throw InvalidRequestException.invalid("send 'weights' (by arm name) and/or 'traffic'");
         }
         return ExperimentView.of(experiments.update(id, request.weights(), request.traffic(), caller));
     }

@@ -1,6 +1,6 @@
 package dev.llmc.gateway.experts;
 
-import dev.llmc.gateway.api.ApiException;
+import dev.llmc.gateway.api.InvalidRequestException;
 import dev.llmc.gateway.api.JsonBodyReader;
 import dev.llmc.gateway.auth.Caller;
 import dev.llmc.gateway.auth.RequiresRole;
@@ -133,7 +133,7 @@ final class ExpertController {
         for (int i = 0; i < requests.size(); i++) {
             NodeRequest node = requests.get(i);
             if (node == null) {
-                throw ApiException.invalid("nodes[" + i + "] must not be null");
+                throw InvalidRequestException.invalid("nodes[" + i + "] must not be null");
             }
             nodes.add(new ExpertNode(node.baseUrl(), node.model(), node.weight() == null ? 1 : node.weight(), null));
         }
@@ -155,7 +155,7 @@ final class ExpertController {
         }
         return switch (status) {
             case "active", "paused", "retired" -> ExpertStatus.fromWireName(status);
-            default -> throw ApiException.invalid("status must be one of active, paused, retired");
+            default -> throw InvalidRequestException.invalid("status must be one of active, paused, retired");
         };
     }
 }

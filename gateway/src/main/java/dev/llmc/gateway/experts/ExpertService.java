@@ -1,6 +1,6 @@
 package dev.llmc.gateway.experts;
 
-import dev.llmc.gateway.api.ApiException;
+import dev.llmc.registry.InvalidExpertException;
 import dev.llmc.gateway.auth.Caller;
 import dev.llmc.gateway.config.QuotasConfig;
 import dev.llmc.gateway.proxy.BlockedAddressException;
@@ -16,7 +16,6 @@ import dev.llmc.registry.ExpertNode;
 import dev.llmc.registry.ExpertNotFoundException;
 import dev.llmc.registry.ExpertPatch;
 import dev.llmc.registry.ExpertStatus;
-import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 
 import java.net.URI;
@@ -122,8 +121,8 @@ public final class ExpertService {
                 + " nodes per expert (llmc.quotas.nodes-per-expert)");
     }
 
-    private static ApiException quotaExceeded(String message) {
-        return new ApiException(HttpStatus.CONFLICT, "quota_exceeded", message);
+    private static QuotaExceededException quotaExceeded(String message) {
+        return new QuotaExceededException(message);
     }
 
     private List<ExpertNode> guardAndSeal(List<ExpertNode> nodes, List<String> apiKeys) {
@@ -134,9 +133,9 @@ public final class ExpertService {
             try {
                 addresses.resolveAllowed(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
             } catch (BlockedAddressException e) {
-                throw ApiException.invalid("nodes[" + i + "].base_url is not allowed: " + e.getMessage());
+                throw new InvalidExpertException("nodes[" + i + "].base_url", "nodes[" + i + "].base_url is not allowed: " + e.getMessage());
             } catch (UnknownHostException e) {
-                throw ApiException.invalid("nodes[" + i + "].base_url host '" + host + "' does not resolve");
+                throw new InvalidExpertException("nodes[" + i + "].base_url", "nodes[" + i + "].base_url host '" + host + "' does not resolve");
             }
             String apiKey = i < apiKeys.size() ? apiKeys.get(i) : null;
             sealed.add(new ExpertNode(node.baseUrl(), node.model(), node.weight(),
@@ -147,7 +146,7 @@ public final class ExpertService {
 
     private static String checkApiKey(int index, String apiKey) {
         if (apiKey.isBlank() || apiKey.length() > MAX_API_KEY || apiKey.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
-            throw ApiException.invalid("nodes[" + index + "].api_key must be 1 to " + MAX_API_KEY
+            throw new InvalidExpertException("nodes[" + index + "].api_key", "nodes[" + index + "].api_key must be 1 to " + MAX_API_KEY
                     + " printable ASCII characters without spaces (omit it when the node needs no key)");
         }
         return apiKey;

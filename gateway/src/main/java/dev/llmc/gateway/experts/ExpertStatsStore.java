@@ -2,10 +2,8 @@ package dev.llmc.gateway.experts;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.llmc.abtest.stats.JdbcExpertFeedback;
-import dev.llmc.gateway.api.ApiException;
 import dev.llmc.registry.Expert;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +49,7 @@ public final class ExpertStatsStore {
             return new ExpertStats(expert.id(), expert.name(), since, Period.of(summary.recent()), Period.of(summary.allTime()));
         } catch (SQLException e) {
             LOG.warn("could not read statistics of expert {}: {}", expert.id(), e.getMessage());
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "database_unavailable",
-                    "statistics are unavailable right now; retry shortly");
+            throw new StatsUnavailableException(e);
         }
     }
 

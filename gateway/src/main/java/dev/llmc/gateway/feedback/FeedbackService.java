@@ -1,13 +1,11 @@
 package dev.llmc.gateway.feedback;
 
-import dev.llmc.abtest.signal.InvalidSignalException;
+import dev.llmc.gateway.events.EventLogUnavailableException;
 import dev.llmc.abtest.signal.Signal;
 import dev.llmc.abtest.signal.Signals;
-import dev.llmc.gateway.api.ApiException;
 import dev.llmc.gateway.auth.Caller;
 import dev.llmc.gateway.events.EventPipeline;
 import dev.llmc.gateway.events.MessageLedger;
-import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
@@ -35,26 +33,20 @@ public final class FeedbackService {
 
     public Outcome submit(Caller caller, String messageId, String type, Double value) {
         if (messageId == null || messageId.isBlank()) {
-            throw ApiException.invalid("'message_id' is required");
+            throw new InvalidFeedbackException("message_id", "'message_id' is required");
         }
         if (messageId.length() > 128) {
-            throw ApiException.invalid("'message_id' must be at most 128 characters");
+            throw new InvalidFeedbackException("message_id", "'message_id' must be at most 128 characters");
         }
-        Signal signal;
-        try {
-            signal = Signals.parse(messageId, type, value, clock.instant());
-        } catch (InvalidSignalException e) {
-            throw ApiException.invalid(e.getMessage());
-        }
+        // An unknown type or a value out of range is the caller's mistake: InvalidSignalException, mapped to a 400.
+        Signal signal = Signals.parse(messageId, type, value, clock.instant());
         try {
             if (!ledger.owner(messageId).filter(caller::mayAccess).isPresent()) {
-                throw ApiException.notFound("message_not_found", "no message '" + messageId + "'; feedback refers to the "
-                        + "message_id of a /chat reply (the id of a /v1/chat/completions reply)");
+                throw new MessageNotFoundException(messageId);
             }
             return record(signal);
         } catch (MessageLedger.LedgerUnavailableException e) {
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "event_log_unavailable",
-                    "feedback cannot be checked right now; retry shortly");
+            throw new EventLogUnavailableException("feedback cannot be checked right now; retry shortly", e);
         }
     }
 
@@ -70,7 +62,7 @@ public final class FeedbackService {
                 yield new Outcome(signal, false);
             }
             case MessageLedger.Claim.Repeated repeated -> new Outcome(signal, true);
-            case MessageLedger.Claim.Conflicting conflicting -> throw new ApiException(HttpStatus.CONFLICT, "signal_conflict",
+            case MessageLedger.Claim.Conflicting conflicting -> throw new SignalConflictException(
                     "message '" + signal.messageId() + "' already has a " + signal.type().wireName()
                             + (conflicting.existing() == null ? "" : " of " + conflicting.existing())
                             + "; a different value cannot replace it");

@@ -1,8 +1,6 @@
 package dev.llmc.gateway.proxy;
 
-import dev.llmc.gateway.api.ApiException;
 import dev.llmc.gateway.config.SecretsConfig;
-import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 
 import javax.crypto.Cipher;
@@ -35,8 +33,7 @@ public final class SecretCipher {
     /** Encrypts {@code secret} for the node at {@code baseUrl}. */
     public String seal(String secret, String baseUrl) {
         if (key == null) {
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "secrets_key_not_configured",
-                    "this gateway cannot store upstream API keys: its operator has not set LLMC_SECRETS_KEY");
+            throw new SecretsKeyMissingException();
         }
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);

@@ -1,13 +1,10 @@
 package dev.llmc.gateway.ratelimit;
 
-import dev.llmc.gateway.api.ErrorBody;
+import dev.llmc.gateway.api.ErrorMapping;
 import dev.llmc.gateway.api.ServedTurn;
 import dev.llmc.gateway.auth.Caller;
 import io.micronaut.core.order.Ordered;
-import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
@@ -16,6 +13,7 @@ import io.micronaut.http.filter.ServerFilterPhase;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -25,9 +23,11 @@ import java.util.concurrent.CompletableFuture;
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 final class RateLimitFilter implements Ordered {
     private final RateLimiter limiter;
+    private final ErrorMapping errors;
 
-    RateLimitFilter(RateLimiter limiter) {
+    RateLimitFilter(RateLimiter limiter, ErrorMapping errors) {
         this.limiter = limiter;
+        this.errors = errors;
     }
 
     @RequestFilter
@@ -44,15 +44,12 @@ final class RateLimitFilter implements Ordered {
             return next.proceed();
         }
         return Mono.fromCompletionStage(wait)
-                .flatMap(waitMillis -> waitMillis == 0 ? Mono.from(next.proceed()) : Mono.just(tooMany(waitMillis)));
+                .flatMap(waitMillis -> waitMillis == 0 ? Mono.from(next.proceed()) : Mono.just(tooMany(request, waitMillis)));
     }
 
-    private static MutableHttpResponse<?> tooMany(long waitMillis) {
+    private MutableHttpResponse<?> tooMany(HttpRequest<?> request, long waitMillis) {
         long seconds = Math.max(1, (waitMillis + 999) / 1000);
-        return HttpResponse.status(HttpStatus.TOO_MANY_REQUESTS)
-                .header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
-                .body(ErrorBody.of(HttpStatus.TOO_MANY_REQUESTS, "rate_limit_exceeded",
-                        "rate limit of this API key exceeded; retry after " + seconds + " s"));
+        return errors.response(request, new RateLimitedException(Duration.ofSeconds(seconds)));
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.llmc.gateway.routing;
 
-import dev.llmc.gateway.api.ApiException;
 import dev.llmc.gateway.config.ColdStartConfig;
 import dev.llmc.gateway.config.RoutingConfig;
 import dev.llmc.gateway.controller.ControllerVersions;
@@ -16,7 +15,6 @@ import dev.llmc.registry.ExpertCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 
 import java.time.Duration;
@@ -71,21 +69,20 @@ public final class ExpertRouter {
      */
     public RoutingDecision route(@Nullable String conversationKey, List<ChatTurn> conversation, RoutePlan plan) {
         if (plan.pinnedExpert() != null) {
-            Expert expert = catalog.activeByName(plan.pinnedExpert()).orElseThrow(() -> ApiException.notFound("model_not_found",
-                    "no active expert named '" + plan.pinnedExpert() + "'; GET /v1/models lists them, or use model 'auto'"));
+            Expert expert = catalog.activeByName(plan.pinnedExpert()).orElseThrow(() -> new ModelNotFoundException(plan.pinnedExpert()));
             if (!health.hasHealthyNode(expert)) {
-                throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "no_healthy_node",
+                throw new NoExpertAvailableException(NoExpertAvailableException.Reason.NO_HEALTHY_NODE,
                         "expert '" + expert.name() + "' has no healthy node right now; retry later or use model 'auto'");
             }
             return new RoutingDecision(List.of(new RankedExpert(expert, Double.NaN)), null, "pinned", 1.0, 0);
         }
         if (catalog.active().isEmpty()) {
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "no_active_expert",
+            throw new NoExpertAvailableException(NoExpertAvailableException.Reason.NO_ACTIVE_EXPERT,
                     "no active expert is registered; register one with POST /experts");
         }
         List<Expert> active = catalog.active().stream().filter(health::hasHealthyNode).toList();
         if (active.isEmpty()) {
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "no_healthy_expert",
+            throw new NoExpertAvailableException(NoExpertAvailableException.Reason.NO_HEALTHY_EXPERT,
                     "no active expert has a healthy node right now; retry shortly");
         }
         Controller controller = plan.controllerVersion() == null ? controllers.active() : controllers.get(plan.controllerVersion());

@@ -1,7 +1,7 @@
 package dev.llmc.gpunode.embeddings;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.llmc.gpunode.error.ApiException;
+import dev.llmc.gpunode.error.InvalidRequestException;
 import io.micronaut.core.annotation.Nullable;
 
 import java.util.ArrayList;
@@ -22,23 +22,23 @@ public record EmbeddingRequest(@Nullable JsonNode input, @Nullable String model,
     /** The texts to embed, validated: 1 to {@value #MAX_INPUTS} non-empty strings. */
     List<String> texts() {
         if (input == null || input.isNull() || input.isMissingNode()) {
-            throw ApiException.invalidRequest("'input' is required");
+            throw new InvalidRequestException("'input' is required");
         }
         if (input.isTextual()) {
             return List.of(nonEmpty(input.textValue(), "'input'"));
         }
         if (!input.isArray()) {
-            throw ApiException.invalidRequest("'input' must be a string or an array of strings");
+            throw new InvalidRequestException("'input' must be a string or an array of strings");
         }
         if (input.isEmpty() || input.size() > MAX_INPUTS) {
-            throw ApiException.invalidRequest("'input' must hold 1 to " + MAX_INPUTS + " strings, got " + input.size());
+            throw new InvalidRequestException("'input' must hold 1 to " + MAX_INPUTS + " strings, got " + input.size());
         }
         List<String> texts = new ArrayList<>(input.size());
         for (int i = 0; i < input.size(); i++) {
             JsonNode item = input.get(i);
             if (!item.isTextual()) {
                 // Token-id arrays are valid for OpenAI but meaningless for a different tokenizer.
-                throw ApiException.invalidRequest("'input[" + i + "]' must be a string");
+                throw new InvalidRequestException("'input[" + i + "]' must be a string");
             }
             texts.add(nonEmpty(item.textValue(), "'input[" + i + "]'"));
         }
@@ -51,7 +51,7 @@ public record EmbeddingRequest(@Nullable JsonNode input, @Nullable String model,
 
     private static String nonEmpty(String text, String field) {
         if (text.isEmpty()) {
-            throw ApiException.invalidRequest(field + " must not be empty");
+            throw new InvalidRequestException(field + " must not be empty");
         }
         return text;
     }

@@ -1,6 +1,6 @@
 package dev.llmc.gpunode.embeddings;
 
-import dev.llmc.gpunode.error.ApiException;
+import dev.llmc.gpunode.error.InvalidRequestException;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,7 +18,7 @@ enum EncodingFormat {
         if (value.equals("base64")) {
             return BASE64;
         }
-        throw ApiException.invalidRequest("'encoding_format' must be 'float' or 'base64', got '" + value + "'");
+        throw new InvalidRequestException("'encoding_format' must be 'float' or 'base64', got '" + value + "'");
     }
 
     Object encode(float[] vector) {

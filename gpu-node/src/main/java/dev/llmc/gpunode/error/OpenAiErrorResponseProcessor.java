@@ -3,7 +3,7 @@ package dev.llmc.gpunode.error;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import dev.llmc.model.encoder.EncoderOverloadedException;
+import dev.llmc.openai.OpenAiError;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Writes every error response, the framework's (unknown route, wrong method, malformed JSON, body too large) and
- * ours, in OpenAI's shape, so that OpenAI clients can read them.
+ * Writes the framework's error responses (unknown route, wrong method, malformed JSON, body too large) in OpenAI's
+ * shape, like {@link ErrorMapping} writes ours, so that OpenAI clients can read them.
  */
 @Singleton
 public class OpenAiErrorResponseProcessor implements ErrorResponseProcessor<OpenAiError> {
@@ -27,33 +27,13 @@ public class OpenAiErrorResponseProcessor implements ErrorResponseProcessor<Open
     @Override
     public MutableHttpResponse<OpenAiError> processResponse(ErrorContext context, MutableHttpResponse<?> response) {
         HttpStatus status = response.getStatus();
-        OpenAiError body = new OpenAiError(new OpenAiError.Detail(message(context, status), type(status), code(context, status)));
+        OpenAiError body = OpenAiError.of(status.getCode(), code(status), message(context, status));
         return response.contentType(MediaType.APPLICATION_JSON_TYPE).body(body);
     }
 
     private static final Pattern SOURCE = Pattern.compile("\\[Source: .*?; line: (\\d+), column: (\\d+)\\]");
 
-    private static String type(HttpStatus status) {
-        return switch (status.getCode()) {
-            case 401 -> "authentication_error";
-            case 403 -> "permission_error";
-            case 404 -> "not_found_error";
-            case 409 -> "conflict_error";
-            case 413 -> "request_too_large";
-            case 429 -> "rate_limit_error";
-            case 503 -> "service_unavailable";
-            default -> status.getCode() >= 500 ? "internal_error" : "invalid_request_error";
-        };
-    }
-
-    private static String code(ErrorContext context, HttpStatus status) {
-        Throwable cause = context.getRootCause().orElse(null);
-        if (cause instanceof ApiException api) {
-            return api.code();
-        }
-        if (cause instanceof EncoderOverloadedException) {
-            return "encoder_overloaded";
-        }
+    private static String code(HttpStatus status) {
         return switch (status.getCode()) {
             case 400 -> "invalid_request";
             case 404 -> "not_found";
@@ -75,7 +55,7 @@ public class OpenAiErrorResponseProcessor implements ErrorResponseProcessor<Open
         if (json.isPresent()) {
             return json.get();
         }
-        if (status == HttpStatus.NOT_FOUND && !(cause instanceof ApiException)) {
+        if (status == HttpStatus.NOT_FOUND) {
             return "no such endpoint: " + context.getRequest().getMethodName() + " " + context.getRequest().getPath();
         }
         String messages = context.getErrors().stream().map(Error::getMessage).collect(Collectors.joining("; "));

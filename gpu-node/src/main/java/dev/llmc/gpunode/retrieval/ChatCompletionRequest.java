@@ -1,7 +1,7 @@
 package dev.llmc.gpunode.retrieval;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.llmc.gpunode.error.ApiException;
+import dev.llmc.gpunode.error.InvalidRequestException;
 import dev.llmc.model.encoder.ChatTurn;
 import io.micronaut.core.annotation.Nullable;
 
@@ -21,7 +21,7 @@ public record ChatCompletionRequest(@Nullable String model, @Nullable JsonNode m
 
     String requiredModel() {
         if (model == null || model.isBlank()) {
-            throw ApiException.invalidRequest("'model' is required");
+            throw new InvalidRequestException("'model' is required");
         }
         return model;
     }
@@ -38,10 +38,10 @@ public record ChatCompletionRequest(@Nullable String model, @Nullable JsonNode m
     /** The conversation as encoder turns, validated against OpenAI's message format. */
     List<ChatTurn> turns() {
         if (messages == null || messages.isNull() || messages.isMissingNode()) {
-            throw ApiException.invalidRequest("'messages' is required");
+            throw new InvalidRequestException("'messages' is required");
         }
         if (!messages.isArray() || messages.isEmpty()) {
-            throw ApiException.invalidRequest("'messages' must be a non-empty array");
+            throw new InvalidRequestException("'messages' must be a non-empty array");
         }
         List<ChatTurn> turns = new ArrayList<>(messages.size());
         for (int i = 0; i < messages.size(); i++) {
@@ -52,11 +52,11 @@ public record ChatCompletionRequest(@Nullable String model, @Nullable JsonNode m
 
     private static ChatTurn turn(JsonNode message, String path) {
         if (!message.isObject()) {
-            throw ApiException.invalidRequest("'" + path + "' must be an object with 'role' and 'content'");
+            throw new InvalidRequestException("'" + path + "' must be an object with 'role' and 'content'");
         }
         JsonNode role = message.get("role");
         if (role == null || !role.isTextual() || !ROLES.contains(role.textValue())) {
-            throw ApiException.invalidRequest("'" + path + ".role' must be one of system, user, assistant, tool");
+            throw new InvalidRequestException("'" + path + ".role' must be one of system, user, assistant, tool");
         }
         return new ChatTurn(role.textValue(), text(message.get("content"), role.textValue(), path + ".content"));
     }
@@ -67,13 +67,13 @@ public record ChatCompletionRequest(@Nullable String model, @Nullable JsonNode m
             if (role.equals("assistant")) {
                 return "";
             }
-            throw ApiException.invalidRequest("'" + path + "' is required");
+            throw new InvalidRequestException("'" + path + "' is required");
         }
         if (content.isTextual()) {
             return content.textValue();
         }
         if (!content.isArray()) {
-            throw ApiException.invalidRequest("'" + path + "' must be a string or an array of content parts");
+            throw new InvalidRequestException("'" + path + "' must be a string or an array of content parts");
         }
         List<String> texts = new ArrayList<>();
         for (int i = 0; i < content.size(); i++) {
@@ -81,13 +81,13 @@ public record ChatCompletionRequest(@Nullable String model, @Nullable JsonNode m
             String partPath = path + "[" + i + "]";
             JsonNode type = part.get("type");
             if (!part.isObject() || type == null || !type.isTextual()) {
-                throw ApiException.invalidRequest("'" + partPath + "' must be an object with a string 'type'");
+                throw new InvalidRequestException("'" + partPath + "' must be an object with a string 'type'");
             }
             // Parts other than text (images, audio) mean nothing to a text encoder; they are skipped, not refused.
             if (type.textValue().equals("text")) {
                 JsonNode text = part.get("text");
                 if (text == null || !text.isTextual()) {
-                    throw ApiException.invalidRequest("'" + partPath + ".text' must be a string");
+                    throw new InvalidRequestException("'" + partPath + ".text' must be a string");
                 }
                 texts.add(text.textValue());
             }

@@ -1,6 +1,5 @@
 package dev.llmc.gpunode.retrieval;
 
-import dev.llmc.gpunode.error.ApiException;
 import dev.llmc.model.encoder.ChatTurn;
 import dev.llmc.model.encoder.ConversationEncoder;
 import dev.llmc.model.encoder.ConversationFormatter;
@@ -60,8 +59,7 @@ public class RetrievalService {
     public Completion complete(String model, List<ChatTurn> conversation) {
         RetrievalModel retrieval = models.get(model);
         if (retrieval == null) {
-            throw ApiException.notFound("model_not_found", "The model '" + model + "' does not exist on this node; available models: "
-                    + (models.isEmpty() ? "none" : String.join(", ", models.keySet())));
+            throw new ModelNotFoundException(model, models.keySet());
         }
         String answer = retrieval.nearest(conversationEncoder.encode(conversation)).response();
         int promptTokens = conversation.stream().mapToInt(turn -> tokenizer.countTokens(turn.text())).sum();
