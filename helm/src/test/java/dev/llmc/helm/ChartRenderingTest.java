@@ -74,15 +74,15 @@ class ChartRenderingTest {
     }
 
     @Test
-    void everyEnvironmentVariableIsAKeyOfTheReadmeConfigurationTables() throws IOException {
-        Set<String> gatewayKeys = environmentNames(Path.of("../README.md"));
+    void everyEnvironmentVariableIsAKeyOfTheConfigurationTables() throws IOException {
+        Set<String> gatewayKeys = environmentNames(Path.of("../docs/configuration.md"));
         Set<String> gpuNodeKeys = environmentNames(Path.of("../gpu-node/README.md"));
         for (RenderedChart chart : List.of(defaults, production)) {
             for (String name : env(chart.container("Deployment", "llmc-gateway")).keySet()) {
-                assertTrue(gatewayKeys.contains(name), name + " is not in README.md's configuration table");
+                assertTrue(gatewayKeys.contains(name), name + " is not in docs/configuration.md's table");
             }
             for (String name : env(chart.container("CronJob", "llmc-train")).keySet()) {
-                assertTrue(gatewayKeys.contains(name), name + " is not in README.md's configuration table");
+                assertTrue(gatewayKeys.contains(name), name + " is not in docs/configuration.md's table");
             }
         }
         for (String name : env(production.container("Deployment", "llmc-gpu-node")).keySet()) {
@@ -177,7 +177,7 @@ class ChartRenderingTest {
         }
     }
 
-    /** Environment variable names of the {@code | `llmc.x.y` |} rows of a README's configuration table. */
+    /** Environment variable names of the {@code | `llmc.x.y` |} rows of a configuration table. */
     private static Set<String> environmentNames(Path readme) throws IOException {
         Matcher key = Pattern.compile("(?m)^\\| `(llmc\\.[a-z0-9.-]+)` \\|").matcher(Files.readString(readme));
         return key.results().map(match -> match.group(1).toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'))

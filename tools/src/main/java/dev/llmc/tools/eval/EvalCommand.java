@@ -23,7 +23,8 @@ import java.util.function.ToDoubleFunction;
  * trainer ({@link ControllerRouting}) and scores routed utility on the test prompts against best single expert
  * (chosen on the training prompts), oracle, uniform random and kNN (k = {@value #KNN_K}, cosine on e(C)); with two
  * experts and costs, RouteLLM's APGR and CPT ({@link RouteLlmMetrics}) of the controller's predicted advantage of the
- * expensive expert. Progress goes to stderr; the report to stdout, or with {@code --json} only a JSON object.
+ * expensive expert. Progress goes to stderr; the report to stdout, or with {@code --json} only a JSON object;
+ * {@code --plot FILE.svg} draws the figure ({@link EvalPlot}).
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Trains the controller with the production trainer on a full-feedback matrix (prompts.jsonl, "
@@ -67,6 +68,10 @@ public final class EvalCommand implements Callable<Integer> {
     String feedback;
     @Option(names = "--json", description = "print only one JSON object with every metric on stdout (the report goes to stderr)")
     boolean json;
+    @Option(names = "--plot", paramLabel = "FILE.svg",
+            description = "also draw an SVG: with --cost the cost-quality curve (share of calls to the expensive expert vs "
+                    + "mean label; controller and kNN averaged over seeds, random routing), else the utility bars")
+    Path plot;
 
     /** The options validated; throws for arguments that cannot run. */
     EvalArguments arguments() throws EvalArguments.UsageException {
@@ -131,13 +136,19 @@ public final class EvalCommand implements Callable<Integer> {
         } else {
             printReport(summary, out);
         }
+        if (plot != null) {
+            EvalPlot.write(plot, all, results, a, strong, weak);
+            err.println("eval: plot written to " + plot);
+        }
         return 0;
     }
 
     /** Everything one seed measures on its test prompts. */
     record SeedResult(int trainPrompts, int testPrompts, String bestExpert, double bestSingle, double oracle,
             double random, double knn, double controller, double controllerTrained, double gain, double knnGain, double apgr, double cpt50,
-            double cpt80, double knnApgr, double knnCpt50, double knnCpt80, String chosen) {
+            double cpt80, double knnApgr, double knnCpt50, double knnCpt80, String chosen,
+            List<RouteLlmMetrics.Point> controllerCurve, List<RouteLlmMetrics.Point> knnCurve, double strongQuality,
+            double weakQuality) {
     }
 
     private SeedResult runSeed(RoutingMatrix m, List<float[]> embeddings, Split split, FeedbackSimulator.Mode mode,
@@ -167,6 +178,10 @@ public final class EvalCommand implements Callable<Integer> {
         double knnApgr = Double.NaN;
         double knnCpt50 = Double.NaN;
         double knnCpt80 = Double.NaN;
+        List<RouteLlmMetrics.Point> controllerCurve = List.of();
+        List<RouteLlmMetrics.Point> knnCurve = List.of();
+        double strongQuality = Double.NaN;
+        double weakQuality = Double.NaN;
         if (strong >= 0) {
             double[] strongLabels = labels(m, testPrompts, strong);
             double[] weakLabels = labels(m, testPrompts, weak);
@@ -178,11 +193,15 @@ public final class EvalCommand implements Callable<Integer> {
             knnApgr = k.apgr();
             knnCpt50 = k.cpt50();
             knnCpt80 = k.cpt80();
+            controllerCurve = c.curve();
+            knnCurve = k.curve();
+            strongQuality = java.util.Arrays.stream(strongLabels).average().orElse(Double.NaN);
+            weakQuality = java.util.Arrays.stream(weakLabels).average().orElse(Double.NaN);
         }
         return new SeedResult(trainPrompts.length, testPrompts.length, m.experts().get(best), bestSingle, oracle, random,
                 knn, controller, controllerTrained, Baselines.gainCaptured(controller, bestSingle, oracle),
                 Baselines.gainCaptured(knn, bestSingle, oracle), apgr, cpt50, cpt80, knnApgr, knnCpt50, knnCpt80,
-                choice.description());
+                choice.description(), controllerCurve, knnCurve, strongQuality, weakQuality);
     }
 
     /** The router's score of the strong expert minus its score of the weak one, per prompt. */
