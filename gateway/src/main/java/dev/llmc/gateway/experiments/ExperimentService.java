@@ -1,6 +1,6 @@
 package dev.llmc.gateway.experiments;
 
-import dev.llmc.gateway.controller.ControllerVersionNotFoundException;
+import dev.llmc.gateway.versions.ControllerVersionNotFoundException;
 import dev.llmc.abtest.assignment.Assigner;
 import dev.llmc.abtest.assignment.AssignmentStore;
 import dev.llmc.abtest.experiment.Arm;
@@ -19,7 +19,7 @@ import dev.llmc.abtest.stats.ExperimentStatistics;
 import dev.llmc.abtest.stats.JdbcUnitAggregates;
 import dev.llmc.gateway.auth.Caller;
 import dev.llmc.gateway.auth.OwnedId;
-import dev.llmc.gateway.controller.ControllerVersions;
+import dev.llmc.gateway.versions.ControllerVersions;
 import dev.llmc.registry.ExpertCatalog;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;

@@ -2,7 +2,7 @@ package dev.llmc.gateway.routing;
 
 import dev.llmc.gateway.config.ColdStartConfig;
 import dev.llmc.gateway.config.RoutingConfig;
-import dev.llmc.gateway.controller.ControllerVersions;
+import dev.llmc.gateway.versions.ControllerVersions;
 import dev.llmc.gateway.proxy.NodeHealth;
 import dev.llmc.model.encoder.ChatTurn;
 import dev.llmc.model.encoder.ConversationEncoder;

@@ -1,7 +1,6 @@
 package dev.llmc.tools.bench;
 
 import picocli.CommandLine;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
@@ -43,11 +42,8 @@ final class EventsBenchmark {
         int rate;
         @Parameters(index = "2", arity = "0..1", defaultValue = "8", paramLabel = "rounds", description = "(default ${DEFAULT-VALUE})")
         int rounds;
-        @Option(names = "--root", defaultValue = "${env:LLMC_ROOT:-.}", description = "the repository (gateway jar, bench/ scripts)")
-        Path root;
-        @Option(names = "--java-option", paramLabel = "OPTION", split = " ", defaultValue = "${env:LLMC_BENCH_JAVA_OPTS:-}",
-                description = "extra JVM options of the gateways (env LLMC_BENCH_JAVA_OPTS)")
-        List<String> javaOptions;
+        @CommandLine.Mixin
+        RigOptions rigOptions;
 
         Command(PrintStream out, PrintStream err) {
             this.out = out;
@@ -56,12 +52,12 @@ final class EventsBenchmark {
 
         @Override
         public Integer call() throws Exception {
-            Path dir = root.resolve("gateway/target/bench-events");
-            try (BenchRig rig = new BenchRig(root, dir, err)) {
+            Path dir = rigOptions.root.resolve("gateway/target/bench-events");
+            try (BenchRig rig = new BenchRig(rigOptions.root, dir, err)) {
                 rig.start();
                 // Compiler threads that stay, so that the JIT's share can be taken out of the CPU figures.
                 List<String> options = new ArrayList<>(List.of("-XX:-UseDynamicNumberOfCompilerThreads"));
-                javaOptions.stream().filter(o -> !o.isBlank()).forEach(options::add);
+                options.addAll(rigOptions.gatewayJavaOptions());
                 Map<String, BenchRig.Gateway> gateways = new LinkedHashMap<>();
                 for (String g : GATEWAYS) {
                     gateways.put(g, rig.gateway("events-" + g, g.equals("on") ? Map.of() : Map.of("LLMC_EVENTS_ENABLED", "false"), options));

@@ -1,12 +1,10 @@
 package dev.llmc.tools.bench;
 
 import picocli.CommandLine;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -36,11 +34,8 @@ final class GatewayBenchmark {
         int rate;
         @Parameters(index = "3", arity = "0..1", defaultValue = "20", paramLabel = "encoder-rate", description = "offered requests/s with the encoder (default ${DEFAULT-VALUE})")
         int encoderRate;
-        @Option(names = "--root", defaultValue = "${env:LLMC_ROOT:-.}", description = "the repository (gateway jar, bench/ scripts)")
-        Path root;
-        @Option(names = "--java-option", paramLabel = "OPTION", split = " ", defaultValue = "${env:LLMC_BENCH_JAVA_OPTS:-}",
-                description = "extra JVM options of the gateway, e.g. -XX:StartFlightRecording=filename=bench.jfr (env LLMC_BENCH_JAVA_OPTS)")
-        List<String> javaOptions;
+        @CommandLine.Mixin
+        RigOptions rigOptions;
 
         Command(PrintStream out, PrintStream err) {
             this.out = out;
@@ -49,9 +44,9 @@ final class GatewayBenchmark {
 
         @Override
         public Integer call() throws Exception {
-            try (BenchRig rig = new BenchRig(root, root.resolve("gateway/target/bench-gateway"), err)) {
+            try (BenchRig rig = new BenchRig(rigOptions.root, rigOptions.root.resolve("gateway/target/bench-gateway"), err)) {
                 rig.start();
-                BenchRig.Gateway gateway = rig.gateway("gateway", Map.of(), javaOptions.stream().filter(o -> !o.isBlank()).toList());
+                BenchRig.Gateway gateway = rig.gateway("gateway", Map.of(), rigOptions.gatewayJavaOptions());
                 run(rig, gateway);
             }
             return 0;
@@ -69,7 +64,7 @@ final class GatewayBenchmark {
             int perWorker = rate / workers;
             int encoderPerWorker = encoderRate / encoderWorkers;
             String loadBefore = BenchRig.loadAverage();
-            Path runs = root.resolve("gateway/target/bench-gateway/runs");
+            Path runs = rigOptions.root.resolve("gateway/target/bench-gateway/runs");
 
             err.printf("warming up (JIT, connection pools, encoder) for %d s ...%n", seconds);
             rig.saturate(gw + chat, pinned, seconds, connections, key);

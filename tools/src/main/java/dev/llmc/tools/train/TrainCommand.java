@@ -2,8 +2,8 @@ package dev.llmc.tools.train;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.llmc.gateway.controller.ControllerVersionStore;
-import dev.llmc.gateway.controller.LoggedTrafficExamples;
+import dev.llmc.gateway.versions.ControllerVersionStore;
+import dev.llmc.gateway.versions.LoggedTrafficExamples;
 import dev.llmc.gateway.storage.DatabaseMigrations;
 import dev.llmc.gateway.storage.EmbeddedPostgresServer;
 import dev.llmc.model.training.ControllerArtifact;

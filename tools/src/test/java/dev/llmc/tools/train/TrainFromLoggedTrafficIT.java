@@ -1,6 +1,6 @@
 package dev.llmc.tools.train;
 
-import dev.llmc.gateway.controller.ControllerVersionStore;
+import dev.llmc.gateway.versions.ControllerVersionStore;
 import dev.llmc.gateway.events.EventPipeline;
 import dev.llmc.gateway.testing.EmbeddedGatewayTest;
 import dev.llmc.gateway.testing.EventLogProbe;

@@ -1,4 +1,4 @@
-package dev.llmc.gateway.controller;
+package dev.llmc.gateway.versions;
 
 import dev.llmc.gateway.GatewayException;
 

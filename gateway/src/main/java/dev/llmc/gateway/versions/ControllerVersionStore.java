@@ -1,4 +1,4 @@
-package dev.llmc.gateway.controller;
+package dev.llmc.gateway.versions;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;

@@ -1,4 +1,4 @@
-package dev.llmc.gateway.controller;
+package dev.llmc.gateway.versions;
 
 import dev.llmc.abtest.event.LoggedExposureReader;
 import dev.llmc.model.offpolicy.OffPolicyEstimator;
