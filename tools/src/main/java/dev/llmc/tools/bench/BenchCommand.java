@@ -2,9 +2,12 @@ package dev.llmc.tools.bench;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code llmc-tools bench}: the benchmarks, one subcommand each. Results go to stdout, progress to stderr. */
@@ -21,12 +24,37 @@ public final class BenchCommand implements Runnable {
                 .addSubcommand("batching", new Batching())
                 .addSubcommand("train", new Train())
                 .addSubcommand("gateway", new GatewayBenchmark.Command(out, err))
-                .addSubcommand("events", new EventsBenchmark.Command(out, err));
+                .addSubcommand("events", new EventsBenchmark.Command(out, err))
+                .addSubcommand("plot", new Plot(out));
     }
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "which benchmark? encoder, batching, train, gateway or events");
+        throw new CommandLine.ParameterException(spec.commandLine(), "which benchmark? encoder, batching, train, gateway or events (or plot)");
+    }
+
+    @Command(name = "plot", mixinStandardHelpOptions = true,
+            description = "Draws the latency distributions of a finished bench gateway run from its hey CSVs (SVG).")
+    static final class Plot implements Callable<Integer> {
+        private final PrintStream out;
+        @Option(names = "--runs", defaultValue = "gateway/target/bench-gateway/runs", paramLabel = "DIR",
+                description = "the run's CSVs (default ${DEFAULT-VALUE})")
+        Path runs;
+        @Option(names = "--out", defaultValue = "gateway/target/bench-gateway/plots", paramLabel = "DIR",
+                description = "where to write the SVGs (default ${DEFAULT-VALUE})")
+        Path target;
+
+        Plot(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            for (Path plot : LatencyPlots.write(runs, target)) {
+                out.println(plot);
+            }
+            return 0;
+        }
     }
 
     @Command(name = "encoder", mixinStandardHelpOptions = true,

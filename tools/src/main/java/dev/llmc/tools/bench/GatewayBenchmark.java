@@ -36,6 +36,9 @@ final class GatewayBenchmark {
         int encoderRate;
         @CommandLine.Mixin
         RigOptions rigOptions;
+        @CommandLine.Option(names = "--plot", paramLabel = "DIR", description = "where to draw the latency distributions "
+                + "(SVG; default <root>/gateway/target/bench-gateway/plots)")
+        Path plots;
 
         Command(PrintStream out, PrintStream err) {
             this.out = out;
@@ -94,6 +97,9 @@ final class GatewayBenchmark {
             out.printf(Locale.ROOT, "pinned, paced: the gateway's own llmc.gateway.overhead histogram (/prometheus, bucket upper bounds): p50 %.2f ms, p99 %.2f ms%n",
                     pHist[0], pHist[1]);
             out.printf("load average before: %s; after: %s%n", loadBefore, BenchRig.loadAverage());
+            for (Path plot : LatencyPlots.write(runs, plots != null ? plots : runs.resolveSibling("plots"))) {
+                out.println("latency distribution: " + plot);
+            }
         }
 
         static String row(String name, BenchStatistics.Saturated max, BenchStatistics.Paced paced, BenchStatistics.Paced direct,
