@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * delivery: an entry is acknowledged and deleted only after its batch is in PostgreSQL, and entries a crashed
  * replica had read are claimed by another after {@link #CLAIM_IDLE}. Idempotent inserts turn that into exactly once.
  */
-final class RedisEventBuffer {
+final class RedisEventBuffer implements SharedEventBuffer {
     static final String STREAM = "llmc:events:buffer";
     private static final String GROUP = "llmc-event-writers";
     private static final String FIELD = "events";
@@ -34,19 +34,14 @@ final class RedisEventBuffer {
         this.connection = connection;
     }
 
-    /**
-     * A batch read from the stream; acknowledge it once it is stored. An entry that does not decode has no events but
-     * its raw text ({@code undecodable}) and the decoding {@code error}, so that it can be set aside, not retried forever.
-     */
-    record Entry(String id, List<Event> events, String undecodable, String error) {
-    }
-
-    void push(List<? extends Event> batch) throws Exception {
+    @Override
+    public void push(List<? extends Event> batch) throws Exception {
         async().xadd(STREAM, Map.of(FIELD, EventCodec.encode(batch))).get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }
 
     /** Up to {@code count} batches: this replica's unacknowledged ones first, then abandoned ones, then new ones. */
-    List<Entry> read(int count) throws Exception {
+    @Override
+    public List<Entry> read(int count) throws Exception {
         ensureGroup();
         RedisAsyncCommands<String, String> redis = async();
         Consumer<String> me = Consumer.from(GROUP, consumer);
@@ -74,13 +69,15 @@ final class RedisEventBuffer {
         }
     }
 
-    void acknowledge(Entry entry) throws Exception {
+    @Override
+    public void acknowledge(Entry entry) throws Exception {
         RedisAsyncCommands<String, String> redis = async();
         redis.xack(STREAM, GROUP, entry.id()).get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
         redis.xdel(STREAM, entry.id()).get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }
 
-    long length() throws Exception {
+    @Override
+    public long length() throws Exception {
         return async().xlen(STREAM).get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }
 
