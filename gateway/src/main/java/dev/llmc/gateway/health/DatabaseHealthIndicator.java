@@ -1,4 +1,4 @@
-package dev.llmc.gateway.storage;
+package dev.llmc.gateway.health;
 
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.AbstractHealthIndicator;
@@ -9,7 +9,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
 
-/** Reports whether PostgreSQL answers, for {@code /health} and load-balancer probes. */
+/**
+ * Whether PostgreSQL answers, as a detail of {@code /admin/health}. Always UP: chat keeps being served while
+ * PostgreSQL is away (keys and the expert registry are in memory, events wait in Redis or on disk), so a blink of it must
+ * not take a replica out of its Service through the readiness probe. Alert on {@code reachable: false} instead.
+ */
 @Singleton
 final class DatabaseHealthIndicator extends AbstractHealthIndicator<Map<String, Object>> {
     private final DataSource dataSource;
@@ -20,13 +24,12 @@ final class DatabaseHealthIndicator extends AbstractHealthIndicator<Map<String, 
 
     @Override
     protected Map<String, Object> getHealthInformation() {
+        healthStatus = HealthStatus.UP;
         try (Connection connection = dataSource.getConnection()) {
             boolean valid = connection.isValid(2);
-            healthStatus = valid ? HealthStatus.UP : HealthStatus.DOWN;
-            return Map.of("database", connection.getMetaData().getDatabaseProductVersion());
+            return Map.of("reachable", valid, "database", connection.getMetaData().getDatabaseProductVersion());
         } catch (SQLException e) {
-            healthStatus = HealthStatus.DOWN;
-            return Map.of("error", e.getMessage());
+            return Map.of("reachable", false, "error", String.valueOf(e.getMessage()));
         }
     }
 
