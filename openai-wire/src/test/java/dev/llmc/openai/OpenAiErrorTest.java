@@ -24,4 +24,10 @@ class OpenAiErrorTest {
         assertEquals("{\"error\":{\"message\":\"bad\",\"type\":\"invalid_request_error\",\"param\":\"messages[0].content\",\"code\":\"invalid_string\"}}",
                 json.writeValueAsString(OpenAiError.of(400, "invalid_string", "bad", "messages[0].content")));
     }
+
+    @Test
+    void carriesTheRequestIdWhenGivenOne() throws Exception {
+        assertEquals("{\"error\":{\"message\":\"no such model\",\"type\":\"not_found_error\",\"param\":null,\"code\":\"model_not_found\",\"request_id\":\"req-1\"}}",
+                json.writeValueAsString(OpenAiError.of(404, "model_not_found", "no such model").withRequestId("req-1")));
+    }
 }

@@ -37,6 +37,7 @@ import dev.llmc.registry.InvalidStatusChangeException;
 import dev.llmc.registry.RegistryException;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
+import dev.llmc.gateway.requestid.RequestIdFilter;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -81,7 +82,8 @@ public final class ErrorMapping implements ExceptionHandler<Exception, HttpRespo
         MutableHttpResponse<?> response = HttpResponse.status(mapped.status())
                 .contentType(MediaType.APPLICATION_JSON_TYPE)
                 .body(OpenAiError.of(mapped.status().getCode(), mapped.code(),
-                        OpenAiErrorResponseProcessor.withoutParserNoise(mapped.message()), mapped.param()));
+                        OpenAiErrorResponseProcessor.withoutParserNoise(mapped.message()), mapped.param())
+                        .withRequestId(request.getAttribute(RequestIdFilter.ATTRIBUTE, String.class).orElse(null)));
         switch (exception) {
             case AuthenticationException ignored -> response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
             case RateLimitedException limited -> response.header(HttpHeaders.RETRY_AFTER, Long.toString(limited.retryAfter().toSeconds()));

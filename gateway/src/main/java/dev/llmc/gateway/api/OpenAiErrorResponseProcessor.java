@@ -1,5 +1,6 @@
 package dev.llmc.gateway.api;
 
+import dev.llmc.gateway.requestid.RequestIdFilter;
 import dev.llmc.openai.OpenAiError;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.http.HttpStatus;
@@ -36,7 +37,9 @@ public final class OpenAiErrorResponseProcessor implements ErrorResponseProcesso
                 .orElse(null);
         String code = api != null ? api.code() : codeFor(status);
         String param = api != null ? api.param() : null;
-        return response.body(OpenAiError.of(status.getCode(), code, message, param)).contentType(MediaType.APPLICATION_JSON_TYPE);
+        String requestId = context.getRequest().getAttribute(RequestIdFilter.ATTRIBUTE, String.class).orElse(null);
+        return response.body(OpenAiError.of(status.getCode(), code, message, param).withRequestId(requestId))
+                .contentType(MediaType.APPLICATION_JSON_TYPE);
     }
 
     /** A default code for errors Micronaut raises itself (bad JSON, unknown route, body too large). */

@@ -5,6 +5,8 @@ import dev.llmc.model.encoder.SentenceEncoder;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.exceptions.HttpClientException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +14,7 @@ import java.util.Map;
 
 /** Embeds texts on a gpu-node through its OpenAI-compatible {@code /v1/embeddings}. */
 final class RemoteSentenceEncoder implements SentenceEncoder {
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteSentenceEncoder.class);
     private static final int DIMENSION = 384;
     private final HttpClient client;
     private final String baseUrl;
@@ -33,11 +36,14 @@ final class RemoteSentenceEncoder implements SentenceEncoder {
             response = client.toBlocking().retrieve(
                     HttpRequest.POST("/v1/embeddings", Map.of("input", texts, "encoding_format", "float")), JsonNode.class);
         } catch (HttpClientException e) {
-            throw new EncoderUnavailableException("the encoder at " + baseUrl + " is unavailable: " + e.getMessage(), e);
+            // The caller's message names no address or library text; the log has both.
+            LOG.warn("the encoder at {} is unavailable: {}", baseUrl, e.getMessage());
+            throw new EncoderUnavailableException("the encoder is unavailable right now; retry shortly", e);
         }
         JsonNode data = response == null ? null : response.get("data");
         if (data == null || data.size() != texts.size()) {
-            throw new EncoderUnavailableException("the encoder at " + baseUrl + " returned a malformed embeddings response", null);
+            LOG.warn("the encoder at {} returned a malformed embeddings response", baseUrl);
+            throw new EncoderUnavailableException("the encoder returned a malformed response; retry shortly", null);
         }
         List<float[]> vectors = new ArrayList<>(texts.size());
         for (JsonNode item : data) {

@@ -50,6 +50,17 @@ class AuthAndRequestIdIT extends EmbeddedGatewayTest {
     }
 
     @Test
+    void anErrorBodyNamesTheRequestItAnswers() {
+        Reply unauthorised = http().send(http().request("/v1/models", "wrong-key").header("X-Request-Id", "trace-err-1").GET());
+        Reply unknownRoute = http().send(http().request("/no/such/route", ADMIN_KEY).header("X-Request-Id", "trace-err-2").GET());
+
+        assertEquals(401, unauthorised.status());
+        assertEquals("trace-err-1", unauthorised.json().at("/error/request_id").asText(), unauthorised.body());
+        assertEquals(404, unknownRoute.status());
+        assertEquals("trace-err-2", unknownRoute.json().at("/error/request_id").asText(), unknownRoute.body());
+    }
+
+    @Test
     void prometheusNeedsNoKey() {
         Reply reply = http().send(http().request("/prometheus", null).GET());
 
