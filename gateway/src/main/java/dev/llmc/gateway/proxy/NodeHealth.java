@@ -80,7 +80,8 @@ public final class NodeHealth {
         this(config.circuitFailures(), config.circuitOpen(), System::nanoTime, meters);
     }
 
-    NodeHealth(int circuitFailures, Duration circuitOpen, LongSupplier nanoClock, MeterRegistry meters) {
+    /** A node table of its own, e.g. for a router under test; the application's is the injected singleton. */
+    public NodeHealth(int circuitFailures, Duration circuitOpen, LongSupplier nanoClock, MeterRegistry meters) {
         this.circuitFailures = circuitFailures;
         this.circuitOpen = circuitOpen;
         this.nanoClock = nanoClock;

@@ -2,7 +2,6 @@ package dev.llmc.gateway.routing;
 
 import dev.llmc.gateway.config.ColdStartConfig;
 import dev.llmc.gateway.config.RoutingConfig;
-import dev.llmc.gateway.versions.ControllerVersions;
 import dev.llmc.gateway.proxy.NodeHealth;
 import dev.llmc.model.encoder.ChatTurn;
 import dev.llmc.model.encoder.ConversationEncoder;
@@ -36,7 +35,7 @@ import java.util.stream.Collectors;
 public final class ExpertRouter {
     private final ExpertCatalog catalog;
     private final ConversationEncoder encoder;
-    private final ControllerVersions controllers;
+    private final ServingControllers controllers;
     private final RoutingConfig config;
     private final NodeHealth health;
     private final FeedbackCounts feedback;
@@ -44,7 +43,7 @@ public final class ExpertRouter {
     private final Stickiness stickiness;
     private final Timer encoderLatency;
 
-    ExpertRouter(ExpertCatalog catalog, ConversationEncoder encoder, ControllerVersions controllers, RoutingConfig config,
+    ExpertRouter(ExpertCatalog catalog, ConversationEncoder encoder, ServingControllers controllers, RoutingConfig config,
                  NodeHealth health, FeedbackCounts feedback, ColdStartConfig coldStart, Stickiness stickiness,
                  MeterRegistry meters) {
         this.catalog = catalog;

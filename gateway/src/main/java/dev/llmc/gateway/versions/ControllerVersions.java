@@ -1,5 +1,6 @@
 package dev.llmc.gateway.versions;
 
+import dev.llmc.gateway.routing.ServingControllers;
 import dev.llmc.model.scoring.ContentBasedController;
 import dev.llmc.model.scoring.Controller;
 import dev.llmc.model.training.ControllerArtifact;
@@ -19,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * immutable, so requests in flight finish on the controller they started with.
  */
 @Context
-public final class ControllerVersions {
+public final class ControllerVersions implements ServingControllers {
     private static final Logger LOG = LoggerFactory.getLogger(ControllerVersions.class);
     private final Controller content = new ContentBasedController();
     private final ControllerVersionStore store;
@@ -33,11 +34,13 @@ public final class ControllerVersions {
     }
 
     /** The controller that serves traffic outside experiments. */
+    @Override
     public Controller active() {
         return active.get();
     }
 
     /** A specific version ({@code content} included); 404 if it does not exist. */
+    @Override
     public Controller get(String version) {
         if (ContentBasedController.VERSION.equals(version)) {
             return content;
