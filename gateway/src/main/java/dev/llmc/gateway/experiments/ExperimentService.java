@@ -29,7 +29,6 @@ import org.slf4j.LoggerFactory;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;

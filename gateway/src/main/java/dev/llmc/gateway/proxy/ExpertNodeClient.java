@@ -19,7 +19,6 @@ import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.http.client.exceptions.ReadTimeoutException;
 import io.micronaut.http.client.netty.DefaultHttpClient;
 import io.micronaut.http.client.netty.DefaultHttpClientBuilder;
-import io.micronaut.http.sse.Event;
 import io.micronaut.http.netty.channel.EventLoopGroupRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.netty.resolver.AddressResolverGroup;
