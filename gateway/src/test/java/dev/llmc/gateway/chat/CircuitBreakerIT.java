@@ -24,7 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @MicronautTest
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class CircuitBreakerIT extends EmbeddedGatewayTest {
-    private static final String RECIPE = "What is a good recipe for a chocolate cake? How long should it bake in the oven?";
     private final FakeExpertNode cooking = fakeNode("cooking");
     private final FakeExpertNode programming = fakeNode("programming");
     @Inject
@@ -44,7 +43,7 @@ class CircuitBreakerIT extends EmbeddedGatewayTest {
 
     private String expertAnswering() {
         Reply reply = http().post("/v1/chat/completions", """
-                {"model": "auto", "messages": [{"role": "user", "content": "%s"}]}""".formatted(RECIPE));
+                {"model": "auto", "messages": [{"role": "user", "content": "%s"}]}""".formatted(RoutingIT.RECIPE));
         assertEquals(200, reply.status(), reply.body());
         return reply.json().get("model").asText();
     }

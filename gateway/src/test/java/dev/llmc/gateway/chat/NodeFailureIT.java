@@ -5,9 +5,9 @@ import dev.llmc.gateway.proxy.NodeHealth;
 import dev.llmc.gateway.testing.EmbeddedGatewayTest;
 import dev.llmc.gateway.testing.FakeExpertNode;
 import dev.llmc.gateway.testing.GatewayHttp.Reply;
+import dev.llmc.gateway.testing.NodeRotation;
 import dev.llmc.gateway.testing.ServerSentEvents;
 import dev.llmc.gateway.testing.ServerSentEvents.Event;
-import dev.llmc.registry.Expert;
 import dev.llmc.registry.ExpertCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -33,7 +33,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @MicronautTest
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class NodeFailureIT extends EmbeddedGatewayTest {
-    private static final String RECIPE = "What is a good recipe for a chocolate cake? How long should it bake in the oven?";
     private final FakeExpertNode cookingA = fakeNode("cooking");
     private final FakeExpertNode cookingB = fakeNode("cooking");
     private final FakeExpertNode programming = fakeNode("programming");
@@ -66,16 +65,12 @@ class NodeFailureIT extends EmbeddedGatewayTest {
             node.answer();
         }
         // A node whose stream broke leaves rotation until its next health check, which is an hour away here.
-        for (Expert expert : catalog.live()) {
-            for (int i = 0; i < expert.nodes().size(); i++) {
-                health.record(expert, i, true);
-            }
-        }
+        NodeRotation.putEveryNodeBack(catalog, health);
     }
 
     private Reply ask(boolean stream) {
         return http().post("/v1/chat/completions", """
-                {"model": "auto", "stream": %s, "messages": [{"role": "user", "content": "%s"}]}""".formatted(stream, RECIPE));
+                {"model": "auto", "stream": %s, "messages": [{"role": "user", "content": "%s"}]}""".formatted(stream, RoutingIT.RECIPE));
     }
 
     private double fallbacks(String kind) {
@@ -172,7 +167,7 @@ class NodeFailureIT extends EmbeddedGatewayTest {
 
         Reply reply = http().post("/chat", """
                 {"user_id": "u", "conversation_id": "die", "stream": true, "messages": [{"role": "user", "content": "%s"}]}"""
-                .formatted(RECIPE));
+                .formatted(RoutingIT.RECIPE));
 
         assertEquals(200, reply.status(), reply.body());
         List<Event> events = ServerSentEvents.parse(reply.body());

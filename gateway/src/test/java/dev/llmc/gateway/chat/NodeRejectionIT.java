@@ -5,7 +5,7 @@ import dev.llmc.gateway.proxy.NodeHealth;
 import dev.llmc.gateway.testing.EmbeddedGatewayTest;
 import dev.llmc.gateway.testing.FakeExpertNode;
 import dev.llmc.gateway.testing.GatewayHttp.Reply;
-import dev.llmc.registry.Expert;
+import dev.llmc.gateway.testing.NodeRotation;
 import dev.llmc.registry.ExpertCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -31,7 +31,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @MicronautTest
 @Timeout(120)
 class NodeRejectionIT extends EmbeddedGatewayTest {
-    private static final String RECIPE = "What is a good recipe for a chocolate cake? How long should it bake in the oven?";
     private final FakeExpertNode cooking = fakeNode("cooking");
     private final FakeExpertNode programming = fakeNode("programming");
     @Inject
@@ -66,16 +65,12 @@ class NodeRejectionIT extends EmbeddedGatewayTest {
     void allAnswerAndAreInRotation() {
         cooking.answer();
         programming.answer();
-        for (Expert expert : catalog.live()) {
-            for (int i = 0; i < expert.nodes().size(); i++) {
-                health.record(expert, i, true);
-            }
-        }
+        NodeRotation.putEveryNodeBack(catalog, health);
     }
 
     private Reply ask(boolean stream) {
         return http().post("/v1/chat/completions", """
-                {"model": "auto", "stream": %s, "messages": [{"role": "user", "content": "%s"}]}""".formatted(stream, RECIPE));
+                {"model": "auto", "stream": %s, "messages": [{"role": "user", "content": "%s"}]}""".formatted(stream, RoutingIT.RECIPE));
     }
 
     private static String model(Reply reply, boolean stream) {

@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @MicronautTest
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class RoutingIT extends EmbeddedGatewayTest {
+    static final String RECIPE = "What is a good recipe for a chocolate cake? How long should it bake in the oven?";
     static final String COOKING = "Cooking expert: recipes, ingredients, baking bread and cakes, kitchen techniques, "
             + "meal planning, sauces, pasta, seasoning and how long to cook food.";
     static final String PROGRAMMING = "Programming expert: debugging code, stack traces and exceptions, Java, Python, "
