@@ -65,3 +65,11 @@ readOnlyRootFilesystem: true
 capabilities:
   drop: ["ALL"]
 {{- end -}}
+
+{{/* The NetworkPolicy peer allowed to scrape metrics: networkPolicy.prometheus's pods in its namespaces. */}}
+{{- define "llmc.prometheusPeer" -}}
+- namespaceSelector:
+    {{- toYaml .Values.networkPolicy.prometheus.namespaceSelector | nindent 4 }}
+  podSelector:
+    {{- toYaml .Values.networkPolicy.prometheus.podSelector | nindent 4 }}
+{{- end -}}

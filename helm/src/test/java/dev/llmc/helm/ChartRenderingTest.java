@@ -32,8 +32,8 @@ class ChartRenderingTest {
     private final RenderedChart production = RenderedChart.render(PRODUCTION);
 
     @Test
-    void defaultValuesRenderGatewayWithServiceAutoscalerDisruptionBudgetAndTrainingJobButNoGpuNode() {
-        assertEquals(List.of("CronJob", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Service"),
+    void defaultValuesRenderGatewayWithServicesAutoscalerDisruptionBudgetNetworkPolicyAndTrainingJobButNoGpuNode() {
+        assertEquals(List.of("CronJob", "Deployment", "HorizontalPodAutoscaler", "NetworkPolicy", "PodDisruptionBudget", "Service", "Service"),
                 defaults.kinds().stream().sorted().toList());
         assertEquals("llmc-gateway", at(defaults.get("HorizontalPodAutoscaler", "llmc-gateway"), "spec", "scaleTargetRef", "name"));
         assertEquals(Map.of("cpu", "2", "memory", "3Gi"),
@@ -57,16 +57,19 @@ class ChartRenderingTest {
     }
 
     @Test
-    void probesUseTheHealthEndpointsOnTheContainerPort() {
+    void gatewayProbesUseTheHealthEndpointsOnTheManagementPort() {
         for (RenderedChart chart : List.of(defaults, production)) {
             Map<String, Object> gateway = chart.container("Deployment", "llmc-gateway");
             assertEquals("/health/readiness", at(gateway, "readinessProbe", "httpGet", "path"));
             assertEquals("/health/liveness", at(gateway, "livenessProbe", "httpGet", "path"));
             assertEquals("/health/liveness", at(gateway, "startupProbe", "httpGet", "path"));
-            assertEquals("http", at(gateway, "readinessProbe", "httpGet", "port"));
-            List<Map<String, Object>> ports = at(gateway, "ports");
-            assertEquals(Map.of("name", "http", "containerPort", 8080), ports.getFirst());
+            for (String probe : List.of("readinessProbe", "livenessProbe", "startupProbe")) {
+                assertEquals("management", at(gateway, probe, "httpGet", "port"), probe);
+            }
+            assertEquals(List.of(Map.of("name", "http", "containerPort", 8080), Map.of("name", "management", "containerPort", 8081)),
+                    at(gateway, "ports"));
             assertEquals("8080", env(gateway).get("LLMC_PORT").get("value"));
+            assertEquals("8081", env(gateway).get("LLMC_MANAGEMENT_PORT").get("value"));
         }
         Map<String, Object> gpuNode = production.container("Deployment", "llmc-gpu-node");
         assertEquals("/health/readiness", at(gpuNode, "readinessProbe", "httpGet", "path"));

@@ -38,6 +38,15 @@ class StartupRefusalTest {
         assertTrue(refused.getMessage().contains("./llmc up"), refused.getMessage());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"0", "65536", "-1"})
+    void refusesAManagementPortThatIsNoPortNamingItsKey(int port) {
+        StartupRefusedException refused = assertThrows(StartupRefusedException.class, () -> new ManagementConfig(port));
+
+        assertTrue(refused.getMessage().startsWith("llmc.management.port "), refused.getMessage());
+        assertTrue(refused.getMessage().endsWith("was " + port), refused.getMessage());
+    }
+
     @Test
     void refusesAMissingAdminKey() {
         StartupRefusedException refused = assertThrows(StartupRefusedException.class, () -> new AuthConfig(null));
