@@ -1,6 +1,7 @@
 package dev.llmc.model.offpolicy;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -184,24 +185,12 @@ public final class OffPolicyEstimator {
             sumY += y.applyAsDouble(sums);
             sumD += d.applyAsDouble(sums);
         }
-        return new Ratio(y, d, sumY, sumD == 0 ? Double.NaN : sumY / sumD, sumD / units.size());
+        return new Ratio(y, d, sumY, sumD == 0 ? Double.NaN : sumY / sumD, sumD / units.size(), units.values());
     }
 
-    private final class Ratio {
-        private final ToDoubleFunction<double[]> y;
-        private final ToDoubleFunction<double[]> d;
-        private final double numerator;
-        private final double value;
-        private final double meanDenominator;
-
-        Ratio(ToDoubleFunction<double[]> y, ToDoubleFunction<double[]> d,
-              double numerator, double value, double meanDenominator) {
-            this.y = y;
-            this.d = d;
-            this.numerator = numerator;
-            this.value = value;
-            this.meanDenominator = meanDenominator;
-        }
+    /** R = numerator / denominator of per-unit totals y and d, with the mean per-unit denominator. */
+    private record Ratio(ToDoubleFunction<double[]> y, ToDoubleFunction<double[]> d, double numerator, double value,
+                         double meanDenominator, Collection<double[]> units) {
 
         /** ψ_u = (Y_u − R·N_u) / N̄: the unit's first-order effect on R (they sum to 0). */
         double influence(double[] sums) {
@@ -214,7 +203,7 @@ public final class OffPolicyEstimator {
                 return Interval.UNDEFINED;
             }
             double squares = 0;
-            for (double[] sums : units.values()) {
+            for (double[] sums : units) {
                 double psi = influence(sums);
                 squares += psi * psi;
             }
