@@ -42,6 +42,8 @@ public final class OffPolicyEstimator {
      */
     public static final double MIN_EFFECTIVE_SAMPLE_SIZE = 30;
 
+    /** Below this coverage the reason says so: a tenth of unseen choices can move the value by a tenth of the reward scale. */
+    private static final double NOTED_COVERAGE = 0.9;
     private static final int COUNT = 0;
     private static final int REWARD = 1;
     private static final int PER_POLICY = 2;
@@ -118,8 +120,9 @@ public final class OffPolicyEstimator {
                 || c.effectiveSampleSize() < MIN_EFFECTIVE_SAMPLE_SIZE || b.effectiveSampleSize() < MIN_EFFECTIVE_SAMPLE_SIZE) {
             double difference = c.snips() - b.snips();
             return new Comparison(difference, Interval.UNDEFINED, Interval.UNDEFINED, Verdict.INSUFFICIENT_DATA,
-                    "too little logged traffic agrees with both versions (effective sample sizes %.1f and %.1f, at least %.0f needed)"
-                            .formatted(c.effectiveSampleSize(), b.effectiveSampleSize(), MIN_EFFECTIVE_SAMPLE_SIZE));
+                    String.format(Locale.ROOT, "too little logged traffic agrees with both versions "
+                                    + "(effective sample sizes %.1f and %.1f, at least %.0f needed)",
+                            c.effectiveSampleSize(), b.effectiveSampleSize(), MIN_EFFECTIVE_SAMPLE_SIZE));
         }
         Ratio candidateRatio = ratio(weightedReward(candidate), weight(candidate));
         Ratio baselineRatio = ratio(weightedReward(baseline), weight(baseline));
@@ -151,9 +154,10 @@ public final class OffPolicyEstimator {
                     : "the logged traffic cannot tell them apart";
         });
         for (Estimate estimate : List.of(candidate, baseline)) {
-            if (estimate.coverage() < 0.9) {
-                parts.add("the log covers only %.0f%% of the %s choices (routing with exploration would log the rest)"
-                        .formatted(100 * estimate.coverage(), estimate == candidate ? "version's" : "baseline's"));
+            if (estimate.coverage() < NOTED_COVERAGE) {
+                parts.add(String.format(Locale.ROOT, "the log covers only %.0f%% of the %s choices "
+                                + "(routing with exploration would log the rest)",
+                        100 * estimate.coverage(), estimate == candidate ? "version's" : "baseline's"));
             }
         }
         return String.join("; ", parts);
