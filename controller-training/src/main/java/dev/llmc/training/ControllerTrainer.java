@@ -3,6 +3,7 @@ package dev.llmc.training;
 import dev.llmc.model.scoring.ExpertProfile;
 import dev.llmc.model.training.ControllerArtifact;
 import dev.llmc.model.training.ControllerManifest;
+import dev.llmc.model.training.DataSufficiency;
 import dev.llmc.model.training.HoldoutMetrics;
 import dev.llmc.model.training.TrainingConfig;
 import dev.llmc.model.training.TrainingExample;
@@ -36,7 +37,8 @@ public final class ControllerTrainer {
      * in examples, and may hold others to include in the artifact (they keep their content-based cold start).
      * Examples are ordered by servedAtMillis (then messageId); the newest holdoutFraction is held out and evaluated,
      * and the manifest records the training data range and the hold-out metrics ({@code holdout_*}, absent without a
-     * hold-out) beside {@code train_loss}, {@code train_seconds} and {@code train_examples_per_second}.
+     * hold-out) beside {@code train_loss}, {@code train_seconds}, {@code train_examples_per_second} and whether the data
+     * carries the model ({@link DataSufficiency}: {@code data_*}).
      *
      * @throws IllegalArgumentException if there is nothing to train on, an expert has no content θ, or dimensions differ
      */
@@ -92,7 +94,9 @@ public final class ControllerTrainer {
         for (int m = 0; m < expertIds.size(); m++) {
             profiles.add(new ExpertProfile(expertIds.get(m), content[m]));
         }
-        metrics.putAll(HoldoutMetrics.evaluate(artifact, config, profiles, test));
+        Map<String, Double> holdoutMetrics = HoldoutMetrics.evaluate(artifact, config, profiles, train, test);
+        metrics.putAll(holdoutMetrics);
+        metrics.putAll(DataSufficiency.assess(config, train, test.size(), holdoutMetrics).metrics());
         return artifact.withMetrics(metrics);
     }
 }

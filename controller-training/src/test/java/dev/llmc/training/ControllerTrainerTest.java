@@ -2,9 +2,11 @@ package dev.llmc.training;
 
 import dev.llmc.model.training.ControllerArtifact;
 import dev.llmc.model.training.ControllerManifest;
+import dev.llmc.model.training.DataSufficiency;
 import dev.llmc.model.training.TrainingExample;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -113,6 +115,53 @@ class ControllerTrainerTest {
         assertEquals(0, manifest.trainedFromMillis());
         assertEquals(14_000, manifest.trainedToMillis());
         assertTrue(manifest.metrics().containsKey("holdout_loss"), manifest.metrics().toString());
+    }
+
+    @Test
+    void flagsThinDataWhenExpertsHaveFewerThanTenExamplesPerParameter() {
+        TwoClusters data = new TwoClusters(7);
+
+        ControllerManifest manifest = new ControllerTrainer(TwoClusters.config().withHoldoutFraction(0.1))
+                .train("v1", data.fullFeedback(30), data.contentTheta(), null).manifest();
+
+        // 60 examples, 54 trained on: 27 per expert against k + 1 = 9 parameters per head (90 needed).
+        DataSufficiency check = DataSufficiency.fromMetrics(manifest.metrics(), manifest.holdoutExamples()).orElseThrow();
+        assertEquals(27, check.examplesPerExpert().get(TwoClusters.ALPHA));
+        assertFalse(check.sufficient(), check.toString());
+        assertEquals(0.0, manifest.metrics().get("data_sufficient"));
+        assertTrue(check.warnings().getFirst().startsWith("thin data"), check.warnings().toString());
+    }
+
+    @Test
+    void enoughDataThatTheModelUsesIsSufficient() {
+        TwoClusters data = new TwoClusters(8);
+
+        ControllerManifest manifest = new ControllerTrainer(TwoClusters.config().withHoldoutFraction(0.2))
+                .train("v1", data.fullFeedback(800), data.contentTheta(), null).manifest();
+
+        DataSufficiency check = DataSufficiency.fromMetrics(manifest.metrics(), manifest.holdoutExamples()).orElseThrow();
+        assertTrue(check.sufficient(), check.warnings() + " " + manifest.metrics());
+        assertTrue(manifest.metrics().get("holdout_loss") < manifest.metrics().get("holdout_baseline_loss"), manifest.metrics().toString());
+    }
+
+    @Test
+    void aModelWhoseConversationsDoNotMatterDoesNotBeatEachExpertsMean() {
+        TwoClusters data = new TwoClusters(9);
+        Random random = new Random(9);
+        List<TrainingExample> examples = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            String expert = i % 2 == 0 ? TwoClusters.ALPHA : TwoClusters.BETA;
+            float rating = 1 + random.nextInt(expert.equals(TwoClusters.ALPHA) ? 5 : 3);
+            examples.add(new TrainingExample("m" + i, expert, data.point(random.nextBoolean()), 1f, i, rating,
+                    random.nextDouble() < 0.3, Float.NaN));
+        }
+
+        ControllerManifest manifest = new ControllerTrainer(TwoClusters.config().withHoldoutFraction(0.3))
+                .train("v1", examples, data.contentTheta(), null).manifest();
+
+        DataSufficiency check = DataSufficiency.fromMetrics(manifest.metrics(), manifest.holdoutExamples()).orElseThrow();
+        assertTrue(check.enoughPerExpert(), check.toString());
+        assertFalse(check.beatsExpertMeans(), manifest.metrics().toString());
     }
 
     @Test

@@ -14,15 +14,24 @@ import java.util.Map;
  * {@code holdout_greedy_agreement} (share whose top-ranked expert is the logged one), and self-normalised
  * inverse-propensity estimates of what greedy routing would have got, {@code holdout_retry_rate_greedy_snips} and
  * {@code holdout_rating_greedy_snips}, beside the logged {@code holdout_retry_rate} and {@code holdout_rating}.
+ *
+ * <p>Against a baseline that ignores the conversation and predicts each expert's training mean of every signal:
+ * {@code holdout_baseline_loss} (as {@code holdout_loss}), and per held-out example the α-weighted loss of the baseline
+ * minus the model's, its mean {@code holdout_loss_improvement} and standard error {@code holdout_loss_improvement_se}
+ * ({@link DataSufficiency} tests it).
  */
 public final class HoldoutMetrics {
+
+    static final String IMPROVEMENT = "holdout_loss_improvement";
+    static final String IMPROVEMENT_SE = "holdout_loss_improvement_se";
+    private static final int HEADS = ControllerParameters.HEADS;
 
     private HoldoutMetrics() {
     }
 
     /** The metrics of the artifact's serving maths on the hold-out examples (empty without any). */
     public static Map<String, Double> evaluate(ControllerArtifact artifact, TrainingConfig config, List<ExpertProfile> experts,
-            List<TrainingExample> holdout) {
+            List<TrainingExample> train, List<TrainingExample> holdout) {
         TrainedController controller = artifact.trainedController();
         Map<String, Double> metrics = new HashMap<>();
         if (holdout.isEmpty()) {
@@ -32,14 +41,12 @@ public final class HoldoutMetrics {
         for (ExpertProfile expert : experts) {
             byId.put(expert.expertId(), expert);
         }
-        double retryLoss = 0;
+        double[] modelLoss = new double[HEADS];
         double retries = 0;
         double ratingSquares = 0;
-        double ratingLoss = 0;
         double ratingSum = 0;
         long rated = 0;
         double lengthErrors = 0;
-        double lengthLoss = 0;
         long lengths = 0;
         long agreements = 0;
         double snipsWeight = 0;
@@ -48,16 +55,28 @@ public final class HoldoutMetrics {
         double snipsRating = 0;
         double[] raw = new double[ControllerParameters.HEADS];
         double[] candidate = new double[ControllerParameters.HEADS];
+        ExpertMeans means = new ExpertMeans(train);
+        double[] baselineLoss = new double[HEADS];
+        double[] alpha = {config.alphaRetry(), config.alphaRating(), config.alphaLength()};
+        double improvements = 0;
+        double improvementSquares = 0;
         for (TrainingExample example : holdout) {
             double[] x = controller.project(example.embedding(), "the embedding of message " + example.messageId());
             controller.heads(byId.get(example.expertId()), x, raw);
+            double[] modelLosses = losses(example, raw);
+            double[] baselineLosses = losses(example, means.raw(example.expertId()));
+            double improvement = 0;
+            for (int s = 0; s < HEADS; s++) {
+                modelLoss[s] += modelLosses[s];
+                baselineLoss[s] += baselineLosses[s];
+                improvement += alpha[s] * (baselineLosses[s] - modelLosses[s]);
+            }
+            improvements += improvement;
+            improvementSquares += improvement * improvement;
 
             double retried = example.retried() ? 1 : 0;
-            retryLoss += softplus(raw[ControllerParameters.RETRY]) - retried * raw[ControllerParameters.RETRY];
             retries += retried;
             if (example.hasRating()) {
-                double target = (example.rating() - 1) / 4.0;
-                ratingLoss += softplus(raw[ControllerParameters.RATING]) - target * raw[ControllerParameters.RATING];
                 double error = TrainedController.expectedStars(raw[ControllerParameters.RATING]) - example.rating();
                 ratingSquares += error * error;
                 ratingSum += example.rating();
@@ -65,7 +84,6 @@ public final class HoldoutMetrics {
             }
             if (example.hasConversationLength()) {
                 double predicted = TrainedController.expectedLength(raw[ControllerParameters.LENGTH]);
-                lengthLoss += predicted - example.conversationLength() * raw[ControllerParameters.LENGTH];
                 lengthErrors += Math.abs(predicted - example.conversationLength());
                 lengths++;
             }
@@ -92,16 +110,29 @@ public final class HoldoutMetrics {
             }
         }
         int n = holdout.size();
-        double loss = config.alphaRetry() * retryLoss / n;
-        metrics.put("holdout_retry_log_loss", retryLoss / n);
+        double[] signals = {n, rated, lengths};
+        double loss = 0;
+        double baseline = 0;
+        for (int s = 0; s < HEADS; s++) {
+            if (signals[s] > 0) {
+                loss += alpha[s] * modelLoss[s] / signals[s];
+                baseline += alpha[s] * baselineLoss[s] / signals[s];
+            }
+        }
+        metrics.put("holdout_baseline_loss", baseline);
+        double meanImprovement = improvements / n;
+        metrics.put(IMPROVEMENT, meanImprovement);
+        if (n > 1) {
+            double variance = (improvementSquares - n * meanImprovement * meanImprovement) / (n - 1);
+            metrics.put(IMPROVEMENT_SE, Math.sqrt(Math.max(0, variance) / n));
+        }
+        metrics.put("holdout_retry_log_loss", modelLoss[ControllerParameters.RETRY] / n);
         metrics.put("holdout_retry_rate", retries / n);
         if (rated > 0) {
-            loss += config.alphaRating() * ratingLoss / rated;
             metrics.put("holdout_rating_rmse", Math.sqrt(ratingSquares / rated));
             metrics.put("holdout_rating", ratingSum / rated);
         }
         if (lengths > 0) {
-            loss += config.alphaLength() * lengthLoss / lengths;
             metrics.put("holdout_length_mae", lengthErrors / lengths);
         }
         metrics.put("holdout_loss", loss);
@@ -113,6 +144,67 @@ public final class HoldoutMetrics {
             metrics.put("holdout_rating_greedy_snips", snipsRating / snipsRatedWeight);
         }
         return metrics;
+    }
+
+    /** Per head, the example's loss under raw head values r (0 where it lacks the signal), as training defines it. */
+    private static double[] losses(TrainingExample example, double[] raw) {
+        double[] losses = new double[HEADS];
+        double retry = raw[ControllerParameters.RETRY];
+        losses[ControllerParameters.RETRY] = softplus(retry) - (example.retried() ? retry : 0);
+        if (example.hasRating()) {
+            double rating = raw[ControllerParameters.RATING];
+            losses[ControllerParameters.RATING] = softplus(rating) - (example.rating() - 1) / 4.0 * rating;
+        }
+        if (example.hasConversationLength()) {
+            double length = raw[ControllerParameters.LENGTH];
+            losses[ControllerParameters.LENGTH] = TrainedController.expectedLength(length) - example.conversationLength() * length;
+        }
+        return losses;
+    }
+
+    /**
+     * The baseline: per expert and signal the training mean as a raw head value (logit, or log for the length), the
+     * mean over all experts for an expert absent from training.
+     */
+    private static final class ExpertMeans {
+        private final Map<String, double[]> sums = new HashMap<>();
+        private final double[] all = new double[2 * HEADS];
+
+        ExpertMeans(List<TrainingExample> train) {
+            for (TrainingExample example : train) {
+                double[] expert = sums.computeIfAbsent(example.expertId(), id -> new double[2 * HEADS]);
+                for (double[] target : new double[][] {expert, all}) {
+                    add(target, ControllerParameters.RETRY, example.retried() ? 1 : 0);
+                    if (example.hasRating()) {
+                        add(target, ControllerParameters.RATING, (example.rating() - 1) / 4.0);
+                    }
+                    if (example.hasConversationLength()) {
+                        add(target, ControllerParameters.LENGTH, example.conversationLength());
+                    }
+                }
+            }
+        }
+
+        private static void add(double[] target, int head, double value) {
+            target[head] += value;
+            target[HEADS + head]++;
+        }
+
+        double[] raw(String expertId) {
+            double[] expert = sums.getOrDefault(expertId, all);
+            double[] raw = new double[HEADS];
+            for (int s = 0; s < HEADS; s++) {
+                double[] source = expert[HEADS + s] > 0 ? expert : all;
+                double mean = source[HEADS + s] > 0 ? source[s] / source[HEADS + s] : 0.5;
+                raw[s] = s == ControllerParameters.LENGTH ? Math.log(Math.max(mean, 1e-3)) : logit(mean);
+            }
+            return raw;
+        }
+
+        private static double logit(double p) {
+            double clipped = Math.min(Math.max(p, 1e-3), 1 - 1e-3);
+            return Math.log(clipped / (1 - clipped));
+        }
     }
 
     private static double softplus(double r) {

@@ -8,6 +8,7 @@ import dev.llmc.gateway.storage.DatabaseMigrations;
 import dev.llmc.gateway.storage.EmbeddedPostgresServer;
 import dev.llmc.model.training.ControllerArtifact;
 import dev.llmc.model.training.ControllerManifest;
+import dev.llmc.model.training.DataSufficiency;
 import dev.llmc.model.training.TrainingConfig;
 import dev.llmc.model.training.TrainingExample;
 import dev.llmc.model.training.TrainingExamples;
@@ -157,7 +158,14 @@ public final class TrainCommand implements Callable<Integer> {
         new ControllerVersionStore(dataSource).insert(artifact);
         out.println("stored controller version " + manifest.versionId() + " (inactive)");
         manifest.metrics().forEach((name, value) -> out.printf(Locale.ROOT, "  %s = %.4f%n", name, value));
-        out.println("activate: POST /controller/versions/" + manifest.versionId() + "/activate");
+        DataSufficiency check = DataSufficiency.fromMetrics(manifest.metrics(), manifest.holdoutExamples()).orElseThrow();
+        for (String warning : check.warnings()) {
+            out.println("WARNING: " + warning);
+        }
+        out.println(check.sufficient()
+                ? "activate: POST /controller/versions/" + manifest.versionId() + "/activate"
+                : "not recommended for activation: the data does not carry this model; "
+                        + "check GET /controller/versions/" + manifest.versionId() + "/offline-estimate and test it in an A/B experiment first");
         return 0;
     }
 
