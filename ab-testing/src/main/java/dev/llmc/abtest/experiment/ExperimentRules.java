@@ -86,7 +86,11 @@ public final class ExperimentRules {
         return new Definition(draft.name(), unit, traffic, normalise(arms));
     }
 
-    /** New weights for some arms of an existing experiment (arms not named keep theirs), normalised again. */
+    /**
+     * New relative weights for some arms of an existing experiment, normalised again. Stored weights are normalised,
+     * so the arms not named are first read on the scale where the smallest current weight is 1: three equal arms and
+     * {@code {"b": 2}} give 1:2:1, and an experiment created 1:3 reads back as 1:3, the units its owner chose.
+     */
     public static List<Arm> reweigh(Experiment experiment, Map<String, Double> weights) {
         for (Map.Entry<String, Double> entry : weights.entrySet()) {
             if (experiment.arm(entry.getKey()).isEmpty()) {
@@ -97,8 +101,9 @@ public final class ExperimentRules {
             }
             requirePositive("weights." + entry.getKey(), entry.getValue());
         }
+        double smallest = experiment.arms().stream().mapToDouble(Arm::weight).min().orElse(1);
         List<Arm> arms = experiment.arms().stream()
-                .map(arm -> weights.containsKey(arm.name()) ? arm.withWeight(weights.get(arm.name())) : arm)
+                .map(arm -> arm.withWeight(weights.containsKey(arm.name()) ? weights.get(arm.name()) : arm.weight() / smallest))
                 .toList();
         return normalise(arms);
     }

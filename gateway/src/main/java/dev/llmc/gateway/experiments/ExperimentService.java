@@ -16,6 +16,7 @@ import dev.llmc.abtest.experiment.InvalidExperimentException;
 import dev.llmc.abtest.experiment.JdbcExperimentStore;
 import dev.llmc.abtest.stats.ExperimentResults;
 import dev.llmc.abtest.stats.ExperimentStatistics;
+import dev.llmc.abtest.stats.ExperimentTimeline;
 import dev.llmc.abtest.stats.JdbcUnitAggregates;
 import dev.llmc.gateway.auth.Caller;
 import dev.llmc.gateway.auth.OwnedId;
@@ -137,6 +138,17 @@ public final class ExperimentService {
         Experiment experiment = get(id);
         try {
             return ExperimentStatistics.compute(experiment.arms(), aggregates.forExperiment(experiment));
+        } catch (SQLException e) {
+            throw new ExperimentStoreUnavailableException("could not read the event log: " + e.getMessage(), e);
+        }
+    }
+
+    /** Cumulative results per hour or day of serving time ({@code bucket} "hour" or "day"), oldest first. */
+    public List<ExperimentTimeline.Point> timeline(String id, String bucket) {
+        Experiment experiment = get(id);
+        long seconds = "day".equals(bucket) ? 86_400 : 3_600;
+        try {
+            return ExperimentTimeline.compute(experiment.arms(), aggregates.forExperimentByBucket(experiment, bucket), seconds);
         } catch (SQLException e) {
             throw new ExperimentStoreUnavailableException("could not read the event log: " + e.getMessage(), e);
         }
