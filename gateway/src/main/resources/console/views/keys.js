@@ -34,7 +34,7 @@ export async function keysView(container, { me }) {
                 } catch (error) {
                   show(status, errorBox(error, me.role));
                 }
-              }) }, 'Revoke')))))));
+              }) }, 'Revoke'))))))));
     } catch (error) {
       show(list, errorBox(error, me.role));
     }
