@@ -93,5 +93,6 @@ async function route() {
 }
 
 window.addEventListener('hashchange', route);
-window.addEventListener('llmc:signed-out', (event) => signInView(event.detail));
+// A key refused mid-session returns to sign-in; a refused sign-in attempt is answered by the sign-in form itself.
+window.addEventListener('llmc:signed-out', (event) => { if (me) signInView(event.detail); });
 route();

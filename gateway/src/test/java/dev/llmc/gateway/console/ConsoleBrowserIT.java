@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmc.gateway.events.EventPipeline;
 import dev.llmc.gateway.testing.EmbeddedGatewayTest;
 import dev.llmc.gateway.testing.EventLogProbe;
-import dev.llmc.gateway.testing.FakeExpertNode;
 import dev.llmc.gateway.testing.GatewayHttp;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
@@ -47,8 +46,6 @@ class ConsoleBrowserIT extends EmbeddedGatewayTest {
     @Inject
     DataSource dataSource;
     private Browser browser;
-    private FakeExpertNode alphaNode;
-    private String alphaId;
     private final Map<String, GatewayHttp> keys = new java.util.HashMap<>();
     private final Map<String, String> secrets = new java.util.HashMap<>();
 
@@ -59,8 +56,7 @@ class ConsoleBrowserIT extends EmbeddedGatewayTest {
 
     @BeforeAll
     void start() {
-        alphaNode = fakeNode("alpha");
-        alphaId = http().registerExpert("alpha", "Cooking: recipes, baking bread, pasta and sauces.", alphaNode.baseUrl()).get("id").asText();
+        http().registerExpert("alpha", "Cooking: recipes, baking bread, pasta and sauces.", fakeNode("alpha").baseUrl());
         http().registerExpert("beta", "Programming: Java, Python, debugging and stack traces.", fakeNode("beta").baseUrl());
         for (String role : List.of("app", "developer", "data-scientist")) {
             GatewayHttp.Reply reply = http().post("/keys", "{\"role\": \"%s\", \"owner\": \"%s-owner\"}".formatted(role, role));
@@ -174,8 +170,9 @@ class ConsoleBrowserIT extends EmbeddedGatewayTest {
         new EventLogProbe(pipeline, dataSource).awaitDrained(Duration.ofSeconds(20));
         JsonNode results = keys.get("data-scientist").get("/experiments/" + id + "/results").json();
 
-        // The page as a user opens it: weight and time until results and charts are drawn.
+        // The page as a first-time visitor opens it (empty cache): weight and time until results and charts are drawn.
         browser.driver().get("about:blank");
+        browser.driver().executeCdpCommand("Network.clearBrowserCache", Map.of());
         browser.open("#/experiments/" + id);
         browser.waitFor("#results");
         browser.waitFor("#timeline-charts canvas");
@@ -234,7 +231,7 @@ class ConsoleBrowserIT extends EmbeddedGatewayTest {
         browser.waitFor(form);
         browser.type(browser.input(form, "name"), "Bad Name");
         browser.type(browser.input(form, "description"), "Soup and stews.");
-        browser.type(browser.input(form, "nodes[0].base_url"), alphaNode.baseUrl());
+        browser.type(browser.input(form, "nodes[0].base_url"), fakeNode("soups").baseUrl());
         browser.find(form + " button[type=submit]").click();
         String error = browser.fieldError(form, "name");
         assertTrue(error.startsWith("name "), error);
@@ -292,7 +289,7 @@ class ConsoleBrowserIT extends EmbeddedGatewayTest {
         String expert = reply.findElement(org.openqa.selenium.By.cssSelector(".meta")).getDomAttribute("data-expert");
         assertEquals(expert + " answers", reply.findElement(org.openqa.selenium.By.cssSelector(".reply")).getText());
         browser.waitFor("#why li");
-        assertEquals(2, browser.all("#why li").size(), "both experts are scored for an admin");
+        assertEquals(3, browser.all("#why li").size(), "every active expert (alpha, beta, the developer's soups) is scored for an admin");
         assertTrue(browser.find("#why li").getText().startsWith(expert + ": "), "the expert that answered scores best");
         JsonNode expertJson = http().get("/experts").json().get("data");
         String expertId = null;
