@@ -50,6 +50,12 @@ export function num(value, digits = 3) {
   return Number(value).toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
 }
 
+/** A p-value: four decimals, or "< 0.0001". */
+export function pValue(value) {
+  if (value === null || value === undefined) return '–';
+  return value < 0.0001 ? '< 0.0001' : `= ${num(value, 4)}`;
+}
+
 export function pct(value, digits = 1) {
   return value === null || value === undefined ? '–' : `${(value * 100).toFixed(digits)}%`;
 }

@@ -1,7 +1,7 @@
 // One experiment: its arms' results with intervals, differences to the control, the sample-ratio check, charts
 // of the cumulative results over time, results.csv, and the owner's actions (start, stop, reweight).
 import { api, download } from '../api.js';
-import { h, show, loading, empty, errorBox, num, pct, withCi, when, field, showFieldError, clearFieldErrors, confirmed } from '../dom.js';
+import { h, show, loading, empty, errorBox, num, pct, pValue, withCi, when, field, showFieldError, clearFieldErrors, confirmed } from '../dom.js';
 import { lineChart } from '../charts.js';
 
 export async function experimentView(container, { me, id }) {
@@ -10,7 +10,10 @@ export async function experimentView(container, { me, id }) {
   const [experiment, results] = await Promise.all([api('GET', path), api('GET', `${path}/results`)]);
   const status = h('div', { 'aria-live': 'polite' });
   const charts = h('div', {}, loading('Loading charts…'));
-  const bucket = h('select', { id: 'bucket' }, h('option', { value: 'day' }, 'daily'), h('option', { value: 'hour' }, 'hourly'));
+  const bucket = h('select', { id: 'bucket' }, h('option', { value: 'hour' }, 'hourly'), h('option', { value: 'day' }, 'daily'));
+  // Hourly buckets while an experiment is young (under three days of data), daily after.
+  const started = Date.parse(experiment.started_at || experiment.created_at);
+  bucket.value = (Date.parse(experiment.stopped_at || new Date().toISOString()) - started) > 3 * 86400e3 ? 'day' : 'hour';
   const csv = h('button', { type: 'button', class: 'secondary', id: 'download-csv', onclick: async () => {
     try { await download(`${path}/results.csv`, `${id}-results.csv`); } catch (error) { show(status, errorBox(error, me.role)); }
   } }, 'Download results.csv');
@@ -31,7 +34,7 @@ export async function experimentView(container, { me, id }) {
   const loadCharts = async () => {
     show(charts, loading('Loading charts…'));
     try {
-      show(charts, timelineCharts(await api('GET', `${path}/results/timeline?bucket=${bucket.value}`)));
+      show(charts, timelineCharts(await api('GET', `${path}/results/timeline?bucket=${bucket.value}`), experiment));
     } catch (error) {
       show(charts, errorBox(error, me.role));
     }
@@ -80,8 +83,8 @@ function actions(experiment, path, status, me) {
 function srm(check) {
   return check.flagged
     ? h('p', { class: 'warning', role: 'alert', id: 'srm' }, `Sample ratio mismatch: units are not split as the weights say `
-      + `(χ² = ${num(check.chi2, 2)}, p = ${num(check.p_value, 4)}). Assignment or logging may be broken; do not trust the differences until it is explained.`)
-    : h('p', { class: 'ok', id: 'srm' }, `Sample ratio check passed (χ² = ${num(check.chi2, 2)}, p = ${num(check.p_value, 4)}).`);
+      + `(χ² = ${num(check.chi2, 2)}, p ${pValue(check.p_value)}). Assignment or logging may be broken; do not trust the differences until it is explained.`)
+    : h('p', { class: 'ok', id: 'srm' }, `Sample ratio check passed (χ² = ${num(check.chi2, 2)}, p ${pValue(check.p_value)}).`);
 }
 
 function difference(arm, control, meanKey, liftKey, pKey, format) {
@@ -90,7 +93,7 @@ function difference(arm, control, meanKey, liftKey, pKey, format) {
   const delta = arm[meanKey] - control[meanKey];
   const sign = delta > 0 ? '+' : '';
   const lift = arm[liftKey] === null ? '' : ` (${sign}${pct(arm[liftKey])})`;
-  return `${sign}${format(delta)}${lift}, p = ${num(arm[pKey], 4)}`;
+  return `${sign}${format(delta)}${lift}, p ${pValue(arm[pKey])}`;
 }
 
 function resultsTable(results) {
@@ -113,13 +116,17 @@ function resultsTable(results) {
       h('td', { class: 'num' }, difference(arm, control, 'conversation_length_mean', 'conversation_length_lift', 'conversation_length_p_value', (v) => num(v, 2))))))));
 }
 
-function timelineCharts(timeline) {
+function timelineCharts(timeline, experiment) {
   if (timeline.points.length === 0) return empty('Nothing has been served in this experiment yet.');
-  const xs = timeline.points.map((p) => p.until);
-  const names = timeline.points[timeline.points.length - 1].arms.map((a) => a.name);
+  // The cumulative curves start from nothing when the experiment started.
+  const origin = { until: experiment.started_at, arms: experiment.arms.map((a) => ({ name: a.name, units: 0 })) };
+  const points = experiment.started_at && Date.parse(experiment.started_at) < Date.parse(timeline.points[0].until)
+    ? [origin, ...timeline.points] : timeline.points;
+  const xs = points.map((p) => p.until);
+  const names = experiment.arms.map((a) => a.name);
   const lines = (mean, ci) => names.map((name) => {
-    const arms = timeline.points.map((p) => p.arms.find((a) => a.name === name));
-    return { label: name, values: arms.map((a) => a[mean]),
+    const arms = points.map((p) => p.arms.find((a) => a.name === name) || {});
+    return { label: name, values: arms.map((a) => (a[mean] === undefined ? null : a[mean])),
       lo: ci && arms.map((a) => (a[ci] ? a[ci][0] : null)), hi: ci && arms.map((a) => (a[ci] ? a[ci][1] : null)) };
   });
   return h('div', { class: 'charts', id: 'timeline-charts' },

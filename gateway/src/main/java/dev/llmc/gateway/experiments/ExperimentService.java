@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -148,7 +149,11 @@ public final class ExperimentService {
         Experiment experiment = get(id);
         long seconds = "day".equals(bucket) ? 86_400 : 3_600;
         try {
-            return ExperimentTimeline.compute(experiment.arms(), aggregates.forExperimentByBucket(experiment, bucket), seconds);
+            // The current bucket is not over: its point is "until now", not until its end.
+            Instant now = clock.instant();
+            return ExperimentTimeline.compute(experiment.arms(), aggregates.forExperimentByBucket(experiment, bucket), seconds).stream()
+                    .map(point -> point.until().isAfter(now) ? new ExperimentTimeline.Point(now, point.results()) : point)
+                    .toList();
         } catch (SQLException e) {
             throw new ExperimentStoreUnavailableException("could not read the event log: " + e.getMessage(), e);
         }
