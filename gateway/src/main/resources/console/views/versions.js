@@ -34,7 +34,7 @@ export async function versionsView(container, { me }) {
   });
   show(container, h('h1', {}, 'Controller versions'), status,
     data.length === 0 ? empty('No versions.') : h('div', { class: 'table-wrap' }, h('table', { id: 'versions' },
-      h('thead', {}, h('tr', {}, ['Version', 'Created', 'Training metrics', 'Offline estimate (mean rating)', ''].map((c) => h('th', { scope: 'col' }, c)))),
+      h('thead', {}, h('tr', {}, ['Version', 'Created', 'Training metrics', 'Offline estimate (reward 0–1)', ''].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, rows))));
 }
 
