@@ -127,10 +127,8 @@ class ConsoleBrowserIT extends EmbeddedGatewayTest {
     @Test
     @Order(3)
     void createsStartsAndReadsAnExperimentWhoseArmsDiffer() {
-        browser.signIn(secrets.get("data-scientist"));
-        browser.open("#/experiments");
         String form = "#create-experiment";
-        browser.waitFor(form);
+        openAs("data-scientist", "#/experiments", form);
         assertTrue(browser.find("main").getText().contains("No experiments yet"));
         // The API's validation errors appear beside the field their param names.
         browser.find("#create").click();
@@ -225,10 +223,8 @@ class ConsoleBrowserIT extends EmbeddedGatewayTest {
     @Test
     @Order(4)
     void registersAnExpertAfterAValidationError() {
-        browser.signIn(secrets.get("developer"));
-        browser.open("#/experts");
         String form = "#register-expert";
-        browser.waitFor(form);
+        openAs("developer", "#/experts", form);
         browser.type(browser.input(form, "name"), "Bad Name");
         browser.type(browser.input(form, "description"), "Soup and stews.");
         browser.type(browser.input(form, "nodes[0].base_url"), fakeNode("soups").baseUrl());
@@ -255,10 +251,8 @@ class ConsoleBrowserIT extends EmbeddedGatewayTest {
     @Test
     @Order(5)
     void issuesAndRevokesAKey() {
-        browser.signIn(ADMIN_KEY);
-        browser.open("#/keys");
         String form = "#issue-key";
-        browser.waitFor(form);
+        openAs("admin", "#/keys", form);
         browser.find("#issue").click();
         assertTrue(browser.fieldError(form, "owner").contains("owner"));
         new Select(browser.input(form, "role")).selectByValue("developer");
@@ -337,6 +331,13 @@ class ConsoleBrowserIT extends EmbeddedGatewayTest {
     /** As the console formats a number with two decimals at most (toLocaleString, 'en'). */
     private static String twoDecimals(JsonNode value) {
         return new java.math.BigDecimal(value.asDouble()).setScale(2, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+    }
+
+    /** Signs in with the key of {@code role} and opens a view, once {@code css} is shown. */
+    private void openAs(String role, String hash, String css) {
+        browser.signIn(secrets.get(role));
+        browser.open(hash);
+        browser.waitFor(css);
     }
 
     private void assertContrast(String view) {
