@@ -39,9 +39,11 @@ function intervalBands(lines) {
 
 /**
  * A line chart titled `title` over times `xs` (ISO strings); `lines` are {label, values, lo, hi}, with an optional
- * shaded 95% interval between lo and hi. Returns the card element; it resizes with its container.
+ * shaded 95% interval between lo and hi. xRange ([from, to] as ISO strings) fixes the time axis to the period shown,
+ * so one point is not drawn on an axis of years; yRange fixes the value axis to a metric's range (e.g. ratings 1–5).
+ * Returns the card element; it resizes with its container.
  */
-export function lineChart(title, xs, lines, { yLabel = '' } = {}) {
+export function lineChart(title, xs, lines, { yLabel = '', xRange, yRange } = {}) {
   const plot = h('div', { class: 'plot' });
   const card = h('figure', { class: 'chart', 'aria-label': title }, h('h3', {}, title), plot);
   const coloured = lines.map((line, i) => ({ ...line, colour: COLOURS[i % COLOURS.length] }));
@@ -51,7 +53,10 @@ export function lineChart(title, xs, lines, { yLabel = '' } = {}) {
   const options = {
     width: 360, height: 220,
     series: [{}, ...coloured.map((line) => ({ label: line.label, stroke: line.colour, width: 2, points: { show: true, size: 6 } }))],
-    scales: { x: { time: true }, y: { range: (u, min, max) => uPlot.rangeNum(Math.min(min, ...bounds), Math.max(max, ...bounds), 0.1, true) } },
+    scales: {
+      x: { time: true, range: xRange ? () => xRange.map((x) => Date.parse(x) / 1000) : undefined },
+      y: { range: yRange ? () => yRange : (u, min, max) => uPlot.rangeNum(Math.min(min, ...bounds), Math.max(max, ...bounds), 0.1, true) },
+    },
     axes: [{}, { label: yLabel, size: 56 }],
     legend: { live: false },
     plugins: [intervalBands(coloured)],

@@ -129,9 +129,10 @@ function timelineCharts(timeline, experiment) {
     return { label: name, values: arms.map((a) => (a[mean] === undefined ? null : a[mean])),
       lo: ci && arms.map((a) => (a[ci] ? a[ci][0] : null)), hi: ci && arms.map((a) => (a[ci] ? a[ci][1] : null)) };
   });
+  const xRange = [experiment.started_at || xs[0], xs[xs.length - 1]];
   return h('div', { class: 'charts', id: 'timeline-charts' },
-    lineChart('Mean rating (95% CI)', xs, lines('rating_mean', 'rating_ci95'), { yLabel: 'rating' }),
-    lineChart('Retry rate (95% CI)', xs, lines('retry_rate', 'retry_rate_ci95'), { yLabel: 'rate' }),
-    lineChart('Conversation length (95% CI)', xs, lines('conversation_length_mean', 'conversation_length_ci95'), { yLabel: 'turns' }),
-    lineChart('Units', xs, lines('units'), { yLabel: 'units' }));
+    lineChart('Mean rating (95% CI)', xs, lines('rating_mean', 'rating_ci95'), { yLabel: 'rating', xRange, yRange: [1, 5] }),
+    lineChart('Retry rate (95% CI)', xs, lines('retry_rate', 'retry_rate_ci95'), { yLabel: 'rate', xRange }),
+    lineChart('Conversation length (95% CI)', xs, lines('conversation_length_mean', 'conversation_length_ci95'), { yLabel: 'turns', xRange }),
+    lineChart('Units', xs, lines('units'), { yLabel: 'units', xRange }));
 }

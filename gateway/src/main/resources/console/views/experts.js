@@ -125,10 +125,12 @@ export async function expertView(container, { me, id }) {
       if (series.points.length === 0) return show(charts, empty('No messages served in this period.'));
       const xs = series.points.map((p) => p.start);
       const line = (label, key) => [{ label, values: series.points.map((p) => p[key]) }];
+      // The whole period on the time axis: from the first bucket's start to now.
+      const xRange = [series.since, new Date().toISOString()];
       show(charts, h('div', { class: 'charts', id: 'expert-charts' },
-        lineChart('Messages served', xs, line('messages', 'messages_served'), { yLabel: 'messages' }),
-        lineChart('Mean rating', xs, line('mean rating', 'mean_rating'), { yLabel: 'rating' }),
-        lineChart('Retry rate', xs, line('retry rate', 'retry_rate'), { yLabel: 'rate' })));
+        lineChart('Messages served', xs, line('messages', 'messages_served'), { yLabel: 'messages', xRange }),
+        lineChart('Mean rating', xs, line('mean rating', 'mean_rating'), { yLabel: 'rating', xRange, yRange: [1, 5] }),
+        lineChart('Retry rate', xs, line('retry rate', 'retry_rate'), { yLabel: 'rate', xRange })));
     } catch (error) {
       show(charts, errorBox(error, me.role));
     }

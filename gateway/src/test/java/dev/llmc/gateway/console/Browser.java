@@ -161,6 +161,45 @@ final class Browser implements AutoCloseable {
                 return bad;""");
     }
 
+    /**
+     * axe-core's WCAG 2.0/2.1 A and AA violations on the current page, as "rule: help (n nodes: selectors)". axe-core
+     * comes from npm (pinned in src/test/console-a11y/package-lock.json, installed with {@code npm ci} when missing) and
+     * is injected through WebDriver, which the page's Content-Security-Policy does not govern.
+     */
+    @SuppressWarnings("unchecked")
+    List<String> axeViolations() {
+        if (!Boolean.TRUE.equals(script("return !!window.axe"))) {
+            script(axeSource());
+        }
+        return (List<String>) driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+                  .then((r) => done(r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes: `
+                      + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ') + ')')))
+                  .catch((e) => done(['axe failed: ' + e]));""");
+    }
+
+    private static String axeSource() {
+        Path dir = Path.of("src", "test", "console-a11y");
+        Path axe = dir.resolve("node_modules/axe-core/axe.min.js");
+        try {
+            if (!Files.isRegularFile(axe)) {
+                Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(dir.toFile())
+                        .redirectErrorStream(true).start();
+                String output = new String(npm.getInputStream().readAllBytes());
+                if (npm.waitFor() != 0) {
+                    throw new AssertionError("npm ci in " + dir + " failed (axe-core is needed): " + output);
+                }
+            }
+            return Files.readString(axe);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public void close() {
         driver.quit();

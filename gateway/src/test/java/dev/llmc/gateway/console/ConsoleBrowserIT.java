@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The console in a real browser (headless Chromium) against the whole gateway on embedded PostgreSQL and Redis with
  * fake expert nodes: sign-in per role, experiments with arms that differ, expert registration with a validation
  * error, keys, and the playground's streamed reply and rating. One browser serves every test, in order; each view
- * is screenshotted to target/console-screenshots/ and checked for text below WCAG AA contrast.
+ * is screenshotted to target/console-screenshots/ and checked with axe-core (WCAG 2.1 A/AA) and for text below AA contrast.
  */
 @MicronautTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -118,7 +118,7 @@ class ConsoleBrowserIT extends EmbeddedGatewayTest {
         key.sendKeys("llmc_not-a-key", Keys.ENTER);
         browser.waitForText(".sign-in .error", "That key is not valid.");
         browser.screenshot("sign-in");
-        assertContrast("sign-in");
+        assertAccessible("sign-in");
         browser.type(browser.find("#api-key"), secrets.get("data-scientist"));
         browser.find("#api-key").sendKeys(Keys.ENTER);
         browser.waitFor("#sign-out");
@@ -198,7 +198,7 @@ class ConsoleBrowserIT extends EmbeddedGatewayTest {
         String srm = browser.find("#srm").getText();
         assertTrue(srm.startsWith(results.at("/srm/flagged").asBoolean() ? "Sample ratio mismatch" : "Sample ratio check passed"), srm);
         browser.screenshot("experiment");
-        assertContrast("experiment");
+        assertAccessible("experiment");
         browser.width(390, 844);
         browser.screenshot("experiment-phone");
         assertTrue((Boolean) browser.script("return document.documentElement.scrollWidth <= window.innerWidth + 1"),
@@ -241,7 +241,7 @@ class ConsoleBrowserIT extends EmbeddedGatewayTest {
         browser.find("#resume").click();
         browser.waitForText("#expert-status", "active");
         browser.screenshot("expert");
-        assertContrast("expert");
+        assertAccessible("expert");
         browser.open("#/experts");
         browser.waitForText("#experts", "soups");
         // A developer sees only its own experts.
@@ -264,7 +264,7 @@ class ConsoleBrowserIT extends EmbeddedGatewayTest {
         String id = carol.get("/me").json().get("key_id").asText();
         browser.waitFor("#keys tr[data-key=\"" + id + "\"]");
         browser.screenshot("keys");
-        assertContrast("keys");
+        assertAccessible("keys");
         browser.find("#keys tr[data-key=\"" + id + "\"] button").click();
         browser.acceptConfirmation();
         browser.waitForText("#keys tr[data-key=\"" + id + "\"]", "revoked");
@@ -296,7 +296,7 @@ class ConsoleBrowserIT extends EmbeddedGatewayTest {
         browser.find(".msg.assistant [data-rating='4']").click();
         browser.waitForText("#rated", "Rated 4/5");
         browser.screenshot("playground");
-        assertContrast("playground");
+        assertAccessible("playground");
         browser.find("#regenerate").click();
         browser.waitFor(".msg.assistant [data-rating]");
         assertEquals(1, browser.all(".msg.assistant").size(), "a regenerated reply replaces the last one");
@@ -319,7 +319,7 @@ class ConsoleBrowserIT extends EmbeddedGatewayTest {
         browser.open("#/versions");
         browser.waitForText("#versions", "content");
         browser.screenshot("versions");
-        assertContrast("versions");
+        assertAccessible("versions");
         // The key is revoked while signed in: the next call's 401 returns to sign-in and forgets the key.
         assertEquals(204, http().delete("/keys/" + doomed.json().get("id").asText()).status());
         await().atMost(Duration.ofSeconds(5)).until(() -> doomedHttp.get("/me").status() == 401);
@@ -340,7 +340,10 @@ class ConsoleBrowserIT extends EmbeddedGatewayTest {
         browser.waitFor(css);
     }
 
-    private void assertContrast(String view) {
+    /** axe-core finds no WCAG 2.1 A/AA violation, and our own measure no text below AA contrast. */
+    private void assertAccessible(String view) {
+        List<String> violations = browser.axeViolations();
+        assertTrue(violations.isEmpty(), view + ": axe-core: " + violations);
         List<Map<String, Object>> low = browser.lowContrastText();
         assertTrue(low.isEmpty(), view + ": text below WCAG AA contrast: " + low);
     }
