@@ -16,6 +16,6 @@ public enum ExperimentUnit {
                 return unit;
             }
         }
-        throw new InvalidExperimentException("'unit' must be 'user' or 'conversation', was '" + name + "'");
+        throw new InvalidExperimentException("unit", "'unit' must be 'user' or 'conversation', was '" + name + "'");
     }
 }

@@ -11,9 +11,14 @@ import java.util.stream.Collectors;
 /**
  * Computes per-arm results from per-unit aggregates. Units, not messages, were randomised, so every estimate is a
  * ratio of per-unit totals with a delta-method standard error ({@link RatioEstimate}); treating messages as
- * independent would overstate significance when a unit sends many messages.
+ * independent would overstate significance when a unit sends many messages. Every interval stays inside its
+ * metric's range: ratings within [1, 5], a retry rate within [0, 1] (Wilson), a conversation length at least 0.
  */
 public final class ExperimentStatistics {
+    /** Ratings are 1–5 (the feedback API refuses others), so a mean rating and its interval are too. */
+    private static final double RATING_MIN = 1;
+    private static final double RATING_MAX = 5;
+
     private ExperimentStatistics() {
     }
 
@@ -32,8 +37,9 @@ public final class ExperimentStatistics {
             weights[i] = arm.weight();
             long messages = rows.stream().mapToLong(UnitAggregate::messages).sum();
             results.add(new ArmResult(arm.name(), arm.control(), arm.weight(), rows.size(), messages,
-                    finite(metrics.rating.mean()), ci(metrics.rating), finite(metrics.retry.mean()), ci(metrics.retry),
-                    finite(metrics.length.mean()), ci(metrics.length),
+                    finite(metrics.rating.mean()), finiteCi(metrics.rating.ci95Within(RATING_MIN, RATING_MAX)),
+                    finite(metrics.retry.mean()), finiteCi(metrics.retry.wilsonCi95(messages)),
+                    finite(metrics.length.mean()), finiteCi(metrics.length.ci95Within(0, Double.POSITIVE_INFINITY)),
                     arm.control() ? null : finite(metrics.rating.liftOver(control.rating)),
                     arm.control() ? null : finite(metrics.rating.pValueAgainst(control.rating)),
                     arm.control() ? null : finite(metrics.retry.liftOver(control.retry)),
@@ -61,8 +67,7 @@ public final class ExperimentStatistics {
         return Double.isFinite(value) ? value : null;
     }
 
-    private static double[] ci(RatioEstimate estimate) {
-        double[] ci = estimate.ci95();
+    private static double[] finiteCi(double[] ci) {
         return Double.isFinite(ci[0]) && Double.isFinite(ci[1]) ? ci : null;
     }
 }

@@ -6,9 +6,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,6 +31,14 @@ public final class JdbcExpertFeedback {
             select x.expert_id, count(*) from exposures x
             where exists (select 1 from signals s where s.message_id = x.message_id)
             group by x.expert_id""";
+    /** Per bucket of serving time ({@code date_trunc} field "hour" or "day", UTC) since a time. */
+    private static final String SERIES = """
+            select date_trunc(?, x.served_at at time zone 'UTC'), count(*), count(r.value), avg(r.value), count(t.message_id)
+            from exposures x
+            left join signals r on r.message_id = x.message_id and r.type = 'rating'
+            left join signals t on t.message_id = x.message_id and t.type = 'retry'
+            where x.expert_id = ? and x.served_at >= ?
+            group by 1 order by 1""";
     private final DataSource dataSource;
 
     public JdbcExpertFeedback(DataSource dataSource) {
@@ -55,6 +66,28 @@ public final class JdbcExpertFeedback {
                 return new Summary(new Totals(row.getLong(1), row.getLong(2), row.getObject(3, Double.class), row.getLong(4)),
                         new Totals(row.getLong(5), row.getLong(6), row.getObject(7, Double.class), row.getLong(8)));
             }
+        }
+    }
+
+    /** One bucket's totals, from its start. */
+    public record Bucket(Instant start, Totals totals) {
+    }
+
+    /** An expert's totals per hour or day ({@code bucket}) since {@code since}; buckets without messages are left out. */
+    public List<Bucket> series(String expertId, Instant since, String bucket) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement(SERIES)) {
+            query.setString(1, bucket);
+            query.setString(2, expertId);
+            query.setObject(3, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+            List<Bucket> buckets = new ArrayList<>();
+            try (ResultSet row = query.executeQuery()) {
+                while (row.next()) {
+                    buckets.add(new Bucket(row.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC),
+                            new Totals(row.getLong(2), row.getLong(3), row.getObject(4, Double.class), row.getLong(5))));
+                }
+            }
+            return buckets;
         }
     }
 

@@ -45,6 +45,29 @@ public record RatioEstimate(double mean, double standardError, int units) {
         return new double[] {mean - 1.959963984540054 * standardError, mean + 1.959963984540054 * standardError};
     }
 
+    /** The normal interval clipped to the metric's range [lowest, highest]: a mean of values in a range stays in it. */
+    public double[] ci95Within(double lowest, double highest) {
+        double[] ci = ci95();
+        return new double[] {Math.max(lowest, ci[0]), Math.min(highest, ci[1])};
+    }
+
+    /**
+     * For a rate (a mean of 0/1 values): the Wilson score interval, which stays inside [0, 1] and is not degenerate
+     * at 0 or 1. Units are the randomised ones, so the sample size is the effective one the delta-method standard
+     * error implies, n_eff = R(1 − R)/SE²; where that is undefined (R = 0 or 1, or one unit) {@code messages}.
+     */
+    public double[] wilsonCi95(double messages) {
+        double z = 1.959963984540054;
+        double n = mean > 0 && mean < 1 && standardError > 0 ? mean * (1 - mean) / (standardError * standardError) : messages;
+        if (!(n > 0) || Double.isNaN(mean)) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        double z2 = z * z;
+        double centre = (mean + z2 / (2 * n)) / (1 + z2 / n);
+        double half = z / (1 + z2 / n) * Math.sqrt(mean * (1 - mean) / n + z2 / (4 * n * n));
+        return new double[] {Math.max(0, centre - half), Math.min(1, centre + half)};
+    }
+
     /** Relative lift of this estimate over {@code control}: (R − R_c) / R_c. */
     public double liftOver(RatioEstimate control) {
         return (mean - control.mean) / control.mean;

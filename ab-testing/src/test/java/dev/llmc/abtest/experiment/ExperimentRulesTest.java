@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,15 +39,44 @@ class ExperimentRulesTest {
         assertTrue(error.getMessage().contains("arms[1].policy.epsilon"), error.getMessage());
     }
 
-    @Test
-    void reweighingKeepsUnnamedArmsAndRenormalises() {
-        Experiment experiment = new Experiment("exp", "x", ExperimentUnit.USER, 1.0, "s", ExperimentStatus.RUNNING, "o",
+    private static Experiment experiment(ExperimentDraft.ArmDraft... arms) {
+        return new Experiment("exp", "x", ExperimentUnit.USER, 1.0, "s", ExperimentStatus.RUNNING, "o",
                 java.time.Instant.EPOCH, null, null, ExperimentRules.validate(new ExperimentDraft("x", "user", 1.0,
-                List.of(expertArm("a", 1, true), expertArm("b", 1, false)))).arms());
-        List<Arm> arms = ExperimentRules.reweigh(experiment, Map.of("b", 1.5));
-        assertEquals(0.25, arms.get(0).weight(), 1e-12);
-        assertEquals(0.75, arms.get(1).weight(), 1e-12);
+                List.of(arms))).arms());
+    }
+
+    private static double[] weights(List<Arm> arms) {
+        return arms.stream().mapToDouble(Arm::weight).toArray();
+    }
+
+    @Test
+    void reweighingIsRelativeToTheArmsNotNamed() {
+        Experiment experiment = experiment(expertArm("a", 1, true), expertArm("b", 1, false));
+        assertArrayEquals(new double[] {0.4, 0.6}, weights(ExperimentRules.reweigh(experiment, Map.of("b", 1.5))), 1e-12);
         assertThrows(InvalidExperimentException.class, () -> ExperimentRules.reweigh(experiment, Map.of("zzz", 1.0)));
+    }
+
+    @Test
+    void doublingOneOfThreeEqualArmsGivesOneTwoOne() {
+        Experiment experiment = experiment(expertArm("a", 1, true), expertArm("v7", 1, false), expertArm("c", 1, false));
+        assertArrayEquals(new double[] {0.25, 0.5, 0.25}, weights(ExperimentRules.reweigh(experiment, Map.of("v7", 2.0))), 1e-12);
+    }
+
+    @Test
+    void armsNotNamedKeepTheirRatioInTheUnitsTheExperimentWasCreatedIn() {
+        // Created 1:3:4; setting the first to 4 gives 4:3:4.
+        Experiment experiment = experiment(expertArm("a", 1, true), expertArm("b", 3, false), expertArm("c", 4, false));
+        assertArrayEquals(new double[] {4 / 11.0, 3 / 11.0, 4 / 11.0}, weights(ExperimentRules.reweigh(experiment, Map.of("a", 4.0))), 1e-12);
+    }
+
+    @Test
+    void everyRuleNamesItsFieldAsParam() {
+        var error = assertThrows(InvalidExperimentException.class, () -> ExperimentRules.validate(new ExperimentDraft("x",
+                "user", 1.0, List.of(expertArm("a", 1, true), new ExperimentDraft.ArmDraft("b", 1.0, false, null, null, null, null, false, "Not Valid!")))));
+        assertEquals("arms[1].expert", error.field());
+        assertEquals("traffic", assertThrows(InvalidExperimentException.class, () -> ExperimentRules.traffic(2)).field());
+        assertEquals("name", assertThrows(InvalidExperimentException.class, () -> ExperimentRules.validate(new ExperimentDraft(null,
+                "user", 1.0, List.of(expertArm("a", 1, true), expertArm("b", 1, false))))).field());
     }
 
     @org.junit.jupiter.params.ParameterizedTest

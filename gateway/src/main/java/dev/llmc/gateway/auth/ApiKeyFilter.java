@@ -20,8 +20,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Requires {@code Authorization: Bearer <key>} on every endpoint except health, metrics and the OpenAPI
- * document (401 otherwise), then checks the endpoint's {@link RequiresRole} (403 otherwise). Keys are checked
+ * Requires {@code Authorization: Bearer <key>} on every endpoint except health, metrics, the OpenAPI
+ * document and the console's static files (401 otherwise), then checks the endpoint's {@link RequiresRole} (403 otherwise). Keys are checked
  * against an in-memory table, never the database.
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
@@ -84,7 +84,9 @@ public final class ApiKeyFilter implements Ordered {
     static boolean isPublic(String path) {
         return path.equals("/health") || path.startsWith("/health/")
                 || path.equals("/prometheus")
-                || path.equals("/openapi") || path.startsWith("/openapi/");
+                || path.equals("/openapi") || path.startsWith("/openapi/")
+                // The console's static files only (no endpoint lives there): its data comes from the API with a key.
+                || path.equals("/console") || path.startsWith("/console/");
     }
 
     @Override

@@ -16,6 +16,7 @@ import dev.llmc.abtest.experiment.InvalidExperimentException;
 import dev.llmc.abtest.experiment.JdbcExperimentStore;
 import dev.llmc.abtest.stats.ExperimentResults;
 import dev.llmc.abtest.stats.ExperimentStatistics;
+import dev.llmc.abtest.stats.ExperimentTimeline;
 import dev.llmc.abtest.stats.JdbcUnitAggregates;
 import dev.llmc.gateway.auth.Caller;
 import dev.llmc.gateway.auth.OwnedId;
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -137,6 +139,21 @@ public final class ExperimentService {
         Experiment experiment = get(id);
         try {
             return ExperimentStatistics.compute(experiment.arms(), aggregates.forExperiment(experiment));
+        } catch (SQLException e) {
+            throw new ExperimentStoreUnavailableException("could not read the event log: " + e.getMessage(), e);
+        }
+    }
+
+    /** Cumulative results per hour or day of serving time ({@code bucket} "hour" or "day"), oldest first. */
+    public List<ExperimentTimeline.Point> timeline(String id, String bucket) {
+        Experiment experiment = get(id);
+        long seconds = "day".equals(bucket) ? 86_400 : 3_600;
+        try {
+            // The current bucket is not over: its point is "until now", not until its end.
+            Instant now = clock.instant();
+            return ExperimentTimeline.compute(experiment.arms(), aggregates.forExperimentByBucket(experiment, bucket), seconds).stream()
+                    .map(point -> point.until().isAfter(now) ? new ExperimentTimeline.Point(now, point.results()) : point)
+                    .toList();
         } catch (SQLException e) {
             throw new ExperimentStoreUnavailableException("could not read the event log: " + e.getMessage(), e);
         }

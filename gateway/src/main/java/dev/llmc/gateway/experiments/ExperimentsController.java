@@ -6,6 +6,7 @@ import dev.llmc.abtest.experiment.Experiment;
 import dev.llmc.abtest.experiment.ExperimentDraft;
 import dev.llmc.abtest.stats.ArmResult;
 import dev.llmc.abtest.stats.ExperimentResults;
+import dev.llmc.abtest.stats.SrmCheck;
 import dev.llmc.gateway.api.InvalidRequestException;
 import dev.llmc.gateway.api.JsonBodyReader;
 import dev.llmc.gateway.auth.Caller;
@@ -105,6 +106,9 @@ final class ExperimentsController {
 
     /** The sample-ratio-mismatch check. */
     record SrmView(double chi2, @JsonProperty("p_value") double pValue, boolean flagged) {
+        static SrmView of(SrmCheck srm) {
+            return new SrmView(srm.chi2(), srm.pValue(), srm.flagged());
+        }
     }
 
     @Post
@@ -159,7 +163,27 @@ final class ExperimentsController {
         ExperimentResults results = experiments.results(id);
         return new ResultsView(experiment.id(), experiment.unit().wireName(),
                 results.arms().stream().map(ArmResultView::of).toList(),
-                new SrmView(results.srm().chi2(), results.srm().pValue(), results.srm().flagged()));
+                SrmView.of(results.srm()));
+    }
+
+    /** Results over time: one cumulative point per bucket of serving time, each with every arm's results then. */
+    record TimelineView(String experimentId, String bucket, List<TimelinePointView> points) {
+    }
+
+    /** The results of everything served before {@code until}. */
+    record TimelinePointView(Instant until, List<ArmResultView> arms, SrmView srm) {
+    }
+
+    @Get("/{id}/results/timeline{?bucket}")
+    TimelineView timeline(String id, @Nullable String bucket) {
+        String field = bucket == null ? "day" : bucket;
+        if (!field.equals("hour") && !field.equals("day")) {
+            throw InvalidRequestException.invalid("invalid_request", "'bucket' must be 'hour' or 'day', was '" + bucket + "'", "bucket");
+        }
+        return new TimelineView(id, field, experiments.timeline(id, field).stream()
+                .map(point -> new TimelinePointView(point.until(), point.results().arms().stream().map(ArmResultView::of).toList(),
+                        SrmView.of(point.results().srm())))
+                .toList());
     }
 
     @Get(value = "/{id}/results.csv", produces = "text/csv")

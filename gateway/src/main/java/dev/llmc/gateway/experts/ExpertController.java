@@ -115,6 +115,15 @@ final class ExpertController {
         return stats.stats(experts.get(id, caller));
     }
 
+    @Get("/{id}/stats/series{?window}")
+    ExpertStatsStore.ExpertSeries series(String id, @Nullable String window, @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+        String w = window == null ? "day" : window;
+        if (!w.equals("day") && !w.equals("week")) {
+            throw InvalidRequestException.invalid("invalid_request", "'window' must be 'day' or 'week', was '" + window + "'", "window");
+        }
+        return stats.series(experts.get(id, caller), w);
+    }
+
     private ExpertView view(Expert expert) {
         return new ExpertView(expert.id(), expert.name(), expert.description(), expert.owner(), expert.status().wireName(),
                 IntStream.range(0, expert.nodes().size()).mapToObj(i -> {

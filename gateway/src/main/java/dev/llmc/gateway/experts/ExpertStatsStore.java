@@ -13,6 +13,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -49,6 +51,35 @@ public final class ExpertStatsStore {
             return new ExpertStats(expert.id(), expert.name(), since, Period.of(summary.recent()), Period.of(summary.allTime()));
         } catch (SQLException e) {
             LOG.warn("could not read statistics of expert {}: {}", expert.id(), e.getMessage());
+            throw new StatsUnavailableException(e);
+        }
+    }
+
+    /** Traffic, ratings and retry rate per bucket over the last day (hourly) or week (daily). */
+    public record ExpertSeries(String expertId, String window, String bucket, Instant since, List<SeriesPoint> points) {
+    }
+
+    /** One bucket of {@link ExpertSeries}, named by its start. */
+    public record SeriesPoint(Instant start, long messagesServed, long ratings, @Nullable Double meanRating, long retries,
+                              @Nullable Double retryRate) {
+    }
+
+    /** {@code window} is "day" (hourly buckets) or "week" (daily buckets). */
+    public ExpertSeries series(Expert expert, String window) {
+        boolean week = window.equals("week");
+        String bucket = week ? "day" : "hour";
+        Instant now = clock.instant();
+        // Whole buckets: the oldest one starts at a bucket boundary, so it is not a partial bucket.
+        Instant since = week ? now.minus(Duration.ofDays(6)).truncatedTo(ChronoUnit.DAYS) : now.minus(Duration.ofHours(23)).truncatedTo(ChronoUnit.HOURS);
+        try {
+            return new ExpertSeries(expert.id(), window, bucket, since, feedback.series(expert.id(), since, bucket).stream()
+                    .map(b -> {
+                        Period p = Period.of(b.totals());
+                        return new SeriesPoint(b.start(), p.messagesServed(), p.ratings(), p.meanRating(), p.retries(), p.retryRate());
+                    })
+                    .toList());
+        } catch (SQLException e) {
+            LOG.warn("could not read the statistics series of expert {}: {}", expert.id(), e.getMessage());
             throw new StatsUnavailableException(e);
         }
     }
