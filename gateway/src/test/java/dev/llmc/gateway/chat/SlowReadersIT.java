@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The fault: a node that streams fast (many MB a reply) to 50 callers who read a few kilobytes and then stop reading.
  * The gateway must hold the node back (read at most {@code llmc.upstream.stream-buffer} ahead of each caller), not
  * buffer the replies: its heap stays flat, the node is held back, and a caller who reads at normal speed meanwhile gets
- * the whole reply intact. When the slow callers hang up, the node's connections are closed.
+ * the whole reply intact.
  */
 @MicronautTest
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -67,11 +67,6 @@ class SlowReadersIT extends EmbeddedGatewayTest {
                 reader.close();
             }
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (node.abortedStreams() < READERS && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
-        assertEquals(READERS, node.abortedStreams(), "the node's connections closed when their callers hung up");
     }
 
     /** A normal reader, meanwhile: every chunk, in order, then [DONE]. */
