@@ -66,12 +66,6 @@ public final class RedisConnections implements AutoCloseable {
         return Optional.ofNullable(connection);
     }
 
-    /** Whether the connection is established and open now. */
-    public boolean connected() {
-        StatefulRedisConnection<String, String> current = connection;
-        return current != null && current.isOpen();
-    }
-
     /**
      * Commands on the shared connection. Throws {@link RedisConnectionException} (as a command on a broken connection
      * fails) while the gateway has not yet reached Redis, so callers take the path they take when Redis is down.
