@@ -2,7 +2,8 @@
 // for POST /v1/chat/completions and a model list for GET /v1/models (the gateway's health check). Node's single
 // event loop keeps it on one core, away from most of the gateway's CPU. Prints "PORT=<port>" once listening.
 // A request with "stream": true gets BENCH_STREAM_BYTES (default 16 MiB) of content as fast as the connection takes
-// it (`./llmc bench slow-readers`); GET /stats tells how many bytes it has streamed so far.
+// it (`./llmc bench slow-readers`); GET /stats tells how many bytes it has streamed so far and how long a whole
+// stream is.
 'use strict';
 const http = require('http');
 
@@ -20,6 +21,7 @@ function reply(res, status, body) {
 
 const streamBytes = Number(process.env.BENCH_STREAM_BYTES || 16 * 1024 * 1024);
 let streamed = 0;
+let streamSize = 0;
 
 function chunk(delta, finish) {
   return Buffer.from('data: ' + JSON.stringify({id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1700000000,
@@ -30,6 +32,7 @@ function chunk(delta, finish) {
 function stream(res) {
   res.writeHead(200, {'Content-Type': 'text/event-stream'});
   const piece = chunk({content: 'x'.repeat(1000)}, null);
+  streamSize = Math.ceil(streamBytes / 1000) * piece.length;
   let left = streamBytes;
   const more = () => {
     while (left > 0) {
@@ -55,7 +58,7 @@ const server = http.createServer((req, res) => {
     if (req.method === 'POST' && req.url === '/v1/chat/completions' && streaming) {
       stream(res);
     } else if (req.method === 'GET' && req.url === '/stats') {
-      reply(res, 200, Buffer.from(JSON.stringify({streamed: streamed})));
+      reply(res, 200, Buffer.from(JSON.stringify({streamed: streamed, stream_size: streamSize})));
     } else if (req.method === 'POST' && req.url === '/v1/chat/completions') {
       reply(res, 200, completion);
     } else if (req.method === 'GET' && req.url === '/v1/models') {

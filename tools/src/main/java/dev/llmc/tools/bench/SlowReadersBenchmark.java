@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
 final class SlowReadersBenchmark {
     private static final Pattern HEAP = Pattern.compile("(?m)^jvm_memory_used_bytes\\{area=\"heap\"[^}]*}\\s+(\\S+)$");
     private static final Pattern STREAMED = Pattern.compile("\"streamed\"\\s*:\\s*(\\d+)");
+    private static final Pattern STREAM_SIZE = Pattern.compile("\"stream_size\"\\s*:\\s*(\\d+)");
     private static final double MIB = 1024 * 1024;
 
     private SlowReadersBenchmark() {
@@ -79,6 +80,7 @@ final class SlowReadersBenchmark {
                     sockets.add(slowReader(gw, gateway.key(), body));
                 }
                 long stalled = awaitNodeStalled(http, rig);
+                long streamSize = nodeStat(http, rig, STREAM_SIZE);
                 double heapDuring = heapAfterGc(http, gateway);
                 double rssDuring = rss(gateway.process().pid());
                 long start = System.nanoTime();
@@ -90,8 +92,8 @@ final class SlowReadersBenchmark {
                 out.println("|----------------------------|---------------------|-----------|");
                 out.printf(Locale.ROOT, "| before the slow readers    | %19.1f | %9.1f |%n", heapBefore / MIB, rssBefore / MIB);
                 out.printf(Locale.ROOT, "| with %3d slow readers      | %19.1f | %9.1f |%n", readers, heapDuring / MIB, rssDuring / MIB);
-                out.printf(Locale.ROOT, "node wrote %.1f MiB of the %d MiB asked for, then was held back (the rest waits in socket buffers)%n",
-                        stalled / MIB, (long) readers * streamMib);
+                out.printf(Locale.ROOT, "the node wrote %.1f MiB of server-sent events before it stalled; the %d whole replies are %.1f MiB%n",
+                        stalled / MIB, readers + 1, (readers + 1) * streamSize / MIB);
                 out.printf(Locale.ROOT, "a normal reader meanwhile: %.1f MiB in %.1f s (alone, before: %.1f MiB)%n",
                         normal / MIB, seconds, whole / MIB);
             } finally {
@@ -131,9 +133,7 @@ final class SlowReadersBenchmark {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
             long last = -1;
             while (System.nanoTime() < deadline) {
-                Matcher streamed = STREAMED.matcher(http.send(HttpRequest.newBuilder(URI.create(rig.nodeUrl + "/stats")).build(),
-                        HttpResponse.BodyHandlers.ofString()).body());
-                long now = streamed.find() ? Long.parseLong(streamed.group(1)) : 0;
+                long now = nodeStat(http, rig, STREAMED);
                 if (now == last) {
                     return now;
                 }
@@ -142,6 +142,13 @@ final class SlowReadersBenchmark {
             }
             err.println("the node was still streaming after two minutes");
             return last;
+        }
+
+        /** A figure of the node's GET /stats. */
+        private static long nodeStat(HttpClient http, BenchRig rig, Pattern stat) throws IOException, InterruptedException {
+            Matcher found = stat.matcher(http.send(HttpRequest.newBuilder(URI.create(rig.nodeUrl + "/stats")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            return found.find() ? Long.parseLong(found.group(1)) : 0;
         }
 
         /** Heap in use right after a full GC of the gateway. */
