@@ -9,7 +9,8 @@ import java.time.Duration;
 /**
  * Calls to expert nodes ({@code llmc.upstream.*}): connect, first-byte (streams) and whole-reply timeouts, and the
  * per-node circuit breaker: {@code circuit-failures} consecutive failures open it for {@code circuit-open}, after
- * which one probe request decides whether it closes again.
+ * which one probe request decides whether it closes again. {@code stream-buffer}: how many bytes of a streamed reply
+ * the gateway reads ahead of a caller who reads slowly before it stops reading from the node.
  */
 // Eager so that invalid configuration refuses the start instead of failing the first request.
 @Context
@@ -19,7 +20,10 @@ public record UpstreamConfig(
         @Bindable(defaultValue = "30s") Duration firstByteTimeout,
         @Bindable(defaultValue = "120s") Duration totalTimeout,
         @Bindable(defaultValue = "5") int circuitFailures,
-        @Bindable(defaultValue = "30s") Duration circuitOpen) {
+        @Bindable(defaultValue = "30s") Duration circuitOpen,
+        @Bindable(defaultValue = "1048576") long streamBuffer) {
+    /** Below this a stream would read from its node a few bytes at a time. */
+    static final long MIN_STREAM_BUFFER = 4096;
 
     public UpstreamConfig {
         requirePositive("connect-timeout", connectTimeout);
@@ -28,6 +32,10 @@ public record UpstreamConfig(
         requirePositive("circuit-open", circuitOpen);
         if (circuitFailures < 1) {
             throw new StartupRefusedException("llmc.upstream.circuit-failures must be at least 1, was " + circuitFailures);
+        }
+        if (streamBuffer < MIN_STREAM_BUFFER) {
+            throw new StartupRefusedException("llmc.upstream.stream-buffer must be at least " + MIN_STREAM_BUFFER
+                    + " bytes, was " + streamBuffer);
         }
     }
 

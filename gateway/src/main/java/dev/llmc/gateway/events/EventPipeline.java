@@ -63,7 +63,7 @@ public final class EventPipeline implements AutoCloseable {
         this.queue = new LinkedBlockingQueue<>(config.queueCapacity());
         this.ledger = ledger;
         this.config = config;
-        this.delivery = new EventDelivery(database(storage.writer()), redis.connection().map(RedisEventBuffer::new).orElse(null),
+        this.delivery = new EventDelivery(database(storage.writer()), redis.configured() ? new RedisEventBuffer(redis) : null,
                 new DiskSpool(Path.of(config.spoolDir() != null ? config.spoolDir()
                         : Path.of(embedded.dataDir(), "event-spool").toString()).toAbsolutePath()),
                 listener(storage, ledger), config.retryInterval(), meters);

@@ -35,7 +35,7 @@ public final class MessageLedger {
     private final EventStorage storage;
 
     MessageLedger(RedisConnections redis, EventStorage storage, EventsConfig config, MeterRegistry meters) {
-        this.shared = redis.connection().map(connection -> new RedisMessageIndex(connection, config.indexTtl())).orElse(null);
+        this.shared = redis.configured() ? new RedisMessageIndex(redis, config.indexTtl()) : null;
         this.storage = storage;
         meters.gauge("llmc.events.ledger.pending", local, InProcessMessageIndex::size);
     }

@@ -6,7 +6,7 @@ import io.lettuce.core.Consumer;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
+import dev.llmc.gateway.storage.RedisConnections;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 
 import java.time.Duration;
@@ -26,11 +26,11 @@ final class RedisEventBuffer implements SharedEventBuffer {
     private static final String FIELD = "events";
     private static final Duration CLAIM_IDLE = Duration.ofSeconds(30);
     private static final long TIMEOUT_MS = 2000;
-    private final StatefulRedisConnection<String, String> connection;
+    private final RedisConnections connection;
     private final String consumer = "gw-" + UUID.randomUUID();
     private volatile boolean groupReady;
 
-    RedisEventBuffer(StatefulRedisConnection<String, String> connection) {
+    RedisEventBuffer(RedisConnections connection) {
         this.connection = connection;
     }
 

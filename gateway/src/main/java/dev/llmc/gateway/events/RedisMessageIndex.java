@@ -7,7 +7,7 @@ import dev.llmc.gateway.auth.OwnedId;
 import dev.llmc.gateway.storage.DownUntil;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
+import dev.llmc.gateway.storage.RedisConnections;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,12 +51,12 @@ final class RedisMessageIndex implements MessageIndex {
               else redis.call('SET', KEYS[i], ARGV[2 * i], 'EX', ARGV[1]) end
             end
             return #KEYS""";
-    private final StatefulRedisConnection<String, String> redis;
+    private final RedisConnections redis;
     private final long ttlSeconds;
     private final LinkedBlockingQueue<Exposure> toIndex = new LinkedBlockingQueue<>();
     private final DownUntil down = new DownUntil(Duration.ofSeconds(2));
 
-    RedisMessageIndex(StatefulRedisConnection<String, String> redis, Duration ttl) {
+    RedisMessageIndex(RedisConnections redis, Duration ttl) {
         this.redis = redis;
         this.ttlSeconds = ttl.toSeconds();
         Thread.ofPlatform().name("llmc-message-index").daemon(true).start(this::indexServed);
@@ -75,7 +75,6 @@ final class RedisMessageIndex implements MessageIndex {
 
     private void indexServed() {
         List<Exposure> batch = new ArrayList<>();
-        var async = redis.async();
         while (true) {
             try {
                 batch.add(toIndex.take());
@@ -91,18 +90,24 @@ final class RedisMessageIndex implements MessageIndex {
                     keys[k] = LAST_KEY + new OwnedId(exposure.owner(), exposure.conversationId()).key();
                     values[++k] = exposure.messageId() + " " + exposure.turn();
                 }
-                async.eval(INDEX_SCRIPT, ScriptOutputType.INTEGER, keys, values).exceptionally(e -> {
-                    // Best effort: this process and PostgreSQL still answer for these messages.
-                    LOG.warn("message index: Redis write failed: {}", e.toString());
+                redis.async().eval(INDEX_SCRIPT, ScriptOutputType.INTEGER, keys, values).exceptionally(e -> {
+                    writeFailed(e);
                     return null;
                 });
                 batch.clear();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                LOG.warn("message index: Redis write failed: {}", e.toString());
+                writeFailed(e);
                 batch.clear();
             }
+        }
+    }
+
+    /** Best effort: this process and PostgreSQL still answer for these messages. Logged once per outage. */
+    private void writeFailed(Throwable e) {
+        if (down.failed()) {
+            LOG.warn("message index: Redis write failed ({}); deciding from this process and PostgreSQL for a while", e.toString());
         }
     }
 

@@ -29,9 +29,10 @@ final class ExperimentsFactory {
 
     @Singleton
     AssignmentStore assignmentStore(RedisConnections redis) {
-        return redis.connection().<AssignmentStore>map(RedisAssignmentStore::new).orElseGet(() -> {
-            LOG.warn("no Redis: experiment assignments are kept in this process (single replica; lost on restart)");
-            return new InMemoryAssignmentStore();
-        });
+        if (redis.configured()) {
+            return new RedisAssignmentStore(redis);
+        }
+        LOG.warn("no Redis: experiment assignments are kept in this process (single replica; lost on restart)");
+        return new InMemoryAssignmentStore();
     }
 }

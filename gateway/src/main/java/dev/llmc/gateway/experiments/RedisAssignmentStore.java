@@ -1,7 +1,7 @@
 package dev.llmc.gateway.experiments;
 
 import dev.llmc.abtest.assignment.AssignmentStore;
-import io.lettuce.core.api.StatefulRedisConnection;
+import dev.llmc.gateway.storage.RedisConnections;
 
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class RedisAssignmentStore implements AssignmentStore {
     private static final long TIMEOUT_MS = 500;
-    private final StatefulRedisConnection<String, String> redis;
+    private final RedisConnections redis;
 
-    RedisAssignmentStore(StatefulRedisConnection<String, String> redis) {
+    RedisAssignmentStore(RedisConnections redis) {
         this.redis = redis;
     }
 

@@ -27,12 +27,12 @@ final class RedisHealthIndicator extends AbstractHealthIndicator<Map<String, Obj
     @Override
     protected Map<String, Object> getHealthInformation() {
         healthStatus = HealthStatus.UP;
-        if (redis.connection().isEmpty()) {
+        if (!redis.configured()) {
             return Map.of("mode", "not configured: single replica, in-process state");
         }
         try {
             // Not the connection's one-minute command timeout: a health check must answer while Redis is away.
-            String pong = redis.connection().get().async().ping().get(PING_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            String pong = redis.async().ping().get(PING_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             return Map.of("reachable", "PONG".equals(pong));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

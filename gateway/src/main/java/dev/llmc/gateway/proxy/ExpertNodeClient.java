@@ -8,6 +8,7 @@ import dev.llmc.gateway.config.NodesConfig;
 import dev.llmc.gateway.config.UpstreamConfig;
 import dev.llmc.registry.ExpertNode;
 import io.micronaut.http.HttpHeaders;
+import io.micronaut.core.io.buffer.ByteBuffer;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
@@ -68,6 +69,7 @@ public final class ExpertNodeClient implements NodeClient, AutoCloseable {
     private final SecretCipher cipher;
     private final Duration firstByteTimeout;
     private final Duration totalTimeout;
+    private final long streamBuffer;
 
     ExpertNodeClient(UpstreamConfig upstream, NodesConfig nodes, NodeAddressPolicy policy, ObjectMapper mapper,
                      SecretCipher cipher, EventLoopGroupRegistry eventLoops) {
@@ -82,6 +84,7 @@ public final class ExpertNodeClient implements NodeClient, AutoCloseable {
         this.cipher = cipher;
         this.firstByteTimeout = upstream.firstByteTimeout();
         this.totalTimeout = upstream.totalTimeout();
+        this.streamBuffer = upstream.streamBuffer();
     }
 
     // One client for every node (requests carry absolute URLs). Micronaut 4.10's builder keeps its resolver-group and
@@ -131,6 +134,7 @@ public final class ExpertNodeClient implements NodeClient, AutoCloseable {
      * This node's streamed chat completion: each {@code data:} chunk parsed, completing at {@code data: [DONE]}. The
      * first chunk must come within the first-byte timeout and the whole stream within the total timeout; a stream
      * that ends without {@code [DONE]} fails as {@link UpstreamException.Kind#BROKEN} rather than pass as complete.
+     * The node is read on demand, at most {@code llmc.upstream.stream-buffer} bytes ahead of the subscriber.
      */
     @Override
     public Flux<ObjectNode> stream(ExpertNode node, ObjectNode request) {
@@ -140,8 +144,11 @@ public final class ExpertNodeClient implements NodeClient, AutoCloseable {
         // and a node's reason for refusing the request is what the caller needs to see.
         return Flux.defer(() -> {
                     ServerSentEventData events = new ServerSentEventData();
-                    return Flux.from(client.dataStream(post(node, request, true), Argument.STRING))
-                            .concatMapIterable(bytes -> events.feed(bytes.toByteArray()));
+                    Flux<byte[]> bytes = Flux.from(client.dataStream(post(node, request, true), Argument.STRING))
+                            .map(ByteBuffer::toByteArray);
+                    // Parsed a piece at a time as the caller takes events: what a slow caller leaves unread stays
+                    // within the read-ahead, and the node waits.
+                    return BoundedReadAhead.of(bytes, streamBuffer).concatMapIterable(events::feed, 1);
                 })
                 .timeout(Mono.delay(first), chunk -> Mono.delay(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))))
                 .map(String::strip)

@@ -10,7 +10,8 @@ import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -30,6 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 
 /**
  * Gets a reply started from the first expert in ranking order that can give one. A node that fails before its first
@@ -211,11 +213,12 @@ public final class Failover {
             Attempt timing = new Attempt(expert, lease, System.nanoTime(), upstreamNanos);
             CompletableFuture<ObjectNode> first = new CompletableFuture<>();
             AtomicReference<ObjectNode> only = new AtomicReference<>();
-            // The rest is buffered until the caller subscribes; a chat reply is small next to the gateway's memory.
+            // After the first item a stream is read as the caller's subscriber asks for more (rest's requests go to the
+            // node's stream), so a slow reader holds the node back instead of the rest piling up here.
             Sinks.Many<ObjectNode> rest = Sinks.many().unicast().onBackpressureBuffer();
-            Disposable subscription = reply
+            BaseSubscriber<ObjectNode> subscription = reply
                     .doOnCancel(() -> timing.finish("cancelled"))
-                    .subscribe(item -> {
+                    .subscribeWith(new Reader(single, item -> {
                         if (single) {
                             only.set(item);
                         } else if (!first.complete(item)) {
@@ -246,7 +249,7 @@ public final class Failover {
                                 lease.node().baseUrl() + " sent an empty reply", null))) {
                             rest.tryEmitComplete();
                         }
-                    });
+                    }));
             return Mono.fromFuture(first)
                     .timeout(firstItemLimit)
                     .onErrorMap(TimeoutException.class, e -> {
@@ -259,7 +262,43 @@ public final class Failover {
                             subscription.dispose();
                         }
                     })
-                    .map(item -> new Started(item, rest.asFlux().doOnCancel(subscription::dispose), timing.unfinishedNanos()));
+                    .map(item -> new Started(item, rest.asFlux().doOnRequest(subscription::request).doOnCancel(subscription::dispose),
+                            timing.unfinishedNanos()));
+        }
+    }
+
+    /** Takes a reply's first item at once (a whole completion: everything), then only what is requested of the rest. */
+    private static final class Reader extends BaseSubscriber<ObjectNode> {
+        private final boolean single;
+        private final Consumer<ObjectNode> onItem;
+        private final Consumer<Throwable> onError;
+        private final Runnable onComplete;
+
+        Reader(boolean single, Consumer<ObjectNode> onItem, Consumer<Throwable> onError, Runnable onComplete) {
+            this.single = single;
+            this.onItem = onItem;
+            this.onError = onError;
+            this.onComplete = onComplete;
+        }
+
+        @Override
+        protected void hookOnSubscribe(Subscription subscription) {
+            subscription.request(single ? Long.MAX_VALUE : 1);
+        }
+
+        @Override
+        protected void hookOnNext(ObjectNode item) {
+            onItem.accept(item);
+        }
+
+        @Override
+        protected void hookOnError(Throwable error) {
+            onError.accept(error);
+        }
+
+        @Override
+        protected void hookOnComplete() {
+            onComplete.run();
         }
     }
 

@@ -23,12 +23,14 @@ public final class RateLimiter {
     RateLimiter(RateLimitConfig defaults, RedisConnections redis) {
         this.defaults = defaults;
         LocalTokenBuckets local = new LocalTokenBuckets(System::currentTimeMillis);
-        this.buckets = redis.connection().<TokenBuckets>map(connection -> new RedisTokenBuckets(connection, local)).orElseGet(() -> {
+        if (redis.configured()) {
+            this.buckets = new RedisTokenBuckets(redis, local);
+        } else {
             if (defaults.requestsPerMinute() > 0 || defaults.tokensPerMinute() > 0) {
                 LOG.warn("no Redis: rate limits are counted per gateway process (correct only for a single replica)");
             }
-            return local;
-        });
+            this.buckets = local;
+        }
     }
 
     /** Completes with 0 when the caller may go ahead, else the milliseconds until it may. */

@@ -2,7 +2,8 @@ package dev.llmc.gateway.ratelimit;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
+import dev.llmc.gateway.storage.RedisConnections;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,11 +32,11 @@ final class RedisTokenBuckets implements TokenBuckets {
     private static final long WARN_EVERY_MS = 60_000;
     private static final String SCRIPT = script();
     private static final String SHA = sha1(SCRIPT);
-    private final StatefulRedisConnection<String, String> redis;
+    private final RedisConnections redis;
     private final TokenBuckets fallback;
     private final AtomicLong lastWarning = new AtomicLong(Long.MIN_VALUE / 2);
 
-    RedisTokenBuckets(StatefulRedisConnection<String, String> redis, TokenBuckets fallback) {
+    RedisTokenBuckets(RedisConnections redis, TokenBuckets fallback) {
         this.redis = redis;
         this.fallback = fallback;
     }
@@ -64,10 +65,16 @@ final class RedisTokenBuckets implements TokenBuckets {
         String[] keys = {"llmc:rl:" + keyId};
         String[] args = {Long.toString(limits.requestsPerMinute()), Long.toString(limits.tokensPerMinute()),
                 Long.toString(take), Long.toString(tokens)};
-        CompletionStage<Long> evaluated = redis.async().<Long>evalsha(SHA, ScriptOutputType.INTEGER, keys, args)
+        RedisAsyncCommands<String, String> commands;
+        try {
+            commands = redis.async();
+        } catch (RuntimeException notConnected) {
+            return CompletableFuture.failedFuture(notConnected);
+        }
+        CompletionStage<Long> evaluated = commands.<Long>evalsha(SHA, ScriptOutputType.INTEGER, keys, args)
                 // After a Redis restart the script cache is empty: EVAL sends the script and caches it again.
                 .exceptionallyCompose(error -> unwrap(error) instanceof RedisNoScriptException
-                        ? redis.async().<Long>eval(SCRIPT, ScriptOutputType.INTEGER, keys, args)
+                        ? commands.<Long>eval(SCRIPT, ScriptOutputType.INTEGER, keys, args)
                         : CompletableFuture.failedFuture(error));
         return evaluated.toCompletableFuture().orTimeout(TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }

@@ -1,7 +1,7 @@
 package dev.llmc.gateway.routing;
 
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
+import dev.llmc.gateway.storage.RedisConnections;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,11 +19,11 @@ final class RedisConversationExperts implements ConversationExperts {
     private static final Logger LOG = LoggerFactory.getLogger(RedisConversationExperts.class);
     private static final long TIMEOUT_MS = 200;
     private static final long WARN_EVERY_MS = 60_000;
-    private final StatefulRedisConnection<String, String> redis;
+    private final RedisConnections redis;
     private final SetArgs expiry;
     private final AtomicLong lastWarning = new AtomicLong(Long.MIN_VALUE / 2);
 
-    RedisConversationExperts(StatefulRedisConnection<String, String> redis, Duration ttl) {
+    RedisConversationExperts(RedisConnections redis, Duration ttl) {
         this.redis = redis;
         this.expiry = SetArgs.Builder.px(ttl.toMillis());
     }
@@ -43,10 +43,14 @@ final class RedisConversationExperts implements ConversationExperts {
 
     @Override
     public void put(String conversationId, String expertId) {
-        redis.async().set(key(conversationId), expertId, expiry).exceptionally(error -> {
-            warn(error);
-            return null;
-        });
+        try {
+            redis.async().set(key(conversationId), expertId, expiry).exceptionally(error -> {
+                warn(error);
+                return null;
+            });
+        } catch (RuntimeException notConnected) {
+            warn(notConnected);
+        }
     }
 
     private void warn(Throwable error) {

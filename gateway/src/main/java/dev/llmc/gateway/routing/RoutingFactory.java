@@ -11,7 +11,7 @@ final class RoutingFactory {
 
     @Singleton
     ConversationExperts conversationExperts(RedisConnections redis, StickinessConfig config) {
-        return redis.connection().<ConversationExperts>map(connection -> new RedisConversationExperts(connection, config.ttl()))
-                .orElseGet(() -> new InMemoryConversationExperts(config.ttl(), System::currentTimeMillis));
+        return redis.configured() ? new RedisConversationExperts(redis, config.ttl())
+                : new InMemoryConversationExperts(config.ttl(), System::currentTimeMillis);
     }
 }

@@ -6,7 +6,6 @@ import dev.llmc.gateway.config.DatabaseConfig;
 import dev.llmc.gateway.config.EmbeddedConfig;
 import dev.llmc.gateway.config.RedisConfig;
 import dev.llmc.gateway.config.StartupRefusedException;
-import io.lettuce.core.RedisClient;
 import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
@@ -70,7 +69,8 @@ final class StorageFactory {
         }
     }
 
-    // Eager: connection problems show at start-up, and ./llmc up has Redis running before it reports ready.
+    // Eager: ./llmc up has Redis connected before it reports ready. An unreachable Redis does not stop the start: it is
+    // connected to in the background, and meanwhile every feature uses its in-process fallback.
     @Context
     @Bean(preDestroy = "close")
     RedisConnections redis(RedisConfig redis, EmbeddedConfig embedded, BeanProvider<EmbeddedRedisServer> embeddedRedis) {
@@ -83,6 +83,6 @@ final class StorageFactory {
             LOG.warn("LLMC_REDIS_URL is not set: shared state stays in this process, which is only correct for a single gateway replica");
             return new RedisConnections(null);
         }
-        return new RedisConnections(RedisClient.create(url.get()));
+        return new RedisConnections(url.get());
     }
 }

@@ -116,7 +116,7 @@ class PoisonEventIT extends EmbeddedGatewayTest {
 
     @Test
     void aPoisonedBatchInTheRedisBufferIsQuarantinedOnReplayAndTheRestStored() throws Exception {
-        RedisEventBuffer buffer = new RedisEventBuffer(redis.connection().orElseThrow());
+        RedisEventBuffer buffer = new RedisEventBuffer(redis);
         buffer.push(List.<Event>of(exposure("msg_redis_ok", "redis-user"), exposure("msg_redis_nul", "r\0"),
                 new Signal("msg_redis_ok", SignalType.RETRY, null, Instant.now())));
 
@@ -131,7 +131,7 @@ class PoisonEventIT extends EmbeddedGatewayTest {
     void anUndecodableRedisEntryIsQuarantinedNotRetriedForever() throws Exception {
         String garbage = "E1\tnot-a-valid-exposure";
         redis.connection().orElseThrow().sync().xadd(RedisEventBuffer.STREAM, Map.of("events", garbage));
-        RedisEventBuffer buffer = new RedisEventBuffer(redis.connection().orElseThrow());
+        RedisEventBuffer buffer = new RedisEventBuffer(redis);
         buffer.push(List.of(exposure("msg_after_garbage", "redis-user")));
 
         awaitDrainedAnd(() -> {

@@ -38,7 +38,7 @@ class FailoverTest {
     private final NodeHealth health = new NodeHealth(5, Duration.ofSeconds(30), System::nanoTime, meters);
     private final FakeNodes nodes = new FakeNodes();
     private final Failover failover = new Failover(health, nodes, meters,
-            new UpstreamConfig(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5), 5, Duration.ofSeconds(30)));
+            new UpstreamConfig(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5), 5, Duration.ofSeconds(30), 1 << 20));
 
     /** An expert whose nodes are {@code <name>-0}, {@code <name>-1}, …, all serving the model {@code <name>}. */
     private static Expert expert(String name, int nodeCount) {

@@ -1,6 +1,6 @@
 package dev.llmc.gateway.ratelimit;
 
-import io.lettuce.core.RedisClient;
+import dev.llmc.gateway.storage.RedisConnections;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class RedisTokenBucketsIT {
     private RedisServer redis;
-    private RedisClient client;
+    private RedisConnections redisConnections;
     private StatefulRedisConnection<String, String> connection;
     private final AtomicLong localClock = new AtomicLong(0);
     private RedisTokenBuckets buckets;
@@ -33,15 +33,14 @@ class RedisTokenBucketsIT {
         }
         redis = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"").build();
         redis.start();
-        client = RedisClient.create("redis://127.0.0.1:" + port);
-        connection = client.connect();
-        buckets = new RedisTokenBuckets(connection, new LocalTokenBuckets(localClock::get));
+        redisConnections = new RedisConnections("redis://127.0.0.1:" + port);
+        connection = redisConnections.connection().orElseThrow();
+        buckets = new RedisTokenBuckets(redisConnections, new LocalTokenBuckets(localClock::get));
     }
 
     @AfterEach
     void stopRedis() throws IOException {
-        connection.close();
-        client.shutdown();
+        redisConnections.close();
         redis.stop();
     }
 

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.Executors;
 
 /**
@@ -47,6 +49,9 @@ public final class FakeExpertNode implements AutoCloseable {
     private volatile String requiredKey;
     private volatile boolean modelsOpen;
     private volatile Duration chunkDelay = Duration.ZERO;
+    private volatile long floodBytes;
+    private final AtomicLong streamedBytes = new AtomicLong();
+    private final AtomicInteger abortedStreams = new AtomicInteger();
     private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private final List<String> probeAuthorizations = new CopyOnWriteArrayList<>();
@@ -122,6 +127,33 @@ public final class FakeExpertNode implements AutoCloseable {
     public FakeExpertNode chunkDelay(Duration delay) {
         chunkDelay = delay;
         return this;
+    }
+
+    /**
+     * Streamed replies carry {@code bytes} of content, in numbered chunks of {@value #FLOOD_CHUNK} characters
+     * ({@link #floodChunk}), written as fast as the connection takes them (a fast model, or a runaway one).
+     */
+    public FakeExpertNode flood(long bytes) {
+        floodBytes = bytes;
+        return this;
+    }
+
+    /** The content of flood chunk {@code i}: its number, then filler. */
+    public static String floodChunk(int i) {
+        String number = String.format("%08d ", i);
+        return number + "x".repeat(FLOOD_CHUNK - number.length());
+    }
+
+    public static final int FLOOD_CHUNK = 1000;
+
+    /** Bytes of streamed replies written to connections so far. */
+    public long streamedBytes() {
+        return streamedBytes.get();
+    }
+
+    /** Streamed replies whose connection the gateway closed before the end. */
+    public int abortedStreams() {
+        return abortedStreams.get();
     }
 
     /** Stops answering: connections are refused until {@link #up()}. */
@@ -260,6 +292,10 @@ public final class FakeExpertNode implements AutoCloseable {
             usage.set("usage", USAGE);
             chunks.add(usage);
         }
+        if (floodBytes > 0) {
+            flood(out, request);
+            return;
+        }
         for (ObjectNode chunk : chunks) {
             pause();
             out.write(("data: " + JSON.writeValueAsString(chunk) + "\n\n").getBytes(StandardCharsets.UTF_8));
@@ -271,6 +307,28 @@ public final class FakeExpertNode implements AutoCloseable {
         }
         out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
         exchange.close();
+    }
+
+    private void flood(OutputStream out, JsonNode request) throws IOException {
+        try {
+            write(out, chunk(request, JSON.createObjectNode().put("role", "assistant").put("content", ""), null));
+            for (int i = 0; (long) i * FLOOD_CHUNK < floodBytes; i++) {
+                write(out, chunk(request, JSON.createObjectNode().put("content", floodChunk(i)), null));
+            }
+            write(out, chunk(request, JSON.createObjectNode(), "stop"));
+            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+            out.close();
+        } catch (IOException e) {
+            abortedStreams.incrementAndGet();
+            throw e;
+        }
+    }
+
+    private void write(OutputStream out, ObjectNode chunk) throws IOException {
+        byte[] event = ("data: " + JSON.writeValueAsString(chunk) + "\n\n").getBytes(StandardCharsets.UTF_8);
+        out.write(event);
+        out.flush();
+        streamedBytes.addAndGet(event.length);
     }
 
     private void pause() {

@@ -25,12 +25,13 @@ public final class BenchCommand implements Runnable {
                 .addSubcommand("train", new Train())
                 .addSubcommand("gateway", new GatewayBenchmark.Command(out, err))
                 .addSubcommand("events", new EventsBenchmark.Command(out, err))
+                .addSubcommand("slow-readers", new SlowReadersBenchmark.Command(out, err))
                 .addSubcommand("plot", new Plot(out));
     }
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "which benchmark? encoder, batching, train, gateway or events (or plot)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "which benchmark? encoder, batching, train, gateway, events or slow-readers (or plot)");
     }
 
     @Command(name = "plot", mixinStandardHelpOptions = true,

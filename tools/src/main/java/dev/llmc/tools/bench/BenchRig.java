@@ -53,7 +53,12 @@ final class BenchRig implements AutoCloseable {
 
     /** Checks the external tools and starts the fake node in a fresh directory. */
     void start() throws IOException, InterruptedException {
-        for (String tool : List.of("wrk", "hey", "node")) {
+        start(List.of("wrk", "hey", "node"), Map.of());
+    }
+
+    /** Checks that {@code tools} are on the PATH and starts the fake node, with extra environment, in a fresh directory. */
+    void start(List<String> tools, Map<String, String> nodeEnvironment) throws IOException, InterruptedException {
+        for (String tool : tools) {
             if (!onPath(tool)) {
                 throw new IllegalStateException("bench needs " + tool + " on the PATH (wrk and hey are Debian packages)");
             }
@@ -61,8 +66,10 @@ final class BenchRig implements AutoCloseable {
         deleteRecursively(dir);
         Files.createDirectories(dir);
         Path log = dir.resolve("fake-node.log");
-        processes.add(new ProcessBuilder("node", root.resolve("bench/fake-expert-node.js").toString(), "0")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start());
+        ProcessBuilder node = new ProcessBuilder("node", root.resolve("bench/fake-expert-node.js").toString(), "0")
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        node.environment().putAll(nodeEnvironment);
+        processes.add(node.start());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (nodeUrl == null) {
             for (String line : Files.readAllLines(log)) {
