@@ -62,6 +62,11 @@ public final class GatewayHttp {
         }
     }
 
+    /** A request builder with this caller's key, for requests that need their own headers. */
+    public HttpRequest.Builder request(String path) {
+        return request(path, key);
+    }
+
     /** A request builder with the given key (null: no Authorization header). */
     public HttpRequest.Builder request(String path, String withKey) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path));
