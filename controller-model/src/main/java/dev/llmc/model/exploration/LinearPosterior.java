@@ -1,0 +1,92 @@
+package dev.llmc.model.exploration;
+
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.mult.VectorVectorMult_DDRM;
+
+/**
+ * One expert's Bayesian linear model of its reward (as a residual over a prior score) on features x:
+ * precision A = λI + Σ x xᵀ, b = Σ r x, posterior θ ~ N(A⁻¹b, v² A⁻¹). A⁻¹ is kept directly and updated by
+ * Sherman–Morrison, A⁻¹ ← A⁻¹ − (A⁻¹x)(A⁻¹x)ᵀ / (1 + xᵀA⁻¹x), O(d²) per observation instead of a fresh inverse.
+ * Immutable: {@link #with} returns an updated copy, so readers on request threads never see a half-applied update.
+ */
+public final class LinearPosterior {
+    private final DMatrixRMaj precisionInverse;
+    private final DMatrixRMaj rewardSum;
+    private final DMatrixRMaj mean;
+    private final long observations;
+
+    private LinearPosterior(DMatrixRMaj precisionInverse, DMatrixRMaj rewardSum, long observations) {
+        this.precisionInverse = precisionInverse;
+        this.rewardSum = rewardSum;
+        this.mean = new DMatrixRMaj(rewardSum.numRows, 1);
+        CommonOps_DDRM.mult(precisionInverse, rewardSum, mean);
+        this.observations = observations;
+    }
+
+    /** No observations yet: A = λI, b = 0, so the posterior mean is 0 and the prediction is the prior score alone. */
+    public static LinearPosterior prior(int dimension, double priorPrecision) {
+        if (!(priorPrecision > 0)) {
+            throw new IllegalArgumentException("prior precision must be positive, was " + priorPrecision);
+        }
+        DMatrixRMaj inverse = CommonOps_DDRM.identity(dimension);
+        CommonOps_DDRM.scale(1 / priorPrecision, inverse);
+        return new LinearPosterior(inverse, new DMatrixRMaj(dimension, 1), 0);
+    }
+
+    /** This posterior after observing reward {@code rewards[i]} at features {@code features[i]}, for every i. */
+    public LinearPosterior with(double[][] features, double[] rewards) {
+        DMatrixRMaj inverse = precisionInverse.copy();
+        DMatrixRMaj sum = rewardSum.copy();
+        DMatrixRMaj inverseX = new DMatrixRMaj(dimension(), 1);
+        for (int i = 0; i < features.length; i++) {
+            DMatrixRMaj x = DMatrixRMaj.wrap(dimension(), 1, features[i]);
+            CommonOps_DDRM.mult(inverse, x, inverseX);
+            double denominator = 1 + VectorVectorMult_DDRM.innerProd(x, inverseX);
+            CommonOps_DDRM.multAddTransB(-1 / denominator, inverseX, inverseX, inverse);
+            CommonOps_DDRM.addEquals(sum, rewards[i], x);
+        }
+        return new LinearPosterior(inverse, sum, observations + features.length);
+    }
+
+    /** xᵀ A⁻¹ b: the posterior mean of the residual reward at x. */
+    public double meanAt(double[] x) {
+        double dot = 0;
+        double[] m = mean.data;
+        for (int i = 0; i < x.length; i++) {
+            dot += m[i] * x[i];
+        }
+        return dot;
+    }
+
+    /** xᵀ A⁻¹ x: the posterior variance of the prediction at x, in units of v². Uses A⁻¹'s symmetry (half the products). */
+    public double varianceAt(double[] x) {
+        double[] a = precisionInverse.data;
+        int d = x.length;
+        double diagonal = 0;
+        double offDiagonal = 0;
+        for (int i = 0; i < d; i++) {
+            int row = i * d;
+            double partial = 0;
+            for (int j = 0; j < i; j++) {
+                partial += a[row + j] * x[j];
+            }
+            offDiagonal += partial * x[i];
+            diagonal += a[row + i] * x[i] * x[i];
+        }
+        return diagonal + 2 * offDiagonal;
+    }
+
+    /** The posterior mean A⁻¹b (a copy). */
+    public double[] mean() {
+        return mean.data.clone();
+    }
+
+    public int dimension() {
+        return rewardSum.numRows;
+    }
+
+    public long observations() {
+        return observations;
+    }
+}
