@@ -16,7 +16,8 @@ class EventCodecTest {
     @Test
     void exposuresAndSignalsSurviveTheRoundTripIncludingAwkwardCharacters() {
         Exposure exposure = new Exposure("msg_1", "acme", "user\twith\ntabs\\", "conv 1", 3, null, "arm-a", "content", "exp_1",
-                "cooking", Double.NaN, 0.25, new float[] {0.5f, -1.25f, 3e-8f}, 12, Instant.parse("2026-01-02T03:04:05.123456Z"), "msg_0");
+                "cooking", Double.NaN, 0.25, new float[] {0.5f, -1.25f, 3e-8f}, 12, Instant.parse("2026-01-02T03:04:05.123456Z"), "msg_0",
+                "linear_thompson");
         Signal rating = new Signal("msg_1", SignalType.RATING, 4.5f, Instant.parse("2026-01-02T03:05:00Z"));
         Signal end = new Signal("msg_1", SignalType.END, null, Instant.parse("2026-01-02T03:06:00Z"));
 
@@ -28,6 +29,7 @@ class EventCodecTest {
         assertEquals(exposure.servedAt(), back.servedAt());
         assertEquals(null, back.experimentId());
         assertEquals("msg_0", back.regenerates());
+        assertEquals("linear_thompson", back.policy());
         assertEquals(Double.NaN, back.score());
         assertArrayEquals(exposure.embedding(), back.embedding());
         assertEquals(rating, decoded.get(1));
@@ -45,6 +47,17 @@ class EventCodecTest {
         assertEquals("c1", back.conversationId());
         assertEquals(2, back.turn());
         assertEquals("cooking", back.expertName());
+    }
+
+    @Test
+    void exposuresSpooledBeforePoliciesWereLoggedDecodeWithoutOne() {
+        String e2 = "E2\tmsg_1\tacme\tu1\tc1\t2\t\\N\t\\N\tcontent\texp_1\tcooking\t0.5\t1.0\t\\N\t7\t2026-01-02T03:04:05Z\t\\N\n";
+
+        Exposure back = (Exposure) EventCodec.decode(e2).get(0);
+
+        assertEquals("acme", back.owner());
+        assertEquals("cooking", back.expertName());
+        assertEquals(null, back.policy());
     }
 
     @Test
