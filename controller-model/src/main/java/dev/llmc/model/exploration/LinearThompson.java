@@ -60,10 +60,14 @@ public final class LinearThompson {
         }
         double[] means = new double[n];
         double[] deviations = new double[n];
+        float[] single = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            single[i] = (float) x[i];
+        }
         for (int m = 0; m < n; m++) {
             Candidate candidate = candidates.get(m);
             means[m] = candidate.priorScore() + candidate.posterior().meanAt(x);
-            deviations[m] = noise * Math.sqrt(Math.max(0, candidate.posterior().varianceAt(x)));
+            deviations[m] = noise * Math.sqrt(Math.max(0, candidate.posterior().varianceAt(single)));
         }
         int[] wins = new int[n];
         int served = -1;
