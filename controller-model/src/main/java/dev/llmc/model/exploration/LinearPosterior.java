@@ -54,7 +54,7 @@ public final class LinearPosterior {
             DMatrixRMaj x = DMatrixRMaj.wrap(dimension(), 1, features[i]);
             CommonOps_DDRM.mult(inverse, x, inverseX);
             double denominator = 1 + VectorVectorMult_DDRM.innerProd(x, inverseX);
-            CommonOps_DDRM.multAddTransB(-1 / denominator, inverseX, inverseX, inverse);
+            VectorVectorMult_DDRM.rank1Update(-1 / denominator, inverse, inverseX, inverseX);
             CommonOps_DDRM.addEquals(sum, rewards[i], x);
         }
         return new LinearPosterior(inverse, sum, observations + features.length);
