@@ -3,6 +3,8 @@ package dev.llmc.abtest.event;
 import dev.llmc.abtest.signal.Signal;
 import dev.llmc.abtest.signal.SignalType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Instant;
 import java.util.List;
@@ -36,26 +38,20 @@ class EventCodecTest {
         assertEquals(end, decoded.get(2));
     }
 
-    @Test
-    void exposuresSpooledBeforeOwnersExistedDecodeWithTheUnknownOwner() {
-        String legacy = "E1\tmsg_1\tu1\tc1\t2\t\\N\t\\N\tcontent\texp_1\tcooking\t0.5\t1.0\t\\N\t7\t2026-01-02T03:04:05Z\t\\N\n";
+    /** Lines spooled by earlier versions: E1 before exposures had an owner (read as ''), E2 before they named their policy. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"E1, ''", "E2, acme"})
+    void exposuresSpooledByEarlierVersionsDecodeWithoutWhatTheyLacked(String kind, String owner) {
+        String ownerField = kind.equals("E1") ? "" : owner + "\t";
+        String line = kind + "\tmsg_1\t" + ownerField
+                + "u1\tc1\t2\t\\N\t\\N\tcontent\texp_1\tcooking\t0.5\t1.0\t\\N\t7\t2026-01-02T03:04:05Z\t\\N\n";
 
-        Exposure back = (Exposure) EventCodec.decode(legacy).get(0);
+        Exposure back = (Exposure) EventCodec.decode(line).get(0);
 
-        assertEquals("", back.owner());
+        assertEquals(owner, back.owner());
         assertEquals("u1", back.userId());
         assertEquals("c1", back.conversationId());
         assertEquals(2, back.turn());
-        assertEquals("cooking", back.expertName());
-    }
-
-    @Test
-    void exposuresSpooledBeforePoliciesWereLoggedDecodeWithoutOne() {
-        String e2 = "E2\tmsg_1\tacme\tu1\tc1\t2\t\\N\t\\N\tcontent\texp_1\tcooking\t0.5\t1.0\t\\N\t7\t2026-01-02T03:04:05Z\t\\N\n";
-
-        Exposure back = (Exposure) EventCodec.decode(e2).get(0);
-
-        assertEquals("acme", back.owner());
         assertEquals("cooking", back.expertName());
         assertEquals(null, back.policy());
     }
