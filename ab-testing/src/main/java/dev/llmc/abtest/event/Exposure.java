@@ -8,12 +8,14 @@ import java.util.Objects;
  * unique only within an owner), who, which conversation and turn (number of user messages so far), the experiment arm
  * (null outside experiments), the controller version, the expert, its score, the propensity of the choice under
  * the arm's policy, e(C) (null when an expert was pinned), latency and time; {@code regenerates} names the message
- * this one replaced (a {@code "regenerate": true} request).
+ * this one replaced (a {@code "regenerate": true} request); {@code policy} names what chose the expert ({@code pinned},
+ * {@code greedy}, {@code epsilon_greedy}, {@code thompson}, {@code linear_thompson}, {@code random}; null in rows
+ * logged before it was recorded).
  */
 public record Exposure(String messageId, String owner, String userId, String conversationId, int turn,
                        String experimentId, String arm, String controllerVersion, String expertId, String expertName,
                        double score, double propensity, float[] embedding, int latencyMillis, Instant servedAt,
-                       String regenerates) implements Event {
+                       String regenerates, String policy) implements Event {
     public Exposure {
         Objects.requireNonNull(messageId, "messageId");
         Objects.requireNonNull(owner, "owner");

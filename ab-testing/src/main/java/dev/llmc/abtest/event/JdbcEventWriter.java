@@ -29,14 +29,14 @@ import java.util.function.IntFunction;
 public final class JdbcEventWriter {
     private static final String INSERT_EXPOSURES = """
             insert into exposures (message_id, owner, user_id, conversation_id, turn, experiment_id, arm, controller_version,
-                                   expert_id, expert_name, score, propensity, embedding, latency_ms, served_at, regenerates)
+                                   expert_id, expert_name, score, propensity, embedding, latency_ms, served_at, regenerates, policy)
             select message_id, owner, user_id, conversation_id, turn, experiment_id, arm, controller_version, expert_id,
                    expert_name, score, propensity, embedding, latency_ms,
-                   timestamptz 'epoch' + served_at_us * interval '1 microsecond', regenerates
+                   timestamptz 'epoch' + served_at_us * interval '1 microsecond', regenerates, policy
             from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int4[], ?::text[], ?::text[], ?::text[], ?::text[],
-                        ?::text[], ?::float8[], ?::float8[], ?::bytea[], ?::int4[], ?::int8[], ?::text[])
+                        ?::text[], ?::float8[], ?::float8[], ?::bytea[], ?::int4[], ?::int8[], ?::text[], ?::text[])
                  as e(message_id, owner, user_id, conversation_id, turn, experiment_id, arm, controller_version, expert_id,
-                      expert_name, score, propensity, embedding, latency_ms, served_at_us, regenerates)
+                      expert_name, score, propensity, embedding, latency_ms, served_at_us, regenerates, policy)
             on conflict (message_id) do nothing
             """;
     private static final String INSERT_SIGNALS = """
@@ -158,6 +158,7 @@ public final class JdbcEventWriter {
             column(statement, 14, "int4", rows, Exposure::latencyMillis, Integer[]::new);
             column(statement, 15, "int8", rows, e -> epochMicros(e.servedAt()), Long[]::new);
             column(statement, 16, "text", rows, Exposure::regenerates, String[]::new);
+            column(statement, 17, "text", rows, Exposure::policy, String[]::new);
             return statement.executeUpdate();
         }
     }

@@ -3,6 +3,8 @@ package dev.llmc.abtest.event;
 import dev.llmc.abtest.signal.Signal;
 import dev.llmc.abtest.signal.SignalType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Instant;
 import java.util.List;
@@ -16,7 +18,8 @@ class EventCodecTest {
     @Test
     void exposuresAndSignalsSurviveTheRoundTripIncludingAwkwardCharacters() {
         Exposure exposure = new Exposure("msg_1", "acme", "user\twith\ntabs\\", "conv 1", 3, null, "arm-a", "content", "exp_1",
-                "cooking", Double.NaN, 0.25, new float[] {0.5f, -1.25f, 3e-8f}, 12, Instant.parse("2026-01-02T03:04:05.123456Z"), "msg_0");
+                "cooking", Double.NaN, 0.25, new float[] {0.5f, -1.25f, 3e-8f}, 12, Instant.parse("2026-01-02T03:04:05.123456Z"), "msg_0",
+                "linear_thompson");
         Signal rating = new Signal("msg_1", SignalType.RATING, 4.5f, Instant.parse("2026-01-02T03:05:00Z"));
         Signal end = new Signal("msg_1", SignalType.END, null, Instant.parse("2026-01-02T03:06:00Z"));
 
@@ -28,23 +31,29 @@ class EventCodecTest {
         assertEquals(exposure.servedAt(), back.servedAt());
         assertEquals(null, back.experimentId());
         assertEquals("msg_0", back.regenerates());
+        assertEquals("linear_thompson", back.policy());
         assertEquals(Double.NaN, back.score());
         assertArrayEquals(exposure.embedding(), back.embedding());
         assertEquals(rating, decoded.get(1));
         assertEquals(end, decoded.get(2));
     }
 
-    @Test
-    void exposuresSpooledBeforeOwnersExistedDecodeWithTheUnknownOwner() {
-        String legacy = "E1\tmsg_1\tu1\tc1\t2\t\\N\t\\N\tcontent\texp_1\tcooking\t0.5\t1.0\t\\N\t7\t2026-01-02T03:04:05Z\t\\N\n";
+    /** Lines spooled by earlier versions: E1 before exposures had an owner (read as ''), E2 before they named their policy. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"E1, ''", "E2, acme"})
+    void exposuresSpooledByEarlierVersionsDecodeWithoutWhatTheyLacked(String kind, String owner) {
+        String ownerField = kind.equals("E1") ? "" : owner + "\t";
+        String line = kind + "\tmsg_1\t" + ownerField
+                + "u1\tc1\t2\t\\N\t\\N\tcontent\texp_1\tcooking\t0.5\t1.0\t\\N\t7\t2026-01-02T03:04:05Z\t\\N\n";
 
-        Exposure back = (Exposure) EventCodec.decode(legacy).get(0);
+        Exposure back = (Exposure) EventCodec.decode(line).get(0);
 
-        assertEquals("", back.owner());
+        assertEquals(owner, back.owner());
         assertEquals("u1", back.userId());
         assertEquals("c1", back.conversationId());
         assertEquals(2, back.turn());
         assertEquals("cooking", back.expertName());
+        assertEquals(null, back.policy());
     }
 
     @Test

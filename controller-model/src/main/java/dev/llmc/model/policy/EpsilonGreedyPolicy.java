@@ -33,6 +33,11 @@ public final class EpsilonGreedyPolicy implements ExplorationPolicy {
         return new Choice(ranking.get(index), propensity(index, k));
     }
 
+    @Override
+    public double propensity(List<ScoredExpert> ranking, int index) {
+        return propensity(index, ranking.size());
+    }
+
     /** The probability of picking position {@code index} of a ranking of {@code k}. */
     public double propensity(int index, int k) {
         return index == 0 ? 1 - epsilon + epsilon / k : epsilon / k;

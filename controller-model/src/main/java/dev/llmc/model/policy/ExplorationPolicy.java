@@ -11,6 +11,9 @@ public interface ExplorationPolicy {
     /** Chooses from a non-empty ranking (best first); the choice's propensity is the probability of picking it. */
     Choice choose(List<ScoredExpert> ranking, RandomGenerator random);
 
+    /** The probability of picking the expert at {@code index} of the ranking (the same the choice reports for it). */
+    double propensity(List<ScoredExpert> ranking, int index);
+
     /** The picked expert and the probability the policy had of picking it (for off-policy estimates). */
     record Choice(ScoredExpert expert, double propensity) {
     }

@@ -15,4 +15,9 @@ public final class GreedyPolicy implements ExplorationPolicy {
         }
         return new Choice(ranking.getFirst(), 1.0);
     }
+
+    @Override
+    public double propensity(List<ScoredExpert> ranking, int index) {
+        return index == 0 ? 1.0 : 0.0;
+    }
 }

@@ -15,4 +15,9 @@ public final class RandomPolicy implements ExplorationPolicy {
         }
         return new Choice(ranking.get(random.nextInt(ranking.size())), 1.0 / ranking.size());
     }
+
+    @Override
+    public double propensity(List<ScoredExpert> ranking, int index) {
+        return 1.0 / ranking.size();
+    }
 }

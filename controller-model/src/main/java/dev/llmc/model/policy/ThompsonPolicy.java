@@ -47,6 +47,7 @@ public final class ThompsonPolicy implements ExplorationPolicy {
     }
 
     /** P(candidate {@code index} has the largest draw). */
+    @Override
     public double propensity(List<ScoredExpert> ranking, int index) {
         if (ranking.size() == 1) {
             return 1.0;

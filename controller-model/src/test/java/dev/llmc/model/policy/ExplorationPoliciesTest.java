@@ -57,13 +57,19 @@ class ExplorationPoliciesTest {
     }
 
     @Test
-    void thompsonPropensitiesOfAllCandidatesSumToOne() {
-        ThompsonPolicy policy = new ThompsonPolicy(0.1);
-        double total = 0;
-        for (int i = 0; i < RANKING.size(); i++) {
-            total += policy.propensity(RANKING, i);
+    void everyPolicysPropensitiesOfAllPositionsSumToOneAndMatchItsChoices() {
+        RandomGenerator random = new SplittableRandom(9);
+        for (ExplorationPolicy policy : List.of(new GreedyPolicy(), new EpsilonGreedyPolicy(0.3), new RandomPolicy(), new ThompsonPolicy(0.1))) {
+            double total = 0;
+            for (int i = 0; i < RANKING.size(); i++) {
+                total += policy.propensity(RANKING, i);
+            }
+            assertEquals(1.0, total, 1e-6, policy.getClass().getSimpleName());
+            ExplorationPolicy.Choice choice = policy.choose(RANKING, random);
+            assertEquals(policy.propensity(RANKING, RANKING.indexOf(choice.expert())), choice.propensity(), 1e-12,
+                    policy.getClass().getSimpleName());
         }
-        assertEquals(1.0, total, 1e-6);
+        assertEquals(0.0, new GreedyPolicy().propensity(RANKING, 1), "greedy never picks the runner-up");
     }
 
     @Test

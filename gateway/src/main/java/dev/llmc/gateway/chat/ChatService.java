@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmc.abtest.event.Exposure;
 import dev.llmc.gateway.api.ServedTurn;
 import dev.llmc.gateway.auth.OwnedId;
+import dev.llmc.gateway.config.ExplorationConfig;
 import dev.llmc.gateway.events.EventPipeline;
 import dev.llmc.gateway.events.MessageLedger;
 import dev.llmc.gateway.experiments.Assignment;
@@ -54,10 +55,12 @@ final class ChatService {
     private final FeedbackService feedback;
     private final Timer timeToFirstToken;
     private final Scheduler blocking;
+    private final RoutePlan outsideExperiments;
 
     ChatService(ExpertRouter router, Failover failover, ExperimentService experiments, EventPipeline events,
-                MessageLedger ledger, FeedbackService feedback, MeterRegistry meters,
+                MessageLedger ledger, FeedbackService feedback, ExplorationConfig exploration, MeterRegistry meters,
                 @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
+        this.outsideExperiments = RoutePlan.outsideExperiments(exploration);
         this.blocking = Schedulers.fromExecutorService(blocking, TaskExecutors.BLOCKING);
         this.router = router;
         this.failover = failover;
@@ -145,7 +148,7 @@ final class ChatService {
             this.assignment = request.pinnedExpert() == null
                     ? experiments.assign(request.user(), request.ownedConversation()) : Optional.empty();
             RoutePlan plan = request.pinnedExpert() != null ? RoutePlan.pinned(request.pinnedExpert())
-                    : assignment.map(Assignment::plan).orElse(RoutePlan.auto());
+                    : assignment.map(Assignment::plan).orElse(outsideExperiments);
             this.decision = router.route(request.ownedConversation().key(), request.conversation(), plan);
         }
 
@@ -164,7 +167,7 @@ final class ChatService {
                     assignment.map(a -> a.experiment().id()).orElse(null), assignment.map(a -> a.arm().name()).orElse(null),
                     decision.controllerVersion(), candidate.expert().id(), candidate.expert().name(), candidate.score(),
                     propensity, decision.embedding(), (int) Math.min(Integer.MAX_VALUE, total / 1_000_000), Instant.now(),
-                    replaced));
+                    replaced, decision.policy()));
             if (replaced != null) {
                 if (Schedulers.isInNonBlockingThread()) {
                     // A stream ends on an event loop, which must not wait for Redis: the retry is claimed elsewhere.

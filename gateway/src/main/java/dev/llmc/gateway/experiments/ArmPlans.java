@@ -9,7 +9,11 @@ import dev.llmc.model.policy.GreedyPolicy;
 import dev.llmc.model.policy.RandomPolicy;
 import dev.llmc.model.policy.ThompsonPolicy;
 
-/** Translates an arm's treatment into the router's plan: a controller version (greedy), a policy over the active controller, or a fixed expert. */
+/**
+ * Translates an arm's treatment into the router's plan: a controller version (greedy), a policy over the active
+ * controller, or a fixed expert. Only greedy arms keep a conversation's expert: a randomising arm's per-turn draws are
+ * what the experiment measures.
+ */
 final class ArmPlans {
     private static final ExplorationPolicy GREEDY = new GreedyPolicy();
 
@@ -21,9 +25,10 @@ final class ArmPlans {
             return RoutePlan.pinned(arm.expert());
         }
         if (arm.controllerVersion() != null) {
-            return new RoutePlan(null, arm.controllerVersion(), GREEDY);
+            return new RoutePlan(null, arm.controllerVersion(), GREEDY, "greedy", true);
         }
-        return new RoutePlan(null, null, policy(arm.policy()));
+        ExplorationPolicy policy = policy(arm.policy());
+        return new RoutePlan(null, null, policy, arm.policy().type(), policy instanceof GreedyPolicy);
     }
 
     static ExplorationPolicy policy(PolicySpec spec) {

@@ -5,6 +5,7 @@ import dev.llmc.gateway.config.RoutingConfig;
 import dev.llmc.gateway.proxy.NodeHealth;
 import dev.llmc.model.encoder.ChatTurn;
 import dev.llmc.model.encoder.ConversationEncoder;
+import dev.llmc.model.exploration.LinearThompson;
 import dev.llmc.model.policy.ExplorationPolicy;
 import dev.llmc.model.scoring.Controller;
 import dev.llmc.model.scoring.ExpertProfile;
@@ -18,18 +19,24 @@ import jakarta.inject.Singleton;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 
 /**
  * Chooses experts for a conversation from the in-memory registry snapshot (no database on this path):
  * a pinned expert as asked, otherwise the controller's top-k ranking of e(C) over active experts with a healthy
- * node, with the plan's policy picking the first candidate, the conversation keeping its expert within the stickiness
- * margin, and a cold-start share going to new experts. Encoding time is recorded as {@code llmc.encoder.latency}.
+ * node with the plan's policy picking the first candidate (or linear Thompson sampling over every such expert), the
+ * conversation keeping its expert within the stickiness margin, and a cold-start share going to new experts.
+ * The logged propensity is the probability of serving the expert that was served with all three composed: the
+ * policy's odds, moved by stickiness, mixed with the cold-start share. Encoding time is recorded as
+ * {@code llmc.encoder.latency}.
  */
 @Singleton
 public final class ExpertRouter {
@@ -41,11 +48,12 @@ public final class ExpertRouter {
     private final FeedbackCounts feedback;
     private final ColdStartExploration coldStart;
     private final Stickiness stickiness;
+    private final LinearThompsonPosteriors posteriors;
     private final Timer encoderLatency;
 
     ExpertRouter(ExpertCatalog catalog, ConversationEncoder encoder, ServingControllers controllers, RoutingConfig config,
                  NodeHealth health, FeedbackCounts feedback, ColdStartConfig coldStart, Stickiness stickiness,
-                 MeterRegistry meters) {
+                 LinearThompsonPosteriors posteriors, MeterRegistry meters) {
         this.catalog = catalog;
         this.encoder = encoder;
         this.controllers = controllers;
@@ -54,6 +62,7 @@ public final class ExpertRouter {
         this.feedback = feedback;
         this.coldStart = new ColdStartExploration(coldStart.share());
         this.stickiness = stickiness;
+        this.posteriors = posteriors;
         this.encoderLatency = Timer.builder("llmc.encoder.latency")
                 .description("Time to encode a conversation for routing")
                 .publishPercentileHistogram()
@@ -73,7 +82,7 @@ public final class ExpertRouter {
                 throw new NoExpertAvailableException(NoExpertAvailableException.Reason.NO_HEALTHY_NODE,
                         "expert '" + expert.name() + "' has no healthy node right now; retry later or use model 'auto'");
             }
-            return new RoutingDecision(List.of(new RankedExpert(expert, Double.NaN)), null, "pinned", 1.0, 0);
+            return new RoutingDecision(List.of(new RankedExpert(expert, Double.NaN)), null, "pinned", 1.0, 0, plan.policyName());
         }
         if (catalog.active().isEmpty()) {
             throw new NoExpertAvailableException(NoExpertAvailableException.Reason.NO_ACTIVE_EXPERT,
@@ -90,29 +99,103 @@ public final class ExpertRouter {
         long encoderNanos = System.nanoTime() - encodeStart;
         encoderLatency.record(encoderNanos, TimeUnit.NANOSECONDS);
         List<ExpertProfile> profiles = active.stream().map(expert -> new ExpertProfile(expert.id(), expert.theta())).toList();
-        List<ScoredExpert> ranking = controller.rank(embedding, profiles, config.topK());
-        List<ExpertProfile> newcomers = profiles.stream().filter(profile -> feedback.isNew(profile.expertId())).toList();
-        ScoredExpert bestNew = newcomers.isEmpty() ? null : controller.rank(embedding, newcomers, 1).getFirst();
-        ExplorationPolicy.Choice policyChoice = plan.policy().choose(ranking, ThreadLocalRandom.current());
+        RandomGenerator random = ThreadLocalRandom.current();
+        PolicyOutcome outcome = plan.linearThompson()
+                ? linearThompson(embedding, controller, profiles, random)
+                : ranked(plan.policy(), embedding, controller, profiles, random);
+        ExplorationPolicy.Choice policyChoice = new ExplorationPolicy.Choice(outcome.chosen(), outcome.odds().getOrDefault(outcome.chosen().expertId(), 0.0));
+        Map<String, Double> odds = outcome.odds();
         boolean sticky = stickiness.appliesTo(plan, conversationKey);
         if (sticky) {
-            policyChoice = stickiness.choose(conversationKey, policyChoice, expertId -> profiles.stream()
-                    .filter(profile -> profile.expertId().equals(expertId)).findFirst()
-                    .map(profile -> controller.rank(embedding, List.of(profile), 1).getFirst()).orElse(null));
+            ScoredExpert previous = stickiness.previous(conversationKey).map(outcome.scoreOf()).orElse(null);
+            if (previous != null) {
+                odds = keepingPrevious(odds, previous, outcome.scoreOf());
+                ScoredExpert served = stickiness.keeps(previous.score(), outcome.chosen().score()) ? previous : outcome.chosen();
+                policyChoice = new ExplorationPolicy.Choice(served, odds.getOrDefault(served.expertId(), 0.0));
+            }
         }
-        ExplorationPolicy.Choice choice = coldStart.apply(policyChoice, bestNew, ThreadLocalRandom.current());
+        List<ExpertProfile> newcomers = profiles.stream().filter(profile -> feedback.isNew(profile.expertId())).toList();
+        ScoredExpert bestNew = newcomers.isEmpty() ? null : outcome.scoreOf().apply(controller.rank(embedding, newcomers, 1).getFirst().expertId());
+        Map<String, Double> policyOdds = odds;
+        ExplorationPolicy.Choice choice = coldStart.apply(policyChoice, id -> policyOdds.getOrDefault(id, 0.0), bestNew, random);
         if (sticky) {
             stickiness.record(conversationKey, choice.expert().expertId());
         }
 
         Map<String, Expert> byId = active.stream().collect(Collectors.toMap(Expert::id, Function.identity()));
-        List<RankedExpert> candidates = new ArrayList<>(ranking.size());
+        List<RankedExpert> candidates = new ArrayList<>(outcome.ranking().size() + 1);
         candidates.add(new RankedExpert(byId.get(choice.expert().expertId()), choice.expert().score()));
-        for (ScoredExpert scored : ranking) {
+        for (ScoredExpert scored : outcome.ranking()) {
             if (!scored.expertId().equals(choice.expert().expertId())) {
                 candidates.add(new RankedExpert(byId.get(scored.expertId()), scored.score()));
             }
         }
-        return new RoutingDecision(candidates, embedding, controller.version(), choice.propensity(), encoderNanos);
+        return new RoutingDecision(candidates, embedding, controller.version(), choice.propensity(), encoderNanos, plan.policyName());
+    }
+
+    /**
+     * What a policy did for one turn: the expert it chose, the ranking behind it (best first, the fallbacks), the
+     * probability it had of serving each expert (absent: 0), and every routable expert's score by id (null when the
+     * expert is no longer routable), which stickiness compares.
+     */
+    private record PolicyOutcome(ScoredExpert chosen, List<ScoredExpert> ranking, Map<String, Double> odds,
+                                 Function<String, @Nullable ScoredExpert> scoreOf) {
+    }
+
+    /** A policy over the controller's top-k ranking; an expert outside it is scored on demand (stickiness). */
+    private PolicyOutcome ranked(ExplorationPolicy policy, float[] embedding, Controller controller, List<ExpertProfile> profiles,
+                                 RandomGenerator random) {
+        List<ScoredExpert> ranking = controller.rank(embedding, profiles, config.topK());
+        Map<String, Double> odds = new HashMap<>();
+        Map<String, ScoredExpert> scored = new HashMap<>();
+        for (int i = 0; i < ranking.size(); i++) {
+            odds.merge(ranking.get(i).expertId(), policy.propensity(ranking, i), Double::sum);
+            scored.put(ranking.get(i).expertId(), ranking.get(i));
+        }
+        Function<String, ScoredExpert> scoreOf = id -> scored.computeIfAbsent(id, unranked -> profiles.stream()
+                .filter(profile -> profile.expertId().equals(unranked)).findFirst()
+                .map(profile -> controller.rank(embedding, List.of(profile), 1).getFirst()).orElse(null));
+        return new PolicyOutcome(policy.choose(ranking, random).expert(), ranking, odds, scoreOf);
+    }
+
+    /**
+     * Linear Thompson sampling over every routable expert, scored by its posterior mean (the active controller's score
+     * plus what the expert's model learned); the ranking is the best posterior means.
+     */
+    private PolicyOutcome linearThompson(float[] embedding, Controller controller, List<ExpertProfile> profiles, RandomGenerator random) {
+        List<ScoredExpert> priors = controller.rank(embedding, profiles, profiles.size());
+        List<LinearThompson.Candidate> candidates = priors.stream().map(prior -> new LinearThompson.Candidate(prior.expertId(),
+                prior.score(), posteriors.posterior(prior.expertId(), controller.version()))).toList();
+        LinearThompson.Selection selection = posteriors.sampler().select(LinearThompson.features(embedding), candidates, random);
+        Map<String, Double> odds = new HashMap<>();
+        Map<String, ScoredExpert> scored = new HashMap<>();
+        List<ScoredExpert> byMean = new ArrayList<>(candidates.size());
+        for (int m = 0; m < candidates.size(); m++) {
+            ScoredExpert expert = new ScoredExpert(candidates.get(m).expertId(), selection.means()[m]);
+            byMean.add(expert);
+            scored.put(expert.expertId(), expert);
+            if (selection.probabilities()[m] > 0) {
+                odds.put(expert.expertId(), selection.probabilities()[m]);
+            }
+        }
+        byMean.sort(Comparator.comparingDouble(ScoredExpert::score).reversed().thenComparing(ScoredExpert::expertId));
+        return new PolicyOutcome(byMean.stream().filter(e -> e.expertId().equals(candidates.get(selection.chosen()).expertId()))
+                .findFirst().orElseThrow(), byMean.subList(0, Math.min(config.topK(), byMean.size())), odds, scored::get);
+    }
+
+    /**
+     * The odds after stickiness: every outcome the previous expert is within the margin of becomes the previous expert,
+     * so P(previous) = Σ_w p(w)·[score(previous) ≥ score(w) − margin] and every other expert keeps its odds otherwise.
+     */
+    private Map<String, Double> keepingPrevious(Map<String, Double> odds, ScoredExpert previous,
+                                                Function<String, @Nullable ScoredExpert> scoreOf) {
+        Map<String, Double> sticky = new HashMap<>();
+        sticky.put(previous.expertId(), 0.0);
+        odds.forEach((expertId, p) -> {
+            ScoredExpert outcome = scoreOf.apply(expertId);
+            boolean kept = outcome != null && stickiness.keeps(previous.score(), outcome.score());
+            sticky.merge(kept ? previous.expertId() : expertId, p, Double::sum);
+        });
+        return sticky;
     }
 }

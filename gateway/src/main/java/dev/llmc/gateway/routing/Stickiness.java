@@ -1,25 +1,21 @@
 package dev.llmc.gateway.routing;
 
 import dev.llmc.gateway.config.StickinessConfig;
-import dev.llmc.model.policy.ExplorationPolicy;
-import dev.llmc.model.policy.GreedyPolicy;
-import dev.llmc.model.scoring.ScoredExpert;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Conversation stickiness: a conversation keeps the expert that answered its last turn while that expert still scores
- * within the margin of the best, score(previous) ≥ score(best) − margin, so it does not bounce between experts on
- * near-ties; a clearly better expert takes over.
+ * within the margin of the policy's choice, score(previous) ≥ score(chosen) − margin, so it does not bounce between
+ * experts on near-ties; a clearly better expert takes over.
  * <p>
- * It applies only to greedy controller routing (the default, and controller-version arms of experiments). Pinned
- * experts (the caller's {@code model}, an arm's fixed expert) are never overridden, and neither are arms with a
- * randomising policy (epsilon-greedy, Thompson, random): their per-turn randomisation and propensities are the
- * experiment, and overriding them would bias the off-policy estimates computed from those propensities. Under greedy
- * routing the sticky choice is deterministic given the recorded expert, so its propensity is 1.
+ * It applies to plans that allow it ({@link RoutePlan#sticky()}): automatically routed turns outside experiments under
+ * any configured policy, and greedy experiment arms. Pinned experts (the caller's {@code model}, an arm's fixed expert)
+ * are never overridden, and neither are experiment arms with a randomising policy (epsilon-greedy, Thompson, random),
+ * whose per-turn draws are what the experiment compares. Where it applies, the router logs the probability of the
+ * served expert after stickiness (see {@link ExpertRouter}), so off-policy estimates stay valid.
  */
 @Singleton
 public final class Stickiness {
@@ -35,25 +31,17 @@ public final class Stickiness {
 
     /** Whether turns routed by this plan keep their conversation's expert. */
     boolean appliesTo(RoutePlan plan, @Nullable String conversationId) {
-        return enabled && conversationId != null && plan.pinnedExpert() == null && plan.policy() instanceof GreedyPolicy;
+        return enabled && conversationId != null && plan.pinnedExpert() == null && plan.sticky();
     }
 
-    /**
-     * The conversation's previous expert if it is still routable ({@code rescore} gives its score now, or null when it
-     * is no longer active and healthy) and within the margin of {@code best}; otherwise {@code best}.
-     */
-    ExplorationPolicy.Choice choose(String conversationId, ExplorationPolicy.Choice best,
-                                    Function<String, @Nullable ScoredExpert> rescore) {
-        Optional<String> previous = experts.get(conversationId);
-        if (previous.isEmpty() || previous.get().equals(best.expert().expertId())) {
-            return best;
-        }
-        ScoredExpert kept = rescore.apply(previous.get());
-        return kept != null && keeps(kept.score(), best.expert().score()) ? new ExplorationPolicy.Choice(kept, 1.0) : best;
+    /** The expert that answered the conversation's last turn, while remembered. */
+    Optional<String> previous(String conversationId) {
+        return experts.get(conversationId);
     }
 
-    boolean keeps(double previousScore, double bestScore) {
-        return previousScore >= bestScore - margin;
+    /** Whether the previous expert is kept over a choice scoring {@code chosenScore}. */
+    boolean keeps(double previousScore, double chosenScore) {
+        return previousScore >= chosenScore - margin;
     }
 
     /** Remembers the expert chosen for the conversation's turn. */

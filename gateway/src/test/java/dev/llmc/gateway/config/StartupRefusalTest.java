@@ -74,4 +74,23 @@ class StartupRefusalTest {
 
         assertEquals(Runtime.getRuntime().availableProcessors(), config.settings().effectiveThreads());
     }
+
+    @ParameterizedTest(name = "{0} = {1}")
+    @CsvSource({"policy, bandit, 0.1, 1000", "epsilon, greedy, 1.5, 1000", "samples, linear-thompson, 0.1, 0"})
+    void refusesAnInvalidExplorationSettingNamingItsKey(String key, String policy, double epsilon, int samples) {
+        StartupRefusedException refused = assertThrows(StartupRefusedException.class, () -> new ExplorationConfig(policy,
+                epsilon, 0.05, 1.0, 0.25, samples, Duration.ofSeconds(1)));
+
+        assertTrue(refused.getMessage().startsWith("llmc.routing.exploration." + key + " "), refused.getMessage());
+        assertTrue(refused.getMessage().indexOf('\n') < 0, "one line: " + refused.getMessage());
+    }
+
+    @Test
+    void anUnknownExplorationPolicyListsTheKnownOnes() {
+        StartupRefusedException refused = assertThrows(StartupRefusedException.class, () -> new ExplorationConfig("linear_thompson",
+                0.1, 0.05, 1.0, 0.25, 1000, Duration.ofSeconds(1)));
+
+        assertEquals("llmc.routing.exploration.policy must be one of greedy, epsilon-greedy, thompson, linear-thompson; "
+                + "was 'linear_thompson'", refused.getMessage());
+    }
 }

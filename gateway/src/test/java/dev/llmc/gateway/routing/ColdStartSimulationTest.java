@@ -60,7 +60,7 @@ class ColdStartSimulationTest {
             int greedy = score[1] > score[0] ? 1 : 0;
             ExplorationPolicy.Choice policy = new ExplorationPolicy.Choice(new ScoredExpert("e" + greedy, score[greedy]), 1.0);
             ScoredExpert bestNew = feedback[1] < MIN_FEEDBACK ? new ScoredExpert("e1", score[1]) : null;
-            int chosen = exploration.apply(policy, bestNew, random).expert().expertId().equals("e1") ? 1 : 0;
+            int chosen = exploration.apply(policy, id -> id.equals(policy.expert().expertId()) ? 1 : 0, bestNew, random).expert().expertId().equals("e1") ? 1 : 0;
 
             boolean satisfied = random.nextDouble() < trueRate[chosen];
             regret += NEWCOMER_TRUE - trueRate[chosen];

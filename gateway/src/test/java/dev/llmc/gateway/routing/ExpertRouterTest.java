@@ -1,6 +1,7 @@
 package dev.llmc.gateway.routing;
 
 import dev.llmc.gateway.config.ColdStartConfig;
+import dev.llmc.gateway.config.ExplorationConfig;
 import dev.llmc.gateway.config.RoutingConfig;
 import dev.llmc.gateway.config.StickinessConfig;
 import dev.llmc.gateway.proxy.NodeHealth;
@@ -25,6 +26,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -75,6 +78,12 @@ class ExpertRouterTest {
     }
 
     private ExpertRouter router(StickinessConfig stickiness) {
+        return router(stickiness, new ExplorationConfig("greedy", 0.1, 0.05, 1.0, 0.25, 1000, Duration.ofSeconds(1)));
+    }
+
+    private final InMemoryConversationExperts conversations = new InMemoryConversationExperts(Duration.ofHours(1), System::currentTimeMillis);
+
+    private ExpertRouter router(StickinessConfig stickiness, ExplorationConfig exploration) {
         // The catalogue reads its snapshot from the registry; only findAll is needed for routing.
         ExpertRegistry registry = (ExpertRegistry) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {ExpertRegistry.class},
                 (proxy, method, args) -> {
@@ -98,9 +107,11 @@ class ExpertRouterTest {
             }
         };
         ColdStartConfig noColdStart = new ColdStartConfig(0, 100, Duration.ofSeconds(30));
-        return new ExpertRouter(catalog, new ConversationEncoder(new ConversationFormatter(tokenizer, 128), topics), controllers,
-                new RoutingConfig(3, Duration.ofSeconds(2)), health, new FeedbackCounts(null, noColdStart), noColdStart,
-                new Stickiness(new InMemoryConversationExperts(Duration.ofHours(1), System::currentTimeMillis), stickiness),
+        ConversationEncoder encoder = new ConversationEncoder(new ConversationFormatter(tokenizer, 128), topics);
+        // No database: the posteriors stay at their prior (the active controller's scores with the prior spread).
+        LinearThompsonPosteriors posteriors = new LinearThompsonPosteriors(null, exploration, controllers, catalog, encoder);
+        return new ExpertRouter(catalog, encoder, controllers, new RoutingConfig(3, Duration.ofSeconds(2)), health,
+                new FeedbackCounts(null, noColdStart), noColdStart, new Stickiness(conversations, stickiness), posteriors,
                 new SimpleMeterRegistry());
     }
 
@@ -169,5 +180,68 @@ class ExpertRouterTest {
         assertEquals("chef", second.candidates().getFirst().expert().name(), "sticky within the margin");
         assertEquals("coder", otherConversation.candidates().getFirst().expert().name());
         assertTrue(second.candidates().stream().anyMatch(c -> c.expert().name().equals("coder")), "the others stay as fallbacks");
+    }
+
+    /**
+     * Routes {@code turns} times from the same previous expert; checks each served expert's logged propensity (the mean
+     * over its turns: linear Thompson's are Monte Carlo estimates) against its share of the turns.
+     */
+    private Map<String, Double> servedShares(ExpertRouter router, RoutePlan plan, String previous, int turns, double tolerance) {
+        Map<String, Integer> served = new HashMap<>();
+        Map<String, Double> propensities = new HashMap<>();
+        for (int i = 0; i < turns; i++) {
+            if (previous != null) {
+                conversations.put("o:c1", previous);
+            }
+            RoutingDecision decision = router.route("o:c1", ask("And my Java build fails"), plan);
+            String name = decision.candidates().getFirst().expert().name();
+            served.merge(name, 1, Integer::sum);
+            assertTrue(decision.propensity() > 0 && decision.propensity() <= 1, "propensity in (0, 1]: " + decision.propensity());
+            Double earlier = propensities.merge(name, decision.propensity(), Double::sum);
+            if (!plan.linearThompson()) {
+                assertEquals(decision.propensity() * served.get(name), earlier, 1e-9, "the same situation, the same propensity");
+            }
+            assertEquals(plan.policyName(), decision.policy());
+        }
+        Map<String, Double> shares = new HashMap<>();
+        served.forEach((name, count) -> {
+            shares.put(name, count / (double) turns);
+            assertEquals(count / (double) turns, propensities.get(name) / count, tolerance, "logged propensity of " + name);
+        });
+        return shares;
+    }
+
+    @Test
+    void epsilonGreedyWithStickinessLogsTheProbabilityOfWhatWasServed() {
+        expert("chef", BAKING);
+        expert("coder", CODE);
+        Expert writer = expert("writer", new float[] {0, 0.8f, 0});
+        ExplorationConfig epsilon = new ExplorationConfig("epsilon-greedy", 0.3, 0.05, 1.0, 0.25, 1000, Duration.ofSeconds(1));
+        ExpertRouter router = router(new StickinessConfig(true, 0.1, Duration.ofHours(1)), epsilon);
+
+        // Scores for the Java question: coder 0.9, writer 0.72, chef 0.1. The conversation was with writer: it is kept
+        // over chef (within the margin) but not over coder, so P(writer) = ε/3 + ε/3 and P(coder) = 1 − ε + ε/3.
+        // Over 8,000 turns a share's standard error is at most 0.0056: 0.02 is 3.5 of them.
+        Map<String, Double> shares = servedShares(router, RoutePlan.outsideExperiments(epsilon), writer.id(), 8_000, 0.02);
+
+        assertEquals(0.2, shares.get("writer"), 0.02);
+        assertEquals(0.8, shares.get("coder"), 0.02);
+        assertEquals(null, shares.get("chef"), "always replaced by the conversation's expert");
+    }
+
+    @Test
+    void linearThompsonExploresEveryExpertWithMonteCarloPropensities() {
+        expert("chef", BAKING);
+        expert("coder", CODE);
+        expert("writer", new float[] {0, 0.8f, 0});
+        ExplorationConfig linear = new ExplorationConfig("linear-thompson", 0.1, 0.05, 1.0, 0.25, 1000, Duration.ofSeconds(1));
+        ExpertRouter router = router(NO_STICKINESS, linear);
+
+        // Over 4,000 turns a share's standard error is at most 0.008, the mean of K = 1000 estimates' far less: 0.03 is 3.8 of them.
+        Map<String, Double> shares = servedShares(router, RoutePlan.outsideExperiments(linear), null, 4_000, 0.03);
+
+        assertTrue(shares.get("coder") > shares.get("writer") && shares.get("writer") > shares.getOrDefault("chef", 0.0),
+                "more often the better the prior score: " + shares);
+        assertTrue(shares.get("writer") > 0.2, "the prior's spread explores the runner-up: " + shares);
     }
 }

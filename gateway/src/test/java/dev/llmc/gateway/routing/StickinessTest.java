@@ -2,9 +2,7 @@ package dev.llmc.gateway.routing;
 
 import dev.llmc.gateway.config.StickinessConfig;
 import dev.llmc.model.policy.EpsilonGreedyPolicy;
-import dev.llmc.model.policy.ExplorationPolicy;
 import dev.llmc.model.policy.GreedyPolicy;
-import dev.llmc.model.scoring.ScoredExpert;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -19,13 +17,12 @@ class StickinessTest {
     private final AtomicLong now = new AtomicLong();
     private final InMemoryConversationExperts store = new InMemoryConversationExperts(Duration.ofMinutes(10), now::get);
     private final Stickiness stickiness = new Stickiness(store, new StickinessConfig(true, 0.05, Duration.ofMinutes(10)));
-    private final Map<String, ScoredExpert> scores = Map.of(
-            "cooking", new ScoredExpert("cooking", 0.60),
-            "baking", new ScoredExpert("baking", 0.57),
-            "code", new ScoredExpert("code", 0.50));
+    private final Map<String, Double> scores = Map.of("cooking", 0.60, "baking", 0.57, "code", 0.50);
 
+    /** What the router serves when greedy picks {@code best}: the previous expert if it is still scored and kept. */
     private String choose(String best) {
-        return stickiness.choose("c1", new ExplorationPolicy.Choice(scores.get(best), 1.0), scores::get).expert().expertId();
+        return stickiness.previous("c1").filter(scores::containsKey)
+                .filter(previous -> stickiness.keeps(scores.get(previous), scores.get(best))).orElse(best);
     }
 
     @Test
@@ -58,12 +55,14 @@ class StickinessTest {
     }
 
     @Test
-    void appliesOnlyToGreedyControllerRouting() {
+    void appliesToStickyPlansOnly() {
         assertTrue(stickiness.appliesTo(RoutePlan.auto(), "c1"));
         assertFalse(stickiness.appliesTo(RoutePlan.pinned("cooking"), "c1"), "a pinned expert is never overridden");
-        assertFalse(stickiness.appliesTo(new RoutePlan(null, null, new EpsilonGreedyPolicy(0.1)), "c1"),
-                "a randomising arm keeps its propensities");
-        assertTrue(stickiness.appliesTo(new RoutePlan(null, "ctl-1", new GreedyPolicy()), "c1"), "controller-version arms stick");
+        assertFalse(stickiness.appliesTo(new RoutePlan(null, null, new EpsilonGreedyPolicy(0.1), "epsilon_greedy", false), "c1"),
+                "a randomising arm keeps its per-turn draws");
+        assertTrue(stickiness.appliesTo(new RoutePlan(null, "ctl-1", new GreedyPolicy(), "greedy", true), "c1"), "controller-version arms stick");
+        assertTrue(stickiness.appliesTo(new RoutePlan(null, null, null, RoutePlan.LINEAR_THOMPSON, true), "c1"),
+                "the configured policy outside experiments sticks, with its propensities composed");
         assertFalse(stickiness.appliesTo(RoutePlan.auto(), null));
     }
 }

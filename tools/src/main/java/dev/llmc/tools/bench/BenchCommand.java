@@ -26,12 +26,13 @@ public final class BenchCommand implements Runnable {
                 .addSubcommand("gateway", new GatewayBenchmark.Command(out, err))
                 .addSubcommand("events", new EventsBenchmark.Command(out, err))
                 .addSubcommand("slow-readers", new SlowReadersBenchmark.Command(out, err))
+                .addSubcommand("exploration", new Exploration())
                 .addSubcommand("plot", new Plot(out));
     }
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "which benchmark? encoder, batching, train, gateway, events or slow-readers (or plot)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "which benchmark? encoder, batching, train, gateway, events, slow-readers or exploration (or plot)");
     }
 
     @Command(name = "plot", mixinStandardHelpOptions = true,
@@ -110,6 +111,25 @@ public final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             TrainingBenchmark.run(examples, epochs);
+            return 0;
+        }
+    }
+
+    @Command(name = "exploration", mixinStandardHelpOptions = true,
+            description = "Linear Thompson sampling's routing cost per turn (predictions, Monte Carlo propensities) and update cost.")
+    static final class Exploration implements Callable<Integer> {
+        @Option(names = "--experts", defaultValue = "50", description = "experts sampled per turn (default ${DEFAULT-VALUE})")
+        int experts;
+        @Option(names = "--samples", defaultValue = "1000", description = "Monte Carlo draws K (default ${DEFAULT-VALUE})")
+        int samples;
+        @Option(names = "--observations", defaultValue = "200", description = "observations folded into each posterior first (default ${DEFAULT-VALUE})")
+        int observations;
+        @Option(names = "--iterations", defaultValue = "2000", description = "measured turns (default ${DEFAULT-VALUE})")
+        int iterations;
+
+        @Override
+        public Integer call() {
+            ExplorationBenchmark.run(experts, samples, observations, iterations);
             return 0;
         }
     }

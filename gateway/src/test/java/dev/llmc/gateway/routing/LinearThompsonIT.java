@@ -1,0 +1,135 @@
+package dev.llmc.gateway.routing;
+
+import dev.llmc.gateway.events.EventPipeline;
+import dev.llmc.gateway.storage.EmbeddedPostgresServer;
+import dev.llmc.gateway.storage.EmbeddedRedisServer;
+import dev.llmc.gateway.testing.EmbeddedGatewayTest;
+import dev.llmc.gateway.testing.EventLogProbe;
+import dev.llmc.gateway.testing.FakeExpertNode;
+import dev.llmc.gateway.testing.GatewayHttp.Reply;
+import dev.llmc.gateway.testing.SecondReplica;
+import dev.llmc.model.encoder.ChatTurn;
+import dev.llmc.model.encoder.ConversationEncoder;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import javax.sql.DataSource;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * With {@code llmc.routing.exploration.policy=linear-thompson}, auto-routed turns are logged with their policy and a
+ * propensity in (0, 1], and feedback on them becomes observations in PostgreSQL that this replica and a second one
+ * on the same database fold into the same posteriors.
+ */
+@MicronautTest
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class LinearThompsonIT extends EmbeddedGatewayTest {
+    private static final Map<String, String> LINEAR_THOMPSON = Map.of(
+            "llmc.routing.exploration.policy", "linear-thompson",
+            "llmc.routing.exploration.refresh", "200ms");
+    private static final String QUESTION = "How long should I knead bread dough, and how warm should it rise?";
+    private final FakeExpertNode baker = fakeNode("baker");
+    private final FakeExpertNode coder = fakeNode("coder");
+    private final Map<String, String> expertIds = new HashMap<>();
+    private SecondReplica second;
+    private EventLogProbe log;
+
+    @Inject
+    EmbeddedPostgresServer postgres;
+    @Inject
+    EmbeddedRedisServer redis;
+    @Inject
+    EventPipeline pipeline;
+    @Inject
+    DataSource dataSource;
+    @Inject
+    LinearThompsonPosteriors posteriors;
+    @Inject
+    ConversationEncoder encoder;
+
+    @Override
+    protected Map<String, String> extraProperties() {
+        return LINEAR_THOMPSON;
+    }
+
+    @BeforeAll
+    void setUp() {
+        expertIds.put("baker", http().registerExpert("baker", "Bread, dough, baking and kitchen questions.", baker.baseUrl()).get("id").asText());
+        expertIds.put("coder", http().registerExpert("coder", "Software bugs, compilers and programming languages.", coder.baseUrl()).get("id").asText());
+        second = new SecondReplica(postgres, redis, LINEAR_THOMPSON);
+        log = new EventLogProbe(pipeline, dataSource);
+    }
+
+    @AfterAll
+    void tearDown() {
+        if (second != null) {
+            second.close();
+        }
+    }
+
+    @Test
+    void servesWithLoggedPropensitiesAndLearnsFromFeedbackOnEveryReplica() {
+        Map<String, String> servedBy = new HashMap<>();
+        for (int i = 0; i < 16; i++) {
+            Reply reply = http().post("/chat", """
+                    {"user_id": "u%d", "conversation_id": "lt-%d", "messages": [{"role": "user", "content": "%s"}]}"""
+                    .formatted(i, i, QUESTION));
+            assertEquals(200, reply.status(), reply.body());
+            servedBy.put(reply.json().get("message_id").asText(), reply.json().get("expert").asText());
+        }
+        log.awaitDrained(Duration.ofSeconds(10));
+        assertEquals(16, log.count("select count(*) from exposures where policy = 'linear_thompson' and propensity > 0 and propensity <= 1"));
+
+        // The baker's replies are liked, the coder's are not (and one of them is retried).
+        String retried = null;
+        for (Map.Entry<String, String> served : servedBy.entrySet()) {
+            boolean good = served.getValue().equals("baker");
+            Reply rating = http().post("/feedback", """
+                    {"message_id": "%s", "type": "rating", "value": %d}""".formatted(served.getKey(), good ? 5 : 1));
+            assertEquals(202, rating.status(), rating.body());
+            if (!good && retried == null) {
+                retried = served.getKey();
+                assertEquals(202, http().post("/feedback", """
+                        {"message_id": "%s", "type": "retry"}""".formatted(retried)).status());
+            }
+        }
+        log.awaitDrained(Duration.ofSeconds(10));
+        long bakerRatings = servedBy.values().stream().filter("baker"::equals).count();
+        long coderObservations = 16 - bakerRatings + (retried == null ? 0 : 1);
+        String bakerId = expertIds.get("baker");
+        String coderId = expertIds.get("coder");
+        LinearThompsonPosteriors elsewhere = second.bean(LinearThompsonPosteriors.class);
+        await("both replicas folded every observation").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() ->
+                posteriors.observations(bakerId) == bakerRatings && posteriors.observations(coderId) == coderObservations
+                        && elsewhere.observations(bakerId) == bakerRatings && elsewhere.observations(coderId) == coderObservations);
+        assertEquals(16 + (retried == null ? 0 : 1), log.count("select count(*) from exploration_observations"));
+        if (retried != null) {
+            assertEquals(0, log.count("select count(*) from exploration_observations where message_id = ? and signal_type = 'retry' and reward <> 0", retried));
+        }
+
+        float[] embedding = encoder.encode(List.of(new ChatTurn("user", QUESTION)));
+        if (bakerRatings > 0) {
+            // Reward 1 is above any cosine score the content-based controller gives.
+            assertTrue(posteriors.learnedResidual(bakerId, embedding) > 0, "a liked expert is predicted above the controller's score");
+        }
+        if (bakerRatings > 0 && coderObservations > 0) {
+            assertTrue(posteriors.learnedResidual(coderId, embedding) < posteriors.learnedResidual(bakerId, embedding),
+                    "a disliked expert gains less than a liked one");
+        }
+        assertEquals(posteriors.learnedResidual(bakerId, embedding), elsewhere.learnedResidual(bakerId, embedding), 1e-9,
+                "the replicas agree");
+        assertEquals(posteriors.learnedResidual(coderId, embedding), elsewhere.learnedResidual(coderId, embedding), 1e-9);
+    }
+}
