@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -108,6 +109,21 @@ public final class RoutingMatrixLoader {
             }
         }
         return List.copyOf(models);
+    }
+
+    /** The models with a label (labelName, null for the default field) for every prompt of {@code prompts.jsonl}. */
+    public static List<String> modelsLabellingEveryPrompt(Path directory, String labelName) {
+        Set<String> prompts = prompts(directory).keySet();
+        List<JsonObject> labelRows = readJsonLines(directory.resolve("labels.jsonl"));
+        String label = labelName != null ? labelName : defaultLabel(labelRows);
+        Map<String, Set<String>> labelled = new LinkedHashMap<>();
+        for (JsonObject row : labelRows) {
+            JsonElement value = row.get(label);
+            if (value != null && !value.isJsonNull()) {
+                labelled.computeIfAbsent(row.get("model").getAsString(), m -> new HashSet<>()).add(row.get("prompt_id").getAsString());
+            }
+        }
+        return labelled.entrySet().stream().filter(e -> e.getValue().containsAll(prompts)).map(Map.Entry::getKey).toList();
     }
 
     private static String defaultLabel(List<JsonObject> labelRows) {
