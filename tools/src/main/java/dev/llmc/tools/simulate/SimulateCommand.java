@@ -1,39 +1,27 @@
 package dev.llmc.tools.simulate;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.llmc.model.matrix.ExpertNames;
 import dev.llmc.model.matrix.RoutingMatrix;
 import dev.llmc.model.matrix.RoutingMatrixLoader;
-import dev.llmc.model.scoring.ContentBasedController;
-import dev.llmc.tools.eval.Baselines;
 import dev.llmc.tools.eval.PromptEmbeddings;
 import dev.llmc.tools.eval.Split;
-import dev.llmc.tools.rig.LocalSystem;
-import dev.llmc.tools.train.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code llmc-tools simulate} ({@code ./llmc simulate}): the learning loop run end to end on the real system. It starts
@@ -46,17 +34,7 @@ import java.util.regex.Pattern;
                 + "experts and simulated users; prints a table per round, writes a learning-curve SVG and, with --json, "
                 + "one JSON object as the last line of stdout. Docs: docs/learning-loop.md"})
 public final class SimulateCommand implements Callable<Integer> {
-    private static final Pattern STORED = Pattern.compile("stored controller version (\\S+)");
 
-    /** What to run between rounds. */
-    enum Mode {
-        /** Greedy routing (the gateway's default policy) and retraining every round. */
-        batch,
-        /** Linear Thompson sampling outside experiments, no retraining. */
-        online,
-        /** Linear Thompson sampling and retraining. */
-        both
-    }
 
     private final PrintStream out;
     private final PrintStream err;
@@ -81,18 +59,18 @@ public final class SimulateCommand implements Callable<Integer> {
     double evalFraction;
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "4", description = "rounds (default ${DEFAULT-VALUE})")
     int rounds;
-    @Option(names = "--turns-per-round", paramLabel = "N", defaultValue = "2500",
+    @Option(names = "--turns-per-round", paramLabel = "N", defaultValue = "1000",
             description = "replies served to traffic per round, regenerates included (default ${DEFAULT-VALUE})")
     int turnsPerRound;
-    @Option(names = "--ab-turns", paramLabel = "N", defaultValue = "1500",
+    @Option(names = "--ab-turns", paramLabel = "N", defaultValue = "600",
             description = "replies served in each round's A/B experiment (default ${DEFAULT-VALUE})")
     int abTurns;
-    @Option(names = "--users", paramLabel = "N", defaultValue = "200",
+    @Option(names = "--users", paramLabel = "N", defaultValue = "100",
             description = "simulated users per round, and fresh ones per A/B experiment (default ${DEFAULT-VALUE})")
     int users;
     @Option(names = "--mode", paramLabel = "MODE", defaultValue = "batch",
             description = "batch (retrain, default policy), online (linear Thompson, no retraining) or both (default ${DEFAULT-VALUE})")
-    Mode mode;
+    LearningLoop.Mode mode;
     @Option(names = "--alpha", paramLabel = "A", defaultValue = "0.05",
             description = "one-sided significance level of the promotion test on mean rating per user (default ${DEFAULT-VALUE})")
     double alpha;
@@ -135,6 +113,9 @@ public final class SimulateCommand implements Callable<Integer> {
         if (!(evalFraction > 0 && evalFraction < 1) || !(alpha > 0 && alpha < 1)) {
             throw bad("--eval-fraction and --alpha must be in (0, 1)");
         }
+        if (!Files.isRegularFile(data.resolve("prompts.jsonl")) || !Files.isRegularFile(data.resolve("labels.jsonl"))) {
+            throw bad(data + " must contain prompts.jsonl and labels.jsonl");
+        }
         RoutingMatrix matrix;
         Map<String, String> names;
         Map<String, String> descriptionByModel;
@@ -162,66 +143,20 @@ public final class SimulateCommand implements Callable<Integer> {
         err.print(ExpertNames.table(names));
         List<float[]> evalEmbeddings = PromptEmbeddings.embed(
                 Arrays.stream(split.test()).mapToObj(p -> matrix.prompts().get(p)).toList(), cacheRoot, err);
-        LocalSystem.deleteRecursively(dir);
-        Files.createDirectories(dir);
-        err.println("simulate: fresh state in " + dir.toAbsolutePath());
-        Map<String, Integer> columns = new HashMap<>();
-        for (int e = 0; e < matrix.expertCount(); e++) {
-            columns.put(names.get(matrix.experts().get(e)), e);
-        }
-        try (LocalSystem system = new LocalSystem(root, err)) {
-            LocalSystem.Node node = system.gpuNode(dir.resolve("gpu-node.log"),
-                    Map.of("LLMC_REPLAY_DATA_DIR", data.toAbsolutePath().toString()), List.of());
-            Map<String, String> gatewayEnv = new LinkedHashMap<>();
-            if (mode != Mode.batch) {
-                gatewayEnv.put("LLMC_ROUTING_EXPLORATION_POLICY", "linear-thompson");
+        LearningLoop.Setup setup = new LearningLoop.Setup(root, dir, data, matrix, names, descriptionByModel, split,
+                evalEmbeddings, reactions, seed, concurrency, mode, epochs);
+        LearningLoop.Schedule schedule = new LearningLoop.Schedule(users, turnsPerRound, abTurns, alpha);
+        try (LearningLoop loop = new LearningLoop(setup, report, err)) {
+            report.coldStart(loop.start());
+            out.println(SimulationReport.HEADER);
+            for (int round = 1; round <= rounds; round++) {
+                SimulationReport.Round row = loop.round(round, schedule);
+                report.add(row);
+                out.println(row.line());
+                err.printf(Locale.ROOT, "simulate: round %d done, %d turns so far, %.0f s%n", round, report.turns(),
+                        (System.nanoTime() - started) / 1e9);
             }
-            LocalSystem.Gateway gw = system.gateway("simulate", dir.resolve("gateway"), gatewayEnv, List.of());
-            GatewayClient gateway = new GatewayClient(gw.url());
-            for (String model : matrix.experts()) {
-                gateway.registerExpert(gw.adminKey(), names.get(model), descriptionByModel.getOrDefault(model, model), node.url() + "/v1");
-            }
-            String appKey = gateway.issueKey(gw.adminKey(), "app", "simulate");
-            err.printf("simulate: registered %d experts on the replay node %s%n", matrix.expertCount(), node.url());
-            try (HikariDataSource db = database(gw.dataDir())) {
-                GreedyEvaluation evaluation = new GreedyEvaluation(db, matrix, split.test(), evalEmbeddings, columns);
-                SimulatedUsers simulated = new SimulatedUsers(gateway, appKey, matrix, split.train(), columns, reactions, seed,
-                        concurrency, err);
-                report.coldStart(evaluation.utility(ContentBasedController.VERSION));
-                out.println(SimulationReport.HEADER);
-                String active = ContentBasedController.VERSION;
-                for (int round = 1; round <= rounds; round++) {
-                    SimulationReport.Round row = new SimulationReport.Round(round);
-                    row.activeVersion = active;
-                    String phase = "r" + round;
-                    row.add(timed(report, () -> simulated.run(phase, users, turnsPerRound)));
-                    awaitEventsStored();
-                    if (mode != Mode.online) {
-                        String candidate = train(gw.dataDir(), round);
-                        row.candidateVersion = candidate;
-                        row.offlineCandidate = snips(gateway, gw.adminKey(), candidate);
-                        row.offlineActive = snips(gateway, gw.adminKey(), active);
-                        String experiment = gateway.startExperiment(gw.adminKey(), "round " + round, active, candidate);
-                        String abPhase = "ab" + round;
-                        row.add(timed(report, () -> simulated.run(abPhase, users, abTurns)));
-                        awaitEventsStored();
-                        gateway.stopExperiment(gw.adminKey(), experiment);
-                        row.abResult(gateway.experimentResults(gw.adminKey(), experiment));
-                        row.candidateEvalUtility = evaluation.utility(candidate);
-                        row.promoted = row.pValue != null && row.pValue < alpha;
-                        if (row.promoted) {
-                            gateway.activate(gw.adminKey(), candidate);
-                            active = candidate;
-                        }
-                    }
-                    row.activeEvalUtility = evaluation.utility(row.activeVersion);
-                    report.add(row);
-                    out.println(row.line());
-                    err.printf(Locale.ROOT, "simulate: round %d done, %d turns so far, %.0f s%n", round, report.turns(),
-                            (System.nanoTime() - started) / 1e9);
-                }
-                report.finalUtility(evaluation.utility(active));
-            }
+            report.finalUtility(loop.evaluate(loop.active()));
         }
         report.seconds((System.nanoTime() - started) / 1e9);
         Path plotFile = plot != null ? plot : dir.resolve("learning-curve.svg");
@@ -232,54 +167,6 @@ public final class SimulateCommand implements Callable<Integer> {
             out.println(report.json());
         }
         return 0;
-    }
-
-    private interface Traffic {
-        SimulatedUsers.Outcome run();
-    }
-
-    private static SimulatedUsers.Outcome timed(SimulationReport report, Traffic traffic) {
-        long started = System.nanoTime();
-        SimulatedUsers.Outcome outcome = traffic.run();
-        report.trafficSeconds((System.nanoTime() - started) / 1e9, outcome);
-        return outcome;
-    }
-
-    /** Exposures and signals reach PostgreSQL within llmc.events.flush-interval (100 ms); train and results read them there. */
-    private static void awaitEventsStored() throws InterruptedException {
-        Thread.sleep(1500);
-    }
-
-    /** Trains a version on every logged turn with the train command's own code, in this process; returns its id. */
-    private String train(Path gatewayData, int round) {
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        List<String> args = new ArrayList<>(List.of("--state-dir", gatewayData.toString()));
-        if (epochs != null) {
-            args.addAll(List.of("--epochs", epochs.toString()));
-        }
-        int status = new CommandLine(new TrainCommand(new PrintStream(captured, true, StandardCharsets.UTF_8), err))
-                .execute(args.toArray(String[]::new));
-        String output = captured.toString(StandardCharsets.UTF_8);
-        Matcher stored = STORED.matcher(output);
-        if (status != 0 || !stored.find()) {
-            throw new IllegalStateException("train failed in round " + round + " (status " + status + "): " + output);
-        }
-        return stored.group(1);
-    }
-
-    private static Double snips(GatewayClient gateway, String key, String version) {
-        return gateway.offlineEstimate(key, version)
-                .map(estimate -> estimate.get("snips"))
-                .filter(value -> value != null && !value.isJsonNull())
-                .map(JsonElement::getAsDouble).orElse(null);
-    }
-
-    private static HikariDataSource database(Path gatewayData) throws IOException {
-        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
-        config.setJdbcUrl(Files.readString(gatewayData.resolve(dev.llmc.gateway.storage.EmbeddedPostgresServer.URL_FILE)).strip());
-        config.setUsername("postgres");
-        config.setMaximumPoolSize(2);
-        return new HikariDataSource(config);
     }
 
     /** Models with a label for every prompt of the data: the default pool. */

@@ -155,7 +155,7 @@ final class SimulationReport {
         this.finalUtility = utility;
     }
 
-    synchronized void trafficSeconds(double seconds, SimulatedUsers.Outcome outcome) {
+    void traffic(double seconds, SimulatedUsers.Outcome outcome) {
         this.trafficSeconds += seconds;
         this.turns += outcome.turns();
         this.regret += outcome.regret();
