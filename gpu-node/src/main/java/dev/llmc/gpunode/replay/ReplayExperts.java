@@ -9,6 +9,7 @@ import io.micronaut.context.annotation.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +53,8 @@ public class ReplayExperts {
         }
         directory = dir.get();
         long started = System.nanoTime();
+        // CPU time as well as wall time: on a shared machine the wall time says more about the neighbours.
+        long startedCpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         Map<String, String> byId = RoutingMatrixLoader.prompts(directory);
         promptIds = List.copyOf(byId.keySet());
         Map<String, Integer> promptIndex = new HashMap<>();
@@ -79,9 +82,10 @@ public class ReplayExperts {
         } else {
             responses = null;
         }
-        LOG.info("Replay experts from {}: {} models x {} prompts, {}, loaded in {} ms; expert names:\n{}", directory,
+        LOG.info("Replay experts from {}: {} models x {} prompts, {}, loaded in {} ms ({} ms CPU); expert names:\n{}", directory,
                 models.size(), promptIds.size(), responses == null ? "no response texts (placeholder replies)" : "recorded responses",
-                (System.nanoTime() - started) / 1_000_000, ExpertNames.table(names));
+                (System.nanoTime() - started) / 1_000_000,
+                (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - startedCpu) / 1_000_000, ExpertNames.table(names));
     }
 
     /** The expert names served, in the matrix's model order. */

@@ -64,6 +64,7 @@ class LearningLoopIT {
             assertTrue(round.promoted, () -> "the trained candidate wins its A/B: " + round.json());
             assertEquals(round.candidateVersion, loop.active());
             double learned = loop.evaluate(loop.active());
+            err.printf("LearningLoopIT: cold start %.4f, learned %.4f%n", coldStart, learned);
             assertTrue(learned > coldStart + MARGIN, () -> "cold start " + coldStart + ", learned " + learned);
             assertTrue(round.turns >= 500, () -> "traffic and A/B turns, regenerates included: " + round.turns);
 
