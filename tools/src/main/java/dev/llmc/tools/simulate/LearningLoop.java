@@ -33,6 +33,8 @@ import java.util.regex.Pattern;
  */
 final class LearningLoop implements AutoCloseable {
     private static final Pattern STORED = Pattern.compile("stored controller version (\\S+)");
+    /** Marks a directory as a simulation's, so that a later run may empty it; any other non-empty directory is refused. */
+    static final String MARKER = ".llmc-simulate";
 
     /** What runs between rounds. */
     enum Mode {
@@ -74,8 +76,12 @@ final class LearningLoop implements AutoCloseable {
 
     /** Starts the system in the (emptied) directory and registers every expert; returns the cold-start utility. */
     double start() throws IOException, InterruptedException {
+        if (!emptiable(setup.dir())) {
+            throw new IllegalStateException(setup.dir() + " is neither empty nor a previous simulation's directory");
+        }
         LocalSystem.deleteRecursively(setup.dir());
         Files.createDirectories(setup.dir());
+        Files.createFile(setup.dir().resolve(MARKER));
         err.println("simulate: fresh state in " + setup.dir().toAbsolutePath());
         LocalSystem.Node node = system.gpuNode(setup.dir().resolve("gpu-node.log"),
                 Map.of("LLMC_REPLAY_DATA_DIR", setup.data().toAbsolutePath().toString()), List.of());
@@ -100,6 +106,16 @@ final class LearningLoop implements AutoCloseable {
         users = new SimulatedUsers(gateway, appKey, matrix, setup.split().train(), columns, setup.reactions(), setup.seed(),
                 setup.concurrency(), err);
         return evaluation.utility(ContentBasedController.VERSION);
+    }
+
+    /** Whether dir may be emptied: missing, empty, or marked as a simulation's. */
+    static boolean emptiable(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return !Files.exists(dir);
+        }
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isEmpty() || Files.exists(dir.resolve(MARKER));
+        }
     }
 
     String active() {

@@ -81,7 +81,7 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--epochs", paramLabel = "N", description = "training epochs per round (default: train's)")
     Integer epochs;
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = "${env:LLMC_STATE_DIR:-.llmc}/simulate",
-            description = "fresh state directory (emptied first; default ${DEFAULT-VALUE})")
+            description = "fresh state directory: new, empty, or a previous simulation's, emptied first (default ${DEFAULT-VALUE})")
     Path dir;
     @Option(names = "--plot", paramLabel = "FILE", description = "learning-curve SVG (default: DIR/learning-curve.svg)")
     Path plot;
@@ -112,6 +112,9 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         if (!(evalFraction > 0 && evalFraction < 1) || !(alpha > 0 && alpha < 1)) {
             throw bad("--eval-fraction and --alpha must be in (0, 1)");
+        }
+        if (!LearningLoop.emptiable(dir)) {
+            throw bad("--dir " + dir + " is neither empty nor a previous simulation's directory (it is emptied first)");
         }
         if (!Files.isRegularFile(data.resolve("prompts.jsonl")) || !Files.isRegularFile(data.resolve("labels.jsonl"))) {
             throw bad(data + " must contain prompts.jsonl and labels.jsonl");

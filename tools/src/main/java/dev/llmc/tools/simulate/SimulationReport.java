@@ -237,7 +237,7 @@ final class SimulationReport {
             series.add(new SvgChart.Series("candidate", candidates, true, true));
         }
         series.add(flat("oracle", oracle, last));
-        series.add(flat("best single (" + bestSingleExpert + ")", bestSingle, last));
+        series.add(flat("best single", bestSingle, last));
         series.add(flat("random", random, last));
         SvgChart.write(file, SvgChart.lineChart(String.format(Locale.ROOT, "Learning loop, %s mode, %d experts, seed %d",
                         mode, experts, seed), "round", "evaluation utility (mean true label)", 0, last, 0, 1, series));

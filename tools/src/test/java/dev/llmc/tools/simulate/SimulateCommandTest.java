@@ -69,6 +69,16 @@ class SimulateCommandTest {
     }
 
     @Test
+    void aDirectoryThatIsNotASimulationsIsNeverEmptied() throws IOException {
+        Path precious = Files.writeString(Files.createDirectories(dir.resolve("state")).resolve("notes.txt"), "keep me");
+
+        assertEquals(2, simulate("--data", DATA));
+
+        assertTrue(errors().contains("is neither empty nor a previous simulation's directory"), errors());
+        assertEquals("keep me", Files.readString(precious));
+    }
+
+    @Test
     void malformedDescriptionsAreExit2() throws IOException {
         Path descriptions = Files.writeString(dir.resolve("descriptions.json"), "[\"not an object\"]");
         assertEquals(2, simulate("--data", DATA, "--descriptions", descriptions.toString()));
