@@ -1,6 +1,7 @@
 package dev.llmc.tools.simulate;
 
 import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.llmc.gateway.storage.EmbeddedPostgresServer;
@@ -22,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -145,8 +147,16 @@ final class LearningLoop implements AutoCloseable {
      */
     void abTest(SimulationReport.Round row, String candidate, String phase, Schedule schedule) throws InterruptedException {
         row.candidateVersion = candidate;
-        row.offlineCandidate = snips(candidate);
-        row.offlineActive = snips(active);
+        Optional<JsonObject> estimate = gateway.offlineEstimate(gw.adminKey(), candidate);
+        row.offlineCandidate = estimate.map(e -> number(e, "snips")).orElse(null);
+        // A gateway that reports the active version on the same decisions says so under "active" and gives a verdict;
+        // an older one is asked about the active version separately.
+        row.offlineActive = estimate.map(e -> e.get("active")).filter(JsonElement::isJsonObject)
+                .map(active -> number(active.getAsJsonObject(), "snips"))
+                .orElseGet(() -> gateway.offlineEstimate(gw.adminKey(), active).map(e -> number(e, "snips")).orElse(null));
+        row.offlineVerdict = estimate.map(e -> e.get("versus_active")).filter(JsonElement::isJsonObject)
+                .map(versus -> versus.getAsJsonObject().get("verdict")).filter(v -> v != null && !v.isJsonNull())
+                .map(JsonElement::getAsString).orElse(null);
         String experiment = gateway.startExperiment(gw.adminKey(), phase + ": " + active + " vs " + candidate, active, candidate);
         row.add(traffic(phase, schedule.users(), schedule.abTurns()));
         gateway.stopExperiment(gw.adminKey(), experiment);
@@ -185,12 +195,9 @@ final class LearningLoop implements AutoCloseable {
         return stored.group(1);
     }
 
-    /** The version's SNIPS estimate on the logged traffic, null when the gateway gives none. */
-    private Double snips(String version) {
-        return gateway.offlineEstimate(gw.adminKey(), version)
-                .map(estimate -> estimate.get("snips"))
-                .filter(value -> value != null && !value.isJsonNull())
-                .map(JsonElement::getAsDouble).orElse(null);
+    private static Double number(JsonObject object, String field) {
+        JsonElement value = object.get(field);
+        return value == null || value.isJsonNull() ? null : value.getAsDouble();
     }
 
     private static HikariDataSource database(Path gatewayData) throws IOException {

@@ -50,6 +50,8 @@ final class SimulationReport {
         Double candidateEvalUtility;
         Double offlineCandidate;
         Double offlineActive;
+        /** The gateway's verdict on candidate versus active from the logged traffic (better, worse, …), when it gives one. */
+        String offlineVerdict;
         Double abControlMean;
         Double abCandidateMean;
         Double abLift;
@@ -124,6 +126,7 @@ final class SimulationReport {
             row.addProperty("ab_rating_lift", abLift);
             row.addProperty("offline_estimate_candidate", offlineCandidate);
             row.addProperty("offline_estimate_active", offlineActive);
+            row.addProperty("offline_verdict", offlineVerdict);
             row.addProperty("offline_predicted_ab", offlinePredicted());
             row.addProperty("regret", regret);
             return row;
