@@ -4,6 +4,7 @@ import dev.llmc.tools.bench.BenchCommand;
 import dev.llmc.tools.data.DataCommand;
 import dev.llmc.tools.eval.EmbeddingCache;
 import dev.llmc.tools.eval.EvalCommand;
+import dev.llmc.tools.simulate.SimulateCommand;
 import dev.llmc.tools.train.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,7 +19,7 @@ import java.nio.file.Path;
  * Results go to stdout, progress and logs to stderr; exit code 0 done, 1 failed, 2 bad arguments.
  */
 @Command(name = "llmc-tools", mixinStandardHelpOptions = true, version = "llmc-tools 0.1.0",
-        description = "LLM Controller tools: train a controller version, evaluate offline, build evaluation data, run benchmarks.",
+        description = "LLM Controller tools: train a controller version, evaluate offline, build evaluation data, simulate the learning loop, run benchmarks.",
         subcommands = CommandLine.HelpCommand.class)
 public final class LlmcTools implements Runnable {
 
@@ -43,7 +44,8 @@ public final class LlmcTools implements Runnable {
                 .addSubcommand("train", new TrainCommand(out, err))
                 .addSubcommand("eval", new EvalCommand(out, err, cacheRoot))
                 .addSubcommand("bench", BenchCommand.commandLine(out, err))
-                .addSubcommand("data", DataCommand.commandLine(out));
+                .addSubcommand("data", DataCommand.commandLine(out))
+                .addSubcommand("simulate", new SimulateCommand(out, err, cacheRoot));
         commandLine.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         commandLine.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         commandLine.setExecutionExceptionHandler((e, command, parsed) -> {

@@ -1,5 +1,6 @@
 package dev.llmc.gpunode.error;
 
+import dev.llmc.gpunode.replay.PromptNotFoundException;
 import dev.llmc.gpunode.retrieval.ModelNotFoundException;
 import dev.llmc.model.encoder.EncoderOverloadedException;
 import dev.llmc.openai.OpenAiError;
@@ -29,6 +30,7 @@ public class ErrorMapping implements ExceptionHandler<Exception, HttpResponse<?>
         return switch (exception) {
             case InvalidRequestException invalid -> error(HttpStatus.BAD_REQUEST, "invalid_request", invalid.getMessage());
             case ModelNotFoundException missing -> error(HttpStatus.NOT_FOUND, "model_not_found", missing.getMessage());
+            case PromptNotFoundException missing -> error(HttpStatus.NOT_FOUND, "prompt_not_found", missing.getMessage());
             // A full queue: the caller backs off instead of waiting without bound.
             case EncoderOverloadedException full -> error(HttpStatus.SERVICE_UNAVAILABLE, "encoder_overloaded",
                     full.getMessage() + "; retry after " + full.retryAfter().toSeconds() + " s")

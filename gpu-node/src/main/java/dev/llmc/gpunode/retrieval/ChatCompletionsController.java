@@ -1,5 +1,8 @@
 package dev.llmc.gpunode.retrieval;
 
+import dev.llmc.gpunode.replay.ReplayExperts;
+import dev.llmc.model.encoder.ChatTurn;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -15,16 +18,18 @@ import reactor.core.publisher.Flux;
 import java.util.ArrayList;
 import java.util.List;
 
-/** OpenAI-compatible {@code POST /v1/chat/completions}, answered by a retrieval model, streaming or not. */
+/** OpenAI-compatible {@code POST /v1/chat/completions}, answered by a retrieval model or a replay expert, streaming or not. */
 @Controller("/v1/chat/completions")
 public class ChatCompletionsController {
 
     private static final String DONE = "[DONE]";
     private final RetrievalService service;
+    private final ReplayExperts replay;
     private final ObjectMapper mapper;
 
-    public ChatCompletionsController(RetrievalService service, ObjectMapper mapper) {
+    public ChatCompletionsController(RetrievalService service, ReplayExperts replay, ObjectMapper mapper) {
         this.service = service;
+        this.replay = replay;
         this.mapper = mapper;
     }
 
@@ -33,7 +38,18 @@ public class ChatCompletionsController {
     @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_EVENT_STREAM})
     @ExecuteOn(TaskExecutors.BLOCKING)
     public HttpResponse<?> complete(@Body ChatCompletionRequest request) {
-        Completion completion = service.complete(request.requiredModel(), request.turns());
+        String model = request.requiredModel();
+        List<ChatTurn> turns = request.turns();
+        Completion completion;
+        if (replay.serves(model)) {
+            completion = replay.complete(model, turns);
+        } else if (service.serves(model)) {
+            completion = service.complete(model, turns);
+        } else {
+            List<String> available = new ArrayList<>(service.models().stream().map(ModelInfo::name).toList());
+            available.addAll(replay.names());
+            throw new ModelNotFoundException(model, available);
+        }
         if (request.streaming()) {
             List<Event<String>> events = new ArrayList<>();
             CompletionChunks.of(completion, request.includeUsage(), mapper).forEach(chunk -> events.add(Event.of(chunk)));

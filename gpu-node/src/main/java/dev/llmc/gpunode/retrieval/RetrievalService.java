@@ -10,13 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.HexFormat;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /** Serves the retrieval models: loads and embeds every corpus at start-up, then answers conversations by nearest prompt. */
 @Context // Corpus errors must stop the node at start-up, not surface on the first chat request.
@@ -26,7 +24,6 @@ public class RetrievalService {
 
     private final ConversationEncoder conversationEncoder;
     private final MiniLmTokenizer tokenizer;
-    private final Clock clock;
     private final long loadedAt;
     private final Map<String, RetrievalModel> models = new LinkedHashMap<>();
 
@@ -34,8 +31,7 @@ public class RetrievalService {
                      ConversationEncoder conversationEncoder, MiniLmTokenizer tokenizer) {
         this.conversationEncoder = conversationEncoder;
         this.tokenizer = tokenizer;
-        this.clock = Clock.systemUTC();
-        this.loadedAt = clock.instant().getEpochSecond();
+        this.loadedAt = Instant.now().getEpochSecond();
         Optional<Path> directory = config.corpusDirectory();
         if (directory.isEmpty()) {
             LOG.info("llmc.retrieval.corpus-dir is not set: serving no retrieval models");
@@ -51,6 +47,10 @@ public class RetrievalService {
         }
     }
 
+    public boolean serves(String model) {
+        return models.containsKey(model);
+    }
+
     public List<ModelInfo> models() {
         return models.keySet().stream().map(name -> new ModelInfo(name, loadedAt)).toList();
     }
@@ -62,14 +62,6 @@ public class RetrievalService {
             throw new ModelNotFoundException(model, models.keySet());
         }
         String answer = retrieval.nearest(conversationEncoder.encode(conversation)).response();
-        int promptTokens = conversation.stream().mapToInt(turn -> tokenizer.countTokens(turn.text())).sum();
-        return new Completion(newId(), clock.instant().getEpochSecond(), model, answer, promptTokens,
-                tokenizer.countTokens(answer));
-    }
-
-    private static String newId() {
-        byte[] random = new byte[12];
-        ThreadLocalRandom.current().nextBytes(random);
-        return "chatcmpl-" + HexFormat.of().formatHex(random);
+        return Completion.answer(model, answer, conversation, tokenizer);
     }
 }

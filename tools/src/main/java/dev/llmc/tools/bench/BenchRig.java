@@ -1,21 +1,16 @@
 package dev.llmc.tools.bench;
 
-import java.io.File;
+import dev.llmc.tools.rig.LocalSystem;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,10 +30,8 @@ final class BenchRig implements AutoCloseable {
 
     private final Path root;
     private final Path dir;
-    private final PrintStream err;
-    private final List<Process> processes = new ArrayList<>();
+    private final LocalSystem system;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final SecureRandom random = new SecureRandom();
     String nodeUrl;
 
     /** A gateway under test. */
@@ -48,7 +41,7 @@ final class BenchRig implements AutoCloseable {
     BenchRig(Path root, Path dir, PrintStream err) {
         this.root = root;
         this.dir = dir;
-        this.err = err;
+        this.system = new LocalSystem(root, err);
     }
 
     /** Checks the external tools and starts the fake node in a fresh directory. */
@@ -63,13 +56,13 @@ final class BenchRig implements AutoCloseable {
                 throw new IllegalStateException("bench needs " + tool + " on the PATH (wrk and hey are Debian packages)");
             }
         }
-        deleteRecursively(dir);
+        LocalSystem.deleteRecursively(dir);
         Files.createDirectories(dir);
         Path log = dir.resolve("fake-node.log");
         ProcessBuilder node = new ProcessBuilder("node", root.resolve("bench/fake-expert-node.js").toString(), "0")
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         node.environment().putAll(nodeEnvironment);
-        processes.add(node.start());
+        system.start(node);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (nodeUrl == null) {
             for (String line : Files.readAllLines(log)) {
@@ -87,41 +80,16 @@ final class BenchRig implements AutoCloseable {
     /** Starts a gateway with the extra environment, registers the expert "bench" on the fake node and an app key. */
     Gateway gateway(String name, Map<String, String> extraEnvironment, List<String> javaOptions)
             throws IOException, InterruptedException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        String url = "http://127.0.0.1:" + port;
-        String admin = "llmc-bench-" + HexFormat.of().formatHex(bytes(16));
-        Path data = dir.resolve(name);
-        Files.createDirectories(data);
-        err.printf("starting gateway '%s' on :%d (embedded PostgreSQL/Redis and gateway.log in %s) ...%n", name, port, data);
-        List<String> command = new ArrayList<>(List.of("java", "-Dai.djl.offline=true"));
-        command.addAll(javaOptions);
-        // The embedded PostgreSQL and Redis are not in the gateway's own classpath (production images do not carry them).
-        Path jar = gatewayJar();
-        command.addAll(List.of("-cp", jar + File.pathSeparator + jar.resolveSibling("dev-lib").resolve("*"),
-                "dev.llmc.gateway.GatewayApplication"));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(data.resolve("gateway.log").toFile());
-        Map<String, String> env = builder.environment();
-        env.put("LLMC_PORT", Integer.toString(port));
-        env.put("LLMC_EMBEDDED_ENABLED", "true");
-        env.put("LLMC_EMBEDDED_DATA_DIR", data.toString());
-        env.put("LLMC_ADMIN_KEY", admin);
-        env.put("LLMC_SECRETS_KEY", Base64.getEncoder().encodeToString(bytes(32)));
-        env.put("LLMC_NODES_ALLOW_LOOPBACK", "true");
-        env.putAll(extraEnvironment);
-        Process process = builder.start();
-        processes.add(process);
-        awaitHealthy(name, url, process, data.resolve("gateway.log"));
+        LocalSystem.Gateway started = system.gateway(name, dir.resolve(name), extraEnvironment, javaOptions);
+        String url = started.url();
+        String admin = started.adminKey();
         post(url + "/experts", admin, "{\"name\": \"bench\", \"description\": \"Answers every question instantly.\", "
                 + "\"nodes\": [{\"base_url\": \"" + nodeUrl + "/v1\"}]}", 201);
         Matcher key = KEY.matcher(post(url + "/keys", admin, "{\"role\": \"app\", \"owner\": \"bench\"}", 201));
         if (!key.find()) {
             throw new IllegalStateException("could not create an API key");
         }
-        return new Gateway(name, url, key.group(1), process, data);
+        return new Gateway(name, url, key.group(1), started.process(), started.dataDir());
     }
 
     /** wrk -t1 with the given connections for the given seconds, against url with body (and key). */
@@ -164,36 +132,7 @@ final class BenchRig implements AutoCloseable {
         }
     }
 
-    private Path gatewayJar() throws IOException {
-        try (var jars = Files.list(root.resolve("gateway/target"))) {
-            return jars.filter(p -> p.getFileName().toString().matches("gateway-.*\\.jar")
-                            && !p.getFileName().toString().matches(".*-(sources|tests)\\.jar"))
-                    .findFirst().orElseThrow(() -> new IllegalStateException("no gateway jar: ./llmc build first"));
-        }
-    }
 
-    private void awaitHealthy(String name, String url, Process process, Path log) throws InterruptedException, IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (true) {
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create(url + "/health")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            if (!process.isAlive()) {
-                List<String> lines = Files.readAllLines(log);
-                throw new IllegalStateException("gateway " + name + " exited during start-up; last lines of " + log + ":\n"
-                        + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("gateway " + name + " did not become healthy within 180 s; see " + log);
-            }
-            Thread.sleep(500);
-        }
-    }
 
     private String post(String url, String key, String body, int expected) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
@@ -214,11 +153,6 @@ final class BenchRig implements AutoCloseable {
         return output;
     }
 
-    private byte[] bytes(int n) {
-        byte[] bytes = new byte[n];
-        random.nextBytes(bytes);
-        return bytes;
-    }
 
     private static boolean onPath(String tool) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
@@ -229,34 +163,9 @@ final class BenchRig implements AutoCloseable {
         return false;
     }
 
-    private static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (var walk = Files.walk(path)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-    }
-
     /** Stops every process this rig started (gateways stop their embedded PostgreSQL and Redis on SIGTERM). */
     @Override
     public void close() {
-        for (Process process : processes.reversed()) {
-            process.destroy();
-        }
-        for (Process process : processes) {
-            try {
-                if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-            }
-        }
+        system.close();
     }
 }

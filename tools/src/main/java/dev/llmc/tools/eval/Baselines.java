@@ -1,5 +1,7 @@
 package dev.llmc.tools.eval;
 
+import dev.llmc.model.matrix.RoutingMatrix;
+
 import java.util.List;
 import java.util.PriorityQueue;
 

@@ -1,5 +1,7 @@
 package dev.llmc.tools.eval;
 
+import dev.llmc.model.matrix.RoutingMatrix;
+
 import dev.llmc.model.scoring.Controller;
 import dev.llmc.model.scoring.ExpertProfile;
 import dev.llmc.model.scoring.ScoredExpert;

@@ -1,5 +1,8 @@
 package dev.llmc.tools.eval;
 
+import dev.llmc.model.matrix.RoutingMatrix;
+import dev.llmc.model.matrix.RoutingMatrixLoader;
+
 import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;

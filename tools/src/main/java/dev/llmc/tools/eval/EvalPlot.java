@@ -1,5 +1,7 @@
 package dev.llmc.tools.eval;
 
+import dev.llmc.model.matrix.RoutingMatrix;
+
 import dev.llmc.tools.plot.SvgChart;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,7 @@
 package dev.llmc.tools.eval;
 
+import dev.llmc.model.matrix.RoutingMatrix;
+
 import dev.llmc.model.training.TrainingConfig;
 import java.util.ArrayList;
 import java.util.HashSet;

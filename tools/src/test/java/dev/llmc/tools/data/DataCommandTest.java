@@ -1,8 +1,9 @@
 package dev.llmc.tools.data;
 
+import dev.llmc.model.matrix.RoutingMatrix;
+import dev.llmc.model.matrix.RoutingMatrixLoader;
+
 import dev.llmc.tools.LlmcTools;
-import dev.llmc.tools.eval.RoutingMatrix;
-import dev.llmc.tools.eval.RoutingMatrixLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

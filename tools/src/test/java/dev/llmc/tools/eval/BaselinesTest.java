@@ -1,5 +1,7 @@
 package dev.llmc.tools.eval;
 
+import dev.llmc.model.matrix.RoutingMatrix;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.llmc.tools.eval;
+package dev.llmc.model.matrix;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -11,11 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Reads a matrix directory: {@code prompts.jsonl} ({@code prompt_id}, {@code prompt}), {@code labels.jsonl}
@@ -39,15 +41,9 @@ public final class RoutingMatrixLoader {
         if (!Files.isRegularFile(promptsFile) || !Files.isRegularFile(labelsFile)) {
             throw new IllegalArgumentException(directory + " must contain prompts.jsonl and labels.jsonl");
         }
-        Map<String, String> prompts = new LinkedHashMap<>();
-        for (JsonObject row : readJsonLines(promptsFile)) {
-            prompts.put(row.get("prompt_id").getAsString(), row.get("prompt").getAsString());
-        }
+        Map<String, String> prompts = prompts(directory);
         List<JsonObject> labelRows = readJsonLines(labelsFile);
-        String label = labelName;
-        if (label == null) {
-            label = labelRows.stream().anyMatch(r -> r.has("win_vs_ref")) ? "win_vs_ref" : "score";
-        }
+        String label = labelName != null ? labelName : defaultLabel(labelRows);
         Set<String> models = new LinkedHashSet<>();
         Map<String, Map<String, Double>> byPrompt = new HashMap<>();
         for (JsonObject row : labelRows) {
@@ -93,6 +89,47 @@ public final class RoutingMatrixLoader {
         return new RoutingMatrix(label, ids, texts, pool, rows.toArray(double[][]::new));
     }
 
+    /** Every prompt of {@code prompts.jsonl}, id to text, in file order. */
+    public static Map<String, String> prompts(Path directory) {
+        Map<String, String> prompts = new LinkedHashMap<>();
+        forEachJsonLine(directory.resolve("prompts.jsonl"),
+                row -> prompts.put(row.get("prompt_id").getAsString(), row.get("prompt").getAsString()));
+        return prompts;
+    }
+
+    /** Every model with at least one label of the default label field, style variants included, in order of first appearance. */
+    public static List<String> allModels(Path directory) {
+        List<JsonObject> labelRows = readJsonLines(directory.resolve("labels.jsonl"));
+        String label = defaultLabel(labelRows);
+        Set<String> models = new LinkedHashSet<>();
+        for (JsonObject row : labelRows) {
+            JsonElement value = row.get(label);
+            if (value != null && !value.isJsonNull()) {
+                models.add(row.get("model").getAsString());
+            }
+        }
+        return List.copyOf(models);
+    }
+
+    /** The models with a label (labelName, null for the default field) for every prompt of {@code prompts.jsonl}. */
+    public static List<String> modelsLabellingEveryPrompt(Path directory, String labelName) {
+        Set<String> prompts = prompts(directory).keySet();
+        List<JsonObject> labelRows = readJsonLines(directory.resolve("labels.jsonl"));
+        String label = labelName != null ? labelName : defaultLabel(labelRows);
+        Map<String, Set<String>> labelled = new LinkedHashMap<>();
+        for (JsonObject row : labelRows) {
+            JsonElement value = row.get(label);
+            if (value != null && !value.isJsonNull()) {
+                labelled.computeIfAbsent(row.get("model").getAsString(), m -> new HashSet<>()).add(row.get("prompt_id").getAsString());
+            }
+        }
+        return labelled.entrySet().stream().filter(e -> e.getValue().containsAll(prompts)).map(Map.Entry::getKey).toList();
+    }
+
+    private static String defaultLabel(List<JsonObject> labelRows) {
+        return labelRows.stream().anyMatch(r -> r.has("win_vs_ref")) ? "win_vs_ref" : "score";
+    }
+
     private static Set<String> styleVariants(Path modelsFile) {
         Set<String> variants = new LinkedHashSet<>();
         if (!Files.isRegularFile(modelsFile)) {
@@ -114,14 +151,33 @@ public final class RoutingMatrixLoader {
 
     private static List<JsonObject> readJsonLines(Path file) {
         List<JsonObject> rows = new ArrayList<>();
+        forEachJsonLine(file, rows::add);
+        return rows;
+    }
+
+    /**
+     * Streams the objects of a JSON-lines file one at a time (a large file such as {@code responses.jsonl} is never
+     * held whole).
+     *
+     * @throws IllegalArgumentException for a line that is not a JSON object, naming the file and line
+     */
+    public static void forEachJsonLine(Path file, Consumer<JsonObject> consumer) {
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
+            int number = 0;
             while ((line = reader.readLine()) != null) {
-                if (!line.isBlank()) {
-                    rows.add(JsonParser.parseString(line).getAsJsonObject());
+                number++;
+                if (line.isBlank()) {
+                    continue;
                 }
+                JsonObject row;
+                try {
+                    row = JsonParser.parseString(line).getAsJsonObject();
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException(file + " line " + number + " is not a JSON object");
+                }
+                consumer.accept(row);
             }
-            return rows;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + file, e);
         }

@@ -1,4 +1,4 @@
-package dev.llmc.tools.eval;
+package dev.llmc.model.matrix;
 
 import java.util.List;
 

@@ -1,0 +1,68 @@
+package dev.llmc.tools.simulate;
+
+import dev.llmc.gateway.versions.ControllerVersionStore;
+import dev.llmc.model.matrix.RoutingMatrix;
+import dev.llmc.model.scoring.ContentBasedController;
+import dev.llmc.model.scoring.Controller;
+import dev.llmc.model.scoring.ExpertProfile;
+import dev.llmc.model.training.ControllerArtifact;
+import dev.llmc.registry.Expert;
+import dev.llmc.registry.JdbcExpertRegistry;
+
+import javax.sql.DataSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scores a controller version on the evaluation prompts as the gateway's greedy path would route them: each prompt a
+ * one-turn conversation embedded exactly as the gateway embeds it (the embeddings are given), ranked by the version
+ * loaded from the gateway's own PostgreSQL over the registered experts and their stored θ, top-1 taken. No
+ * exploration, no cold-start share, no stickiness. The value is the mean true label of the chosen experts.
+ */
+final class GreedyEvaluation {
+    private final DataSource dataSource;
+    private final RoutingMatrix matrix;
+    private final int[] prompts;
+    private final List<float[]> embeddings;
+    /** Registry id → matrix column. */
+    private final Map<String, Integer> columns;
+
+    /**
+     * expertColumns: expert name → matrix column; embeddings: e(C) of each evaluation prompt, in the order of prompts.
+     */
+    GreedyEvaluation(DataSource dataSource, RoutingMatrix matrix, int[] prompts, List<float[]> embeddings,
+            Map<String, Integer> expertColumns) {
+        this.dataSource = dataSource;
+        this.matrix = matrix;
+        this.prompts = prompts;
+        this.embeddings = embeddings;
+        this.columns = new HashMap<>();
+        for (Expert expert : new JdbcExpertRegistry(dataSource).findAll()) {
+            Integer column = expertColumns.get(expert.name());
+            if (column != null) {
+                columns.put(expert.id(), column);
+            }
+        }
+    }
+
+    /** Mean label of the expert the version picks greedily on each evaluation prompt. */
+    double utility(String version) {
+        Controller controller = version.equals(ContentBasedController.VERSION) ? new ContentBasedController()
+                : ControllerArtifact.fromBytes(new ControllerVersionStore(dataSource).artifact(version)
+                        .orElseThrow(() -> new IllegalStateException("no controller version " + version))).controller();
+        List<ExpertProfile> profiles = new ArrayList<>();
+        for (Expert expert : new JdbcExpertRegistry(dataSource).findAll()) {
+            if (columns.containsKey(expert.id())) {
+                profiles.add(new ExpertProfile(expert.id(), expert.theta()));
+            }
+        }
+        double total = 0;
+        for (int i = 0; i < prompts.length; i++) {
+            String chosen = controller.rank(embeddings.get(i), profiles, 1).getFirst().expertId();
+            total += matrix.label(prompts[i], columns.get(chosen));
+        }
+        return total / prompts.length;
+    }
+}

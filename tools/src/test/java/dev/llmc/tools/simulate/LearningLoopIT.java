@@ -1,0 +1,82 @@
+package dev.llmc.tools.simulate;
+
+import dev.llmc.model.matrix.ExpertNames;
+import dev.llmc.model.matrix.RoutingMatrix;
+import dev.llmc.model.matrix.RoutingMatrixLoader;
+import dev.llmc.tools.eval.PromptEmbeddings;
+import dev.llmc.tools.eval.Split;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A short learning loop on the real system (the built gateway and gpu-node jars as processes, embedded PostgreSQL and
+ * Redis, replayed experts without response texts): the cold start is misled by the descriptions (the "chef", label
+ * 0.1, describes exactly the cooking prompts; the "generalist", 0.85, says little), one round of traffic, training and
+ * A/B must move the active controller to the generalist, and an A/B of the content controller against it must not
+ * promote the worse one.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class LearningLoopIT {
+    private static final Path DATA = Path.of("src/test/resources/simulate/cooking");
+    /**
+     * Cold start scores about 0.10 (every evaluation prompt goes to the chef); the generalist everywhere would score
+     * 0.85, a uniformly random expert 0.42. How much one round of 300 turns teaches varies from run to run: five runs
+     * on the loaded development VM gained more than 0.5, 0.48, 0.17, 0.17 and 0.15 over the cold start (a run with the poet
+     * removed, 0.18). 0.1 is below the smallest gain seen; the candidate's promotion is asserted separately.
+     */
+    private static final double MARGIN = 0.1;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void learnsFromSimulatedUsersAndDoesNotPromoteAWorseCandidate() throws Exception {
+        RoutingMatrix matrix = RoutingMatrixLoader.load(DATA, null, null);
+        Map<String, String> names = ExpertNames.map(matrix.experts());
+        Map<String, String> descriptions = Map.of(
+                "chef", "Cooking, recipes, baking and every kitchen question: dough, sauces, soups, roasting.",
+                "generalist", "Answers anything.",
+                "poet", "Writes poems and song lyrics.");
+        Split split = Split.random(matrix.promptCount(), 0.7, 1);
+        PrintStream err = System.err;
+        List<float[]> evalEmbeddings = PromptEmbeddings.embed(
+                Arrays.stream(split.test()).mapToObj(p -> matrix.prompts().get(p)).toList(), dir.resolve("cache"), err);
+        LearningLoop.Setup setup = new LearningLoop.Setup(Path.of("..").toAbsolutePath().normalize(), dir.resolve("state"),
+                DATA, matrix, names, descriptions, split, evalEmbeddings, ReactionModel.DEFAULT, 1, 4, LearningLoop.Mode.batch, null);
+        SimulationReport report = new SimulationReport("batch", 1, matrix, split, names);
+        try (LearningLoop loop = new LearningLoop(setup, report, err)) {
+            double coldStart = loop.start();
+            assertEquals(0.10, coldStart, 0.03, "the misleading descriptions send the cooking prompts to the chef");
+
+            SimulationReport.Round round = loop.round(1, new LearningLoop.Schedule(40, 300, 200, 0.05));
+
+            assertTrue(round.promoted, () -> "the trained candidate wins its A/B: " + round.json());
+            assertEquals(round.candidateVersion, loop.active());
+            double learned = loop.evaluate(loop.active());
+            err.printf("LearningLoopIT: cold start %.4f, learned %.4f%n", coldStart, learned);
+            assertTrue(learned > coldStart + MARGIN, () -> "cold start " + coldStart + ", learned " + learned);
+            assertTrue(round.turns >= 500, () -> "traffic and A/B turns, regenerates included: " + round.turns);
+
+            String trained = loop.active();
+            SimulationReport.Round rollback = new SimulationReport.Round(2);
+            rollback.activeVersion = trained;
+            loop.abTest(rollback, "content", "worse", new LearningLoop.Schedule(40, 0, 200, 0.05));
+
+            assertFalse(rollback.promoted, () -> "the content controller must not replace the trained one: " + rollback.json());
+            assertEquals(trained, loop.active());
+            assertTrue(rollback.abLift < -0.2 && rollback.pValue > 0.5, () -> rollback.json().toString());
+        }
+    }
+}
