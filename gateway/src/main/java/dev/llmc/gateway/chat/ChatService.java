@@ -43,8 +43,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Serves one conversation turn: reserve the caller's tokens (refused with 429 while its tokens-per-minute bucket is
  * empty), assign the unit to an experiment arm, route by the arm's plan (or the active controller), call the chosen
  * expert (retrying and falling back down the ranking through {@link Failover}), log the exposure, and settle the
- * reservation with the tokens the turn used ({@link TurnUsage}). Times streams' time to first token in {@code llmc.stream.time_to_first_token}, and tells the metrics
- * filter how long a turn waited on the encoder and nodes (its {@code llmc.gateway.overhead} excludes that).
+ * reservation with the tokens the turn used ({@link TurnUsage}). Times streams' time to first token in
+ * {@code llmc.stream.time_to_first_token}, and tells the metrics filter how long a turn waited on the encoder and nodes
+ * (its {@code llmc.gateway.overhead} excludes that).
  */
 @Singleton
 final class ChatService {
@@ -138,7 +139,11 @@ final class ChatService {
                 }));
     }
 
-    /** The caller's tokens reserved on admission, before any routing work: refused with 429 while its bucket is empty. */
+    /**
+     * The caller's tokens reserved on admission, before any routing work: refused with 429 while its bucket is empty.
+     * Unlimited keys and local buckets answer at once; with Redis the turn goes on on the Redis client's thread, as the
+     * rate-limit filter's requests do, and nothing on its way blocks.
+     */
     private Mono<TokenReservation> reserve(ChatTurnRequest request, TurnUsage usage) {
         return Mono.fromCompletionStage(limiter.reserve(request.caller(), usage.promptEstimate(),
                 TurnUsage.maxCompletionTokens(request.upstreamRequest())));
