@@ -35,6 +35,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -141,12 +142,13 @@ final class ChatService {
 
     /**
      * The caller's tokens reserved on admission, before any routing work: refused with 429 while its bucket is empty.
-     * Unlimited keys and local buckets answer at once; with Redis the turn goes on on the Redis client's thread, as the
-     * rate-limit filter's requests do, and nothing on its way blocks.
+     * Unlimited keys and local buckets answer at once. Redis answers on its client's only I/O thread, which must stay
+     * free for other requests' replies (they time out after 200 ms and fail open): the turn goes on on a blocking thread.
      */
     private Mono<TokenReservation> reserve(ChatTurnRequest request, TurnUsage usage) {
-        return Mono.fromCompletionStage(limiter.reserve(request.caller(), usage.promptEstimate(),
-                TurnUsage.maxCompletionTokens(request.upstreamRequest())));
+        CompletableFuture<TokenReservation> reserved = limiter.reserve(request.caller(), usage.promptEstimate(),
+                TurnUsage.maxCompletionTokens(request.upstreamRequest())).toCompletableFuture();
+        return reserved.isDone() ? Mono.fromFuture(reserved) : Mono.fromFuture(reserved).publishOn(blocking);
     }
 
     /** The node's copy of a streamed request, with {@code stream_options.include_usage} set (the caller's other options kept). */

@@ -24,8 +24,9 @@ import java.util.concurrent.Executors;
  * with "<name> answers" (streamed word by word as server-sent events when asked), lists its model at
  * {@code GET /v1/models} (the gateway's health check), remembers the requests and {@code Authorization} headers it
  * received, and can go down and come back on the same port. Its chat behaviour can be switched to failing with a
- * status, hanging without a byte, or dying in the middle of a stream; the usage it reports can be set or left out. It
- * can require an API key, as hosted servers do: a request without the right {@code Authorization} gets 401.
+ * status, hanging without a byte, or dying in the middle of a stream; its replies can be held until released, and the
+ * usage they report set or left out. It can require an API key, as hosted servers do: a request without the right
+ * {@code Authorization} gets 401.
  */
 public final class FakeExpertNode implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,6 +48,7 @@ public final class FakeExpertNode implements AutoCloseable {
     private volatile boolean modelsOpen;
     private volatile Duration chunkDelay = Duration.ZERO;
     private volatile ObjectNode usage = USAGE;
+    private volatile CountDownLatch held;
     private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private final List<String> probeAuthorizations = new CopyOnWriteArrayList<>();
@@ -122,6 +124,21 @@ public final class FakeExpertNode implements AutoCloseable {
     public FakeExpertNode chunkDelay(Duration delay) {
         chunkDelay = delay;
         return this;
+    }
+
+    /** Chat requests wait, without a byte, until {@link #release()}; then they are answered as usual. */
+    public FakeExpertNode hold() {
+        held = new CountDownLatch(1);
+        return this;
+    }
+
+    /** Answers the requests held since {@link #hold()}, and the ones after. */
+    public void release() {
+        CountDownLatch wasHeld = held;
+        held = null;
+        if (wasHeld != null) {
+            wasHeld.countDown();
+        }
     }
 
     /** Replies report this usage (streams in their last chunk, when asked, as OpenAI does). */
@@ -208,6 +225,14 @@ public final class FakeExpertNode implements AutoCloseable {
         authorizations.add(authorization == null ? "" : authorization);
         if (refusedKey(exchange)) {
             return;
+        }
+        CountDownLatch wait = held;
+        if (wait != null) {
+            try {
+                wait.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         switch (behaviour) {
             case FAIL -> {
