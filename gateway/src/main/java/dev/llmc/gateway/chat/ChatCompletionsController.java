@@ -90,7 +90,7 @@ final class ChatCompletionsController {
         // is this call's own, so the node's copy is made from it without a second deep copy here.
         request.remove("metadata");
         String pinned = AUTO.equals(model.asText()) ? null : model.asText();
-        ChatTurnRequest turn = new ChatTurnRequest(turns, request, pinned, caller.owner(), userId, conversationId, false);
+        ChatTurnRequest turn = new ChatTurnRequest(turns, request, pinned, caller, userId, conversationId, false);
         if (stream.asBoolean(false)) {
             return chat.stream(turn).<HttpResponse<?>>map(streamed -> streamed(streamed).header(CONVERSATION_HEADER, conversationId));
         }

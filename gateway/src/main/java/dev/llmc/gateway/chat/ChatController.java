@@ -99,7 +99,7 @@ final class ChatController {
         ObjectNode upstream = mapper.createObjectNode();
         upstream.set("messages", messages);
         upstream.put("user", request.userId());
-        ChatTurnRequest turn = new ChatTurnRequest(turns, upstream, null, caller.owner(), request.userId(),
+        ChatTurnRequest turn = new ChatTurnRequest(turns, upstream, null, caller, request.userId(),
                 request.conversationId(), regenerate);
         if (Boolean.TRUE.equals(request.stream())) {
             return chat.stream(turn).<HttpResponse<?>>map(streamed -> streamed(streamed, request.conversationId()));

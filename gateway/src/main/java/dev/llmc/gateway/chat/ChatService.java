@@ -1,6 +1,7 @@
 package dev.llmc.gateway.chat;
 
 import dev.llmc.gateway.events.EventLogUnavailableException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmc.abtest.event.Exposure;
 import dev.llmc.gateway.api.ServedTurn;
@@ -12,6 +13,8 @@ import dev.llmc.gateway.experiments.Assignment;
 import dev.llmc.gateway.experiments.ExperimentService;
 import dev.llmc.gateway.feedback.FeedbackService;
 import dev.llmc.gateway.proxy.Failover;
+import dev.llmc.gateway.ratelimit.RateLimiter;
+import dev.llmc.gateway.ratelimit.TokenReservation;
 import dev.llmc.gateway.routing.ExpertRouter;
 import dev.llmc.gateway.routing.RankedExpert;
 import dev.llmc.gateway.routing.RoutePlan;
@@ -25,6 +28,7 @@ import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SynchronousSink;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -32,16 +36,18 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.LongConsumer;
 
 /**
- * Serves one conversation turn: assign the unit to an experiment arm, route by the arm's plan (or the active
- * controller), call the chosen expert (retrying and falling back down the ranking through {@link Failover}), and log
- * the exposure. Times streams' time to first token in {@code llmc.stream.time_to_first_token}, and tells the metrics
- * filter how long a turn waited on the encoder and nodes (its {@code llmc.gateway.overhead} excludes that).
+ * Serves one conversation turn: reserve the caller's tokens (refused with 429 while its tokens-per-minute bucket is
+ * empty), assign the unit to an experiment arm, route by the arm's plan (or the active controller), call the chosen
+ * expert (retrying and falling back down the ranking through {@link Failover}), log the exposure, and settle the
+ * reservation with the tokens the turn used ({@link TurnUsage}). Times streams' time to first token in
+ * {@code llmc.stream.time_to_first_token}, and tells the metrics filter how long a turn waited on the encoder and nodes
+ * (its {@code llmc.gateway.overhead} excludes that).
  */
 @Singleton
 final class ChatService {
@@ -53,12 +59,14 @@ final class ChatService {
     private final EventPipeline events;
     private final MessageLedger ledger;
     private final FeedbackService feedback;
+    private final RateLimiter limiter;
     private final Timer timeToFirstToken;
     private final Scheduler blocking;
     private final RoutePlan outsideExperiments;
 
     ChatService(ExpertRouter router, Failover failover, ExperimentService experiments, EventPipeline events,
-                MessageLedger ledger, FeedbackService feedback, ExplorationConfig exploration, MeterRegistry meters,
+                MessageLedger ledger, FeedbackService feedback, RateLimiter limiter, ExplorationConfig exploration,
+                MeterRegistry meters,
                 @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
         this.outsideExperiments = RoutePlan.outsideExperiments(exploration);
         this.blocking = Schedulers.fromExecutorService(blocking, TaskExecutors.BLOCKING);
@@ -68,6 +76,7 @@ final class ChatService {
         this.events = events;
         this.ledger = ledger;
         this.feedback = feedback;
+        this.limiter = limiter;
         this.timeToFirstToken = Timer.builder("llmc.stream.time_to_first_token")
                 .description("time from receiving a streamed chat turn to the expert node's first chunk")
                 .publishPercentileHistogram().register(meters);
@@ -78,38 +87,94 @@ final class ChatService {
      * on the calling event loop throughout; see {@link #turn} for the others.
      */
     Mono<ChatResult> complete(ChatTurnRequest request) {
-        return turn(request).flatMap(turn -> reply(turn, failover.complete(experts(turn), request.upstreamRequest(), turn.messageId))
-                .map(opened -> {
-                    turn.finish(opened);
-                    LongConsumer charge = ServedTurn.record(opened.expert().name(), turn.waitedNanos(opened));
-                    ServedTurn.totalTokens(opened.first().get("usage")).ifPresent(charge);
-                    return new ChatResult(turn.messageId, opened.expert(), opened.first());
+        TurnUsage usage = new TurnUsage(request.conversation());
+        return reserve(request, usage).flatMap(reservation -> turn(request)
+                .flatMap(turn -> reply(turn, failover.complete(experts(turn), request.upstreamRequest(), turn.messageId))
+                        .map(opened -> {
+                            turn.finish(opened);
+                            ServedTurn.record(opened.expert().name(), turn.waitedNanos(opened));
+                            // Settled before the reply leaves: the caller's next request finds the charge in place.
+                            usage.countCompletion(opened.first());
+                            reservation.settle(usage.used());
+                            return new ChatResult(turn.messageId, opened.expert(), opened.first());
+                        }))
+                // No reply, nothing used; a caller who hung up had its prompt sent to the node.
+                .doOnError(error -> reservation.settle(0))
+                .doOnCancel(() -> reservation.settle(usage.used())));
+    }
+
+    /**
+     * Serves the turn as a stream of OpenAI chunks from the first expert whose node starts one. The node is always asked
+     * for its usage chunk (to charge the key); a caller who did not ask for usage does not get it. The exposure is
+     * logged, and the key charged, when the stream ends (completed, broken off or abandoned by the caller), before the
+     * caller sees its end.
+     */
+    Mono<StreamedTurn> stream(ChatTurnRequest request) {
+        TurnUsage usage = new TurnUsage(request.conversation());
+        boolean callerAskedForUsage = request.upstreamRequest().path("stream_options").path("include_usage").asBoolean(false);
+        ObjectNode upstream = askingForUsage(request.upstreamRequest());
+        AtomicBoolean opened = new AtomicBoolean();
+        return reserve(request, usage).flatMap(reservation -> turn(request)
+                .flatMap(turn -> reply(turn, failover.stream(experts(turn), upstream, turn.messageId))
+                        .map(started -> {
+                            opened.set(true);
+                            timeToFirstToken.record(System.nanoTime() - turn.start, TimeUnit.NANOSECONDS);
+                            ServedTurn.record(started.expert().name(), turn.waitedNanos(started));
+                            AtomicBoolean finished = new AtomicBoolean();
+                            Runnable finish = () -> {
+                                if (finished.compareAndSet(false, true)) {
+                                    turn.finish(started);
+                                    reservation.settle(usage.used());
+                                }
+                            };
+                            Flux<ObjectNode> chunks = Flux.concat(Mono.just(started.first()), started.rest())
+                                    .doOnNext(usage::countChunk)
+                                    .doOnTerminate(finish)
+                                    .doOnCancel(finish);
+                            return new StreamedTurn(turn.messageId, started.expert(),
+                                    callerAskedForUsage ? chunks : chunks.handle(ChatService::withoutUsage));
+                        }))
+                // Before the stream opened: no reply, nothing used; a caller who hung up had its prompt sent to the node.
+                // (A Mono's subscriber may cancel once it has the stream, which then settles itself.)
+                .doOnError(error -> reservation.settle(0))
+                .doOnCancel(() -> {
+                    if (!opened.get()) {
+                        reservation.settle(usage.used());
+                    }
                 }));
     }
 
     /**
-     * Serves the turn as a stream of OpenAI chunks from the first expert whose node starts one. The exposure is logged
-     * when the stream ends (completed, broken off or abandoned by the caller), before the caller sees its end.
+     * The caller's tokens reserved on admission, before any routing work: refused with 429 while its bucket is empty.
+     * Unlimited keys and local buckets answer at once. Redis answers on its client's only I/O thread, which must stay
+     * free for other requests' replies (they time out after 200 ms and fail open): the turn goes on on a blocking thread.
      */
-    Mono<StreamedTurn> stream(ChatTurnRequest request) {
-        return turn(request).flatMap(turn -> reply(turn, failover.stream(experts(turn), request.upstreamRequest(), turn.messageId))
-                .map(opened -> {
-                    timeToFirstToken.record(System.nanoTime() - turn.start, TimeUnit.NANOSECONDS);
-                    // The response filters run when the stream starts; a usage chunk (the caller asked for one with
-                    // stream_options.include_usage) comes at the end and is charged as it passes.
-                    LongConsumer charge = ServedTurn.record(opened.expert().name(), turn.waitedNanos(opened));
-                    AtomicBoolean finished = new AtomicBoolean();
-                    Runnable finish = () -> {
-                        if (finished.compareAndSet(false, true)) {
-                            turn.finish(opened);
-                        }
-                    };
-                    Flux<ObjectNode> chunks = Flux.concat(Mono.just(opened.first()), opened.rest())
-                            .doOnNext(chunk -> ServedTurn.totalTokens(chunk.get("usage")).ifPresent(charge))
-                            .doOnTerminate(finish)
-                            .doOnCancel(finish);
-                    return new StreamedTurn(turn.messageId, opened.expert(), chunks);
-                }));
+    private Mono<TokenReservation> reserve(ChatTurnRequest request, TurnUsage usage) {
+        CompletableFuture<TokenReservation> reserved = limiter.reserve(request.caller(), usage.promptEstimate(),
+                TurnUsage.maxCompletionTokens(request.upstreamRequest())).toCompletableFuture();
+        return reserved.isDone() ? Mono.fromFuture(reserved) : Mono.fromFuture(reserved).publishOn(blocking);
+    }
+
+    /** The node's copy of a streamed request, with {@code stream_options.include_usage} set (the caller's other options kept). */
+    private static ObjectNode askingForUsage(ObjectNode request) {
+        JsonNode options = request.get("stream_options");
+        if (options != null && !options.isNull() && !options.isObject()) {
+            // Not an object: the node's to refuse, as it would without the gateway.
+            return request;
+        }
+        ObjectNode askingOptions = options instanceof ObjectNode given ? given.deepCopy() : request.objectNode();
+        askingOptions.put("include_usage", true);
+        ObjectNode asking = request.objectNode().setAll(request);
+        asking.set("stream_options", askingOptions);
+        return asking;
+    }
+
+    /** A chunk as a caller who did not ask for usage gets it: without {@code usage}, and no chunk that only carried it. */
+    private static void withoutUsage(ObjectNode chunk, SynchronousSink<ObjectNode> sink) {
+        JsonNode usage = chunk.remove("usage");
+        if (usage == null || usage.isNull() || !chunk.path("choices").isEmpty()) {
+            sink.next(chunk);
+        }
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.llmc.gateway.ratelimit;
 
 import dev.llmc.gateway.api.ErrorMapping;
-import dev.llmc.gateway.api.ServedTurn;
 import dev.llmc.gateway.auth.Caller;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.HttpRequest;
@@ -13,12 +12,12 @@ import io.micronaut.http.filter.ServerFilterPhase;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * After authentication, refuses a request with 429 {@code rate_limit_exceeded} and {@code Retry-After} (seconds,
- * rounded up) while its key is over its limit; lets the chat turn it serves charge the tokens its node reports.
+ * rounded up) while its key is over its limit. A chat turn's tokens are reserved and charged by the turn itself
+ * ({@link RateLimiter#reserve}), which knows their count.
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 final class RateLimitFilter implements Ordered {
@@ -37,7 +36,6 @@ final class RateLimitFilter implements Ordered {
             // Public endpoints (health, metrics, OpenAPI) carry no key to count against.
             return next.proceed();
         }
-        ServedTurn.chargeTokensTo(request, tokens -> limiter.charge(caller, tokens));
         CompletableFuture<Long> wait = limiter.acquire(caller).toCompletableFuture();
         if (wait.isDone() && !wait.isCompletedExceptionally() && wait.join() == 0) {
             // Unlimited keys and local buckets answer at once: no reactive detour on the hot path (~4% of its CPU).
@@ -48,8 +46,7 @@ final class RateLimitFilter implements Ordered {
     }
 
     private MutableHttpResponse<?> tooMany(HttpRequest<?> request, long waitMillis) {
-        long seconds = Math.max(1, (waitMillis + 999) / 1000);
-        return errors.response(request, new RateLimitedException(Duration.ofSeconds(seconds)));
+        return errors.response(request, RateLimitedException.after(waitMillis));
     }
 
     @Override

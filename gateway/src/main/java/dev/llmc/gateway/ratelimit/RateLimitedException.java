@@ -13,6 +13,11 @@ public final class RateLimitedException extends GatewayException {
         this.retryAfter = retryAfter;
     }
 
+    /** Refused for {@code waitMillis}, rounded up to whole seconds (at least one) as {@code Retry-After} says it. */
+    static RateLimitedException after(long waitMillis) {
+        return new RateLimitedException(Duration.ofSeconds(Math.max(1, (waitMillis + 999) / 1000)));
+    }
+
     /** How long until the key's bucket holds a token again, in whole seconds (at least one). */
     public Duration retryAfter() {
         return retryAfter;

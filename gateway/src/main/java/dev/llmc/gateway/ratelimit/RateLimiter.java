@@ -7,6 +7,7 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -39,12 +40,25 @@ public final class RateLimiter {
         return limits.unlimited() ? CompletableFuture.completedFuture(0L) : buckets.acquire(caller.keyId(), limits);
     }
 
-    /** Charges a served reply's tokens to the caller's tokens-per-minute bucket. */
-    public void charge(Caller caller, long tokens) {
+    /**
+     * Reserves the tokens a chat turn is expected to use: its prompt's estimated tokens plus its {@code max_tokens}, else
+     * {@code llmc.rate-limits.token-reservation}, at most the key's tokens per minute (a reservation never needs more
+     * than a full bucket). Completes with the reservation, which the turn settles when it ends, or fails with
+     * {@link RateLimitedException} while the key's token bucket is empty. Unlimited keys reserve nothing.
+     */
+    public CompletionStage<TokenReservation> reserve(Caller caller, long promptTokens, OptionalLong maxCompletionTokens) {
         Limits limits = limitsOf(caller);
-        if (limits.tokensPerMinute() > 0) {
-            buckets.charge(caller.keyId(), limits, tokens);
+        if (limits.tokensPerMinute() == 0) {
+            return CompletableFuture.completedFuture(TokenReservation.UNLIMITED);
         }
+        long completion = Math.min(maxCompletionTokens.orElse(defaults.tokenReservation()), limits.tokensPerMinute());
+        long expected = Math.min(promptTokens + completion, limits.tokensPerMinute());
+        return buckets.reserve(caller.keyId(), limits, expected).thenApply(waitMillis -> {
+            if (waitMillis > 0) {
+                throw RateLimitedException.after(waitMillis);
+            }
+            return new TokenReservation(buckets, caller.keyId(), limits, expected);
+        });
     }
 
     Limits limitsOf(Caller caller) {

@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Token buckets in Redis, one Lua script per request so the check and the update are atomic and the limit holds
- * across gateway replicas. When Redis does not answer within {@value #TIMEOUT_MS} ms the request is judged by this
+ * Token buckets in Redis, one Lua script call per request, reservation or settlement, so each check and its update are
+ * atomic and the limit holds across gateway replicas. When Redis does not answer within {@value #TIMEOUT_MS} ms the request is judged by this
  * replica's own buckets instead (fail open, with a WARN at most every {@value #WARN_EVERY_MS} ms): an outage of the
  * limiter's store should not take the API down, and each replica still enforces the limit on its own traffic.
  */
@@ -43,28 +43,40 @@ final class RedisTokenBuckets implements TokenBuckets {
 
     @Override
     public CompletionStage<Long> acquire(String keyId, Limits limits) {
-        return run(keyId, limits, 1, 0).exceptionallyCompose(error -> {
+        return run(keyId, limits, 1, 0, 0).exceptionallyCompose(error -> {
             warn(error);
             return fallback.acquire(keyId, limits);
         });
     }
 
     @Override
+    public CompletionStage<Long> reserve(String keyId, Limits limits, long tokens) {
+        return run(keyId, limits, 0, tokens, 0).exceptionallyCompose(error -> {
+            warn(error);
+            return fallback.reserve(keyId, limits, tokens);
+        });
+    }
+
+    /**
+     * Fire and forget. A turn reserved in Redis and settled here while Redis is away (or the other way round) leaves
+     * its reservation in the store it was taken from, until the bucket refills: at most a minute of one reservation.
+     */
+    @Override
     public void charge(String keyId, Limits limits, long tokens) {
         if (limits.tokensPerMinute() == 0) {
             return;
         }
-        run(keyId, limits, 0, tokens).exceptionally(error -> {
+        run(keyId, limits, 0, 0, tokens).exceptionally(error -> {
             warn(error);
             fallback.charge(keyId, limits, tokens);
             return 0L;
         });
     }
 
-    private CompletableFuture<Long> run(String keyId, Limits limits, long take, long tokens) {
+    private CompletableFuture<Long> run(String keyId, Limits limits, long take, long reserve, long charge) {
         String[] keys = {"llmc:rl:" + keyId};
         String[] args = {Long.toString(limits.requestsPerMinute()), Long.toString(limits.tokensPerMinute()),
-                Long.toString(take), Long.toString(tokens)};
+                Long.toString(take), Long.toString(reserve), Long.toString(charge)};
         RedisAsyncCommands<String, String> commands;
         try {
             commands = redis.async();

@@ -40,6 +40,45 @@ class LocalTokenBucketsTest {
         assertEquals(0, acquire(sixtyTokensPerMinute));
     }
 
+    private long reserve(Limits limits, long tokens) {
+        return buckets.reserve("key", limits, tokens).toCompletableFuture().join();
+    }
+
+    @Test
+    void reservationsAreAdmittedWhileTheBucketIsPositiveSoConcurrentTurnsOverdrawByLessThanOne() {
+        Limits hundredTokensPerMinute = new Limits(0, 100);
+
+        // 100 → 68 → 36 → 4 → −28: the fourth is admitted on 4 tokens left, the fifth finds the bucket negative.
+        for (int i = 0; i < 4; i++) {
+            assertEquals(0, reserve(hundredTokensPerMinute, 32), "reservation " + (i + 1));
+        }
+        assertEquals(16_800, reserve(hundredTokensPerMinute, 32), "28 tokens owed at 100 per minute");
+        assertEquals(16_800, acquire(hundredTokensPerMinute), "a refused reservation takes nothing, and requests wait too");
+    }
+
+    @Test
+    void settlingChargesTheUsageInPlaceOfTheReservation() {
+        Limits sixtyTokensPerMinute = new Limits(0, 60);
+
+        assertEquals(0, reserve(sixtyTokensPerMinute, 50));
+        buckets.charge("key", sixtyTokensPerMinute, 14 - 50);
+        assertEquals(0, reserve(sixtyTokensPerMinute, 50), "46 tokens left after a 14-token turn");
+        buckets.charge("key", sixtyTokensPerMinute, 80 - 50);
+        assertEquals(34_000, reserve(sixtyTokensPerMinute, 50), "46 − 80 = −34 tokens at one per second");
+    }
+
+    @Test
+    void aRefundNeverFillsTheBucketBeyondItsCapacity() {
+        Limits sixtyTokensPerMinute = new Limits(0, 60);
+        assertEquals(0, reserve(sixtyTokensPerMinute, 60));
+        // The turn streamed for a minute: the bucket refilled while the reservation was out.
+        now.addAndGet(60_000);
+        buckets.charge("key", sixtyTokensPerMinute, 10 - 60);
+
+        assertEquals(0, reserve(sixtyTokensPerMinute, 60), "full again: 60, not 110");
+        assertEquals(1, reserve(sixtyTokensPerMinute, 1), "and empty after one full reservation");
+    }
+
     @Test
     void keysHaveTheirOwnBuckets() {
         Limits onePerMinute = new Limits(1, 0);

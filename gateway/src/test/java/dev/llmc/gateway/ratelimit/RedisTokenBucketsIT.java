@@ -74,6 +74,56 @@ class RedisTokenBucketsIT {
     }
 
     @Test
+    void reservationsAreAdmittedWhileTheBucketIsPositiveAndSettledWithTheUsage() {
+        Limits hundredTokensPerMinute = new Limits(0, 100);
+
+        // 100 → 68 → 36 → 4 → −28: the fourth is admitted on 4 tokens left, the fifth finds the bucket negative.
+        for (int i = 0; i < 4; i++) {
+            assertEquals(0, reserve("k5", hundredTokensPerMinute, 32), "reservation " + (i + 1));
+        }
+        long refused = reserve("k5", hundredTokensPerMinute, 32);
+        assertTrue(refused > 16_700 && refused <= 16_800, "28 tokens owed at 100 per minute, waited " + refused);
+        assertEquals(-28, tokensLeft("k5"), 0.2, "a refused reservation takes nothing");
+
+        // Two turns used 10 tokens each, two used 40: refunds of 22 and charges of 8.
+        buckets.charge("k5", hundredTokensPerMinute, 10 - 32);
+        buckets.charge("k5", hundredTokensPerMinute, 10 - 32);
+        buckets.charge("k5", hundredTokensPerMinute, 40 - 32);
+        buckets.charge("k5", hundredTokensPerMinute, 40 - 32);
+        assertEquals(100 - 10 - 10 - 40 - 40, tokensLeft("k5"), 0.2);
+    }
+
+    @Test
+    void aRefundNeverFillsTheBucketBeyondItsCapacity() {
+        Limits sixtyTokensPerMinute = new Limits(0, 60);
+        assertEquals(0, reserve("k6", sixtyTokensPerMinute, 50));
+
+        buckets.charge("k6", sixtyTokensPerMinute, -500);
+
+        assertEquals(60, tokensLeft("k6"), 0.001);
+    }
+
+    @Test
+    void reservationsFailOpenToThisProcessBucketsWhenRedisIsDown() throws IOException {
+        Limits tenTokensPerMinute = new Limits(0, 10);
+        redis.stop();
+
+        assertEquals(0, reserve("k7", tenTokensPerMinute, 10), "the local bucket admits the first turn");
+        assertEquals(1, reserve("k7", tenTokensPerMinute, 10), "and refuses the next on an empty bucket");
+        buckets.charge("k7", tenTokensPerMinute, 4 - 10);
+        assertEquals(0, reserve("k7", tenTokensPerMinute, 10), "the settlement refunded 6 tokens locally");
+    }
+
+    private long reserve(String key, Limits limits, long tokens) {
+        return buckets.reserve(key, limits, tokens).toCompletableFuture().join();
+    }
+
+    /** The token bucket's level as Redis holds it (before refill since its last update). */
+    private double tokensLeft(String key) {
+        return Double.parseDouble(connection.sync().hget("llmc:rl:" + key, "t"));
+    }
+
+    @Test
     void reloadsTheScriptAfterRedisForgotIt() {
         Limits onePerMinute = new Limits(1, 0);
         assertEquals(0, acquire("k3", onePerMinute));

@@ -26,14 +26,14 @@ import java.util.concurrent.Executors;
  * with "<name> answers" (streamed word by word as server-sent events when asked), lists its model at
  * {@code GET /v1/models} (the gateway's health check), remembers the requests and {@code Authorization} headers it
  * received, and can go down and come back on the same port. Its chat behaviour can be switched to failing with a
- * status, hanging without a byte, or dying in the middle of a stream. It can require an API key, as hosted servers do:
- * a request without the right {@code Authorization} gets 401.
+ * status, hanging without a byte, or dying in the middle of a stream; its replies can be held until released, and the
+ * usage they report set or left out. It can require an API key, as hosted servers do: a request without the right
+ * {@code Authorization} gets 401.
  */
 public final class FakeExpertNode implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The usage every reply reports: 14 tokens. */
-    private static final ObjectNode USAGE = JSON.createObjectNode().put("prompt_tokens", 11).put("completion_tokens", 3)
-            .put("total_tokens", 14);
+    /** The usage every reply reports unless told otherwise: 14 tokens. */
+    private static final ObjectNode USAGE = usage(11, 3);
 
     /** What the node does with a chat completion request. */
     public enum Behaviour { ANSWER, FAIL, HANG, DIE_MID_STREAM }
@@ -52,6 +52,8 @@ public final class FakeExpertNode implements AutoCloseable {
     private volatile long floodBytes;
     private final AtomicLong streamedBytes = new AtomicLong();
     private final AtomicInteger abortedStreams = new AtomicInteger();
+    private volatile ObjectNode usage = USAGE;
+    private volatile CountDownLatch held;
     private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private final List<String> probeAuthorizations = new CopyOnWriteArrayList<>();
@@ -156,6 +158,38 @@ public final class FakeExpertNode implements AutoCloseable {
         return abortedStreams.get();
     }
 
+    /** Chat requests wait, without a byte, until {@link #release()}; then they are answered as usual. */
+    public FakeExpertNode hold() {
+        held = new CountDownLatch(1);
+        return this;
+    }
+
+    /** Answers the requests held since {@link #hold()}, and the ones after. */
+    public void release() {
+        CountDownLatch wasHeld = held;
+        held = null;
+        if (wasHeld != null) {
+            wasHeld.countDown();
+        }
+    }
+
+    /** Replies report this usage (streams in their last chunk, when asked, as OpenAI does). */
+    public FakeExpertNode reportUsage(int promptTokens, int completionTokens) {
+        usage = usage(promptTokens, completionTokens);
+        return this;
+    }
+
+    /** Replies report no usage at all, as some servers do (even when a stream asks for it). */
+    public FakeExpertNode reportNoUsage() {
+        usage = null;
+        return this;
+    }
+
+    private static ObjectNode usage(int promptTokens, int completionTokens) {
+        return JSON.createObjectNode().put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)
+                .put("total_tokens", promptTokens + completionTokens);
+    }
+
     /** Stops answering: connections are refused until {@link #up()}. */
     public void down() {
         server.stop(0);
@@ -224,6 +258,14 @@ public final class FakeExpertNode implements AutoCloseable {
         if (refusedKey(exchange)) {
             return;
         }
+        CountDownLatch wait = held;
+        if (wait != null) {
+            try {
+                wait.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         switch (behaviour) {
             case FAIL -> {
                 ObjectNode body = JSON.createObjectNode();
@@ -262,7 +304,10 @@ public final class FakeExpertNode implements AutoCloseable {
         choice.put("index", 0);
         choice.putObject("message").put("role", "assistant").put("content", reply());
         choice.put("finish_reason", "stop");
-        completion.set("usage", USAGE);
+        ObjectNode reported = usage;
+        if (reported != null) {
+            completion.set("usage", reported);
+        }
         byte[] body = JSON.writeValueAsBytes(completion);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(200, body.length);
@@ -285,12 +330,14 @@ public final class FakeExpertNode implements AutoCloseable {
             chunks.add(chunk(request, JSON.createObjectNode().put("content", (i == 0 ? "" : " ") + words[i]), null));
         }
         chunks.add(chunk(request, JSON.createObjectNode(), "stop"));
-        if (request.path("stream_options").path("include_usage").asBoolean(false)) {
-            // As OpenAI does: a last chunk without choices that carries the usage.
-            ObjectNode usage = chunk(request, JSON.createObjectNode(), null);
-            usage.putArray("choices");
-            usage.set("usage", USAGE);
-            chunks.add(usage);
+        ObjectNode reported = usage;
+        if (reported != null && request.path("stream_options").path("include_usage").asBoolean(false)) {
+            // As OpenAI does: "usage": null on every chunk, then a last chunk without choices that carries the usage.
+            chunks.forEach(chunk -> chunk.putNull("usage"));
+            ObjectNode last = chunk(request, JSON.createObjectNode(), null);
+            last.putArray("choices");
+            last.set("usage", reported);
+            chunks.add(last);
         }
         if (floodBytes > 0) {
             flood(out, request);
