@@ -36,12 +36,13 @@ public final class ControllerTrainer {
      * in examples, and may hold others to include in the artifact (they keep their content-based cold start).
      * Examples are ordered by servedAtMillis (then messageId); the newest holdoutFraction is held out and evaluated,
      * and the manifest records the training data range and the hold-out metrics ({@code holdout_*}, absent without a
-     * hold-out) beside {@code train_loss}, {@code train_seconds} and {@code train_examples_per_second}.
+     * hold-out) beside {@code train_loss}, {@code train_seconds} and {@code train_examples_per_second}. encoderId names
+     * the encoder every embedding and content θ came from; the artifact is served only with that encoder.
      *
      * @throws IllegalArgumentException if there is nothing to train on, an expert has no content θ, or dimensions differ
      */
     public ControllerArtifact train(String versionId, List<TrainingExample> examples, Map<String, float[]> contentTheta,
-            TrainingProgress progress) {
+            String encoderId, TrainingProgress progress) {
         if (versionId == null || versionId.isBlank()) {
             throw new IllegalArgumentException("versionId must not be blank");
         }
@@ -82,7 +83,7 @@ public final class ControllerTrainer {
         ControllerManifest manifest = new ControllerManifest(versionId, Instant.now(), expertIds, config.k(),
                 config.alphaRetry(), config.alphaRating(), config.alphaLength(), config.servingWeightRetry(),
                 config.servingWeightRating(), config.servingWeightLength(), train.getFirst().servedAtMillis(),
-                train.getLast().servedAtMillis(), train.size(), test.size(), Map.of());
+                train.getLast().servedAtMillis(), train.size(), test.size(), Map.of(), encoderId);
         ControllerArtifact artifact = ControllerArtifact.of(manifest, parameters);
         Map<String, Double> metrics = new HashMap<>();
         metrics.put("train_loss", fit.finalLoss());
