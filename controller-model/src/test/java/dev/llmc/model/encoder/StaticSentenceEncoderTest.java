@@ -86,11 +86,19 @@ class StaticSentenceEncoderTest {
     }
 
     @Test
-    void committedTableStaysNearMiniLmsOwnEmbedding() {
-        for (String text : List.of(COOKING_QUESTION, PROGRAMMING_QUESTION, COOKING_DESCRIPTION, PROGRAMMING_DESCRIPTION,
-                "user: My landlord refuses to return my deposit, what can I do?")) {
-            double similarity = cosine(COMMITTED.embed(text), ENCODER.embed(text));
-            assertTrue(similarity > 0.8, text + ": " + similarity);
+    void committedTableLandsNearestToMiniLmsEmbeddingOfTheSameText() {
+        List<String> texts = List.of("user: " + COOKING_QUESTION, "user: " + PROGRAMMING_QUESTION,
+                "user: My landlord refuses to return my deposit, what can I do?",
+                "user: I feel lonely since I moved to a new city.", "user: Which stocks should I buy for my retirement?");
+        List<float[]> teacher = ENCODER.embed(texts);
+        for (int i = 0; i < texts.size(); i++) {
+            float[] student = COMMITTED.embed(texts.get(i));
+            for (int j = 0; j < texts.size(); j++) {
+                if (j != i) {
+                    assertTrue(cosine(student, teacher.get(i)) > cosine(student, teacher.get(j)) + 0.1,
+                            texts.get(i) + " vs MiniLM's " + texts.get(j));
+                }
+            }
         }
     }
 

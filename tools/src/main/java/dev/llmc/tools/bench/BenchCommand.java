@@ -26,13 +26,14 @@ public final class BenchCommand implements Runnable {
                 .addSubcommand("batching", new Batching())
                 .addSubcommand("train", new Train())
                 .addSubcommand("gateway", new GatewayBenchmark.Command(out, err))
+                .addSubcommand("routing", new RoutingBenchmark.Command(out, err))
                 .addSubcommand("events", new EventsBenchmark.Command(out, err))
                 .addSubcommand("plot", new Plot(out));
     }
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "which benchmark? encoder, batching, train, gateway or events (or plot)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "which benchmark? encoder, batching, train, gateway, routing or events (or plot)");
     }
 
     @Command(name = "plot", mixinStandardHelpOptions = true,

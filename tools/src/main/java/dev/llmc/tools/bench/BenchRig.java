@@ -127,6 +127,28 @@ final class BenchRig implements AutoCloseable {
         return BenchStatistics.Saturated.parse(run(builder), seconds);
     }
 
+    /** wrk -t1 like {@link #saturate}, but every request a prompt of its own for model (bench/distinct-chat.lua). */
+    BenchStatistics.Saturated saturateDistinct(String url, String model, int seconds, int connections, String key)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder("wrk", "-t", "1", "-c", Integer.toString(connections), "-d", seconds + "s",
+                "-s", root.resolve("bench/distinct-chat.lua").toString(), url);
+        builder.environment().put("BENCH_MODEL", model);
+        builder.environment().put("BENCH_KEY", key == null ? "" : key);
+        return BenchStatistics.Saturated.parse(run(builder), seconds);
+    }
+
+    /** The value of an untagged gauge or counter the gateway at url publishes on /prometheus (NaN if absent). */
+    double metric(String url, String name) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + "/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        for (String line : response.body().split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return Double.NaN;
+    }
+
     /** hey for the given seconds with workers each at perWorker requests/s; the raw rows are kept in csv. */
     BenchStatistics.Paced paced(String url, String body, int seconds, int workers, int perWorker, String key, Path csv)
             throws IOException, InterruptedException {
