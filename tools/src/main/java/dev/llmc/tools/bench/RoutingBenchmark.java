@@ -79,7 +79,7 @@ final class RoutingBenchmark {
             double stored = rig.metric(gateway.url(), "llmc_events_stored") - storedBefore;
 
             out.printf("Routing benchmark: gateway (llmc.encoder.model=%s, event log on, embedded PostgreSQL and Redis) in front of"
-                    + " an instant fake node (Node.js); wrk -t1 closed loop, %d s per run, every request a distinct prompt;%n", encoder, seconds);
+                    + " an instant fake node (Node.js); wrk -t1 closed loop (bench/chat.lua), %d s per run, every request a distinct prompt;%n", encoder, seconds);
             out.printf("%d cores shared by gateway, fake node and load generator. auto/pinned = auto's requests/s over pinned's"
                     + " at the same connections.%n", Runtime.getRuntime().availableProcessors());
             out.println("| scenario            | conns | req/s    | p50 ms  | p99 ms  | errors | auto/pinned |");
