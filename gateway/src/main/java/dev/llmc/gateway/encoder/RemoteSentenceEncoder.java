@@ -56,7 +56,7 @@ final class RemoteSentenceEncoder implements SentenceEncoder {
         JsonNode model = response.get("model");
         if (model == null || !id.equals(model.asText())) {
             LOG.warn("the encoder at {} serves {}, but llmc.encoder.model asks for {}", baseUrl, model, id);
-            throw new EncoderUnavailableException("the encoder serves another model than configured; retry shortly", null);
+            throw new EncoderUnavailableException("the remote encoder serves another model than this gateway is configured for", null);
         }
         List<float[]> vectors = new ArrayList<>(texts.size());
         for (JsonNode item : data) {
