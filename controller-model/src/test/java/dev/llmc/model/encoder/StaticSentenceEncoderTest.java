@@ -1,7 +1,11 @@
 package dev.llmc.model.encoder;
 
+import static dev.llmc.model.encoder.TestModels.COOKING_DESCRIPTION;
+import static dev.llmc.model.encoder.TestModels.COOKING_QUESTION;
 import static dev.llmc.model.encoder.TestModels.ENCODER;
 import static dev.llmc.model.encoder.TestModels.MAX_TOKENS;
+import static dev.llmc.model.encoder.TestModels.PROGRAMMING_DESCRIPTION;
+import static dev.llmc.model.encoder.TestModels.PROGRAMMING_QUESTION;
 import static dev.llmc.model.encoder.TestModels.TOKENIZER;
 import static dev.llmc.model.encoder.TestModels.cosine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -18,10 +22,6 @@ import org.junit.jupiter.api.Test;
 class StaticSentenceEncoderTest {
 
     private static final StaticSentenceEncoder COMMITTED = StaticSentenceEncoder.load(TOKENIZER, MAX_TOKENS);
-    private static final String COOKING_QUESTION = "How long should I knead bread dough?";
-    private static final String COOKING_DESCRIPTION = "Baking bread at home: mixing flour, water and yeast, kneading and proofing dough.";
-    private static final String PROGRAMMING_QUESTION = "Python traceback: KeyError in dict lookup";
-    private static final String PROGRAMMING_DESCRIPTION = "Debugging Python programs: exceptions, stack traces and dictionaries.";
 
     @Test
     void embeddingIsTheNormalisedSumOfItsTokensVectorsWithClsAndSep() {
