@@ -38,12 +38,13 @@ public final class ControllerTrainer {
      * Examples are ordered by servedAtMillis (then messageId); the newest holdoutFraction is held out and evaluated,
      * and the manifest records the training data range and the hold-out metrics ({@code holdout_*}, absent without a
      * hold-out) beside {@code train_loss}, {@code train_seconds}, {@code train_examples_per_second} and whether the data
-     * carries the model ({@link DataSufficiency}: {@code data_*}).
+     * carries the model ({@link DataSufficiency}: {@code data_*}). encoderId names the encoder every embedding and
+     * content θ came from; the artifact is served only with that encoder.
      *
      * @throws IllegalArgumentException if there is nothing to train on, an expert has no content θ, or dimensions differ
      */
     public ControllerArtifact train(String versionId, List<TrainingExample> examples, Map<String, float[]> contentTheta,
-            TrainingProgress progress) {
+            String encoderId, TrainingProgress progress) {
         if (versionId == null || versionId.isBlank()) {
             throw new IllegalArgumentException("versionId must not be blank");
         }
@@ -84,7 +85,7 @@ public final class ControllerTrainer {
         ControllerManifest manifest = new ControllerManifest(versionId, Instant.now(), expertIds, config.k(),
                 config.alphaRetry(), config.alphaRating(), config.alphaLength(), config.servingWeightRetry(),
                 config.servingWeightRating(), config.servingWeightLength(), train.getFirst().servedAtMillis(),
-                train.getLast().servedAtMillis(), train.size(), test.size(), Map.of());
+                train.getLast().servedAtMillis(), train.size(), test.size(), Map.of(), encoderId);
         ControllerArtifact artifact = ControllerArtifact.of(manifest, parameters);
         Map<String, Double> metrics = new HashMap<>();
         metrics.put("train_loss", fit.finalLoss());

@@ -25,7 +25,7 @@ class ControllerArtifactTest {
     static void train() {
         data = new TwoClusters(11);
         artifact = new ControllerTrainer(TwoClusters.config().withEpochs(5).withHoldoutFraction(0.2))
-                .train("2026-11-23.1", data.fullFeedback(200), data.contentTheta(), null);
+                .train("2026-11-23.1", data.fullFeedback(200), data.contentTheta(), "test-encoder", null);
     }
 
     @Test

@@ -31,7 +31,7 @@ class ControllerTrainerTest {
     void routesEachClusterToTheExpertThatIsBetterOnIt() {
         TwoClusters data = new TwoClusters(1);
         ControllerArtifact artifact = new ControllerTrainer(TwoClusters.config())
-                .train("v1", data.fullFeedback(800), data.contentTheta(), TrainingProgress.NONE);
+                .train("v1", data.fullFeedback(800), data.contentTheta(), "test-encoder", TrainingProgress.NONE);
 
         Controller controller = artifact.controller();
         List<ExpertProfile> experts = profiles(data.contentTheta());
@@ -51,7 +51,7 @@ class ControllerTrainerTest {
     void ranksAnExpertAbsentFromTrainingByItsContentTheta() {
         TwoClusters data = new TwoClusters(2);
         Controller controller = new ControllerTrainer(TwoClusters.config())
-                .train("v1", data.fullFeedback(400), data.contentTheta(), TrainingProgress.NONE).controller();
+                .train("v1", data.fullFeedback(400), data.contentTheta(), "test-encoder", TrainingProgress.NONE).controller();
         List<ExpertProfile> experts = new ArrayList<>(profiles(data.contentTheta()));
         experts.add(new ExpertProfile("newcomer", data.near(data.centreA, 0.5f)));
 
@@ -76,7 +76,7 @@ class ControllerTrainerTest {
         }
         Map<String, float[]> content = Map.of("flaky", data.randomUnit(), "steady", data.randomUnit());
         Controller controller = new ControllerTrainer(TwoClusters.config())
-                .train("v1", examples, content, TrainingProgress.NONE).controller();
+                .train("v1", examples, content, "test-encoder", TrainingProgress.NONE).controller();
 
         int steadyFirst = 0;
         for (int i = 0; i < 100; i++) {
@@ -94,8 +94,8 @@ class ControllerTrainerTest {
         List<TrainingExample> shuffled = new ArrayList<>(examples);
         Collections.shuffle(shuffled, new Random(4));
 
-        ControllerArtifact first = new ControllerTrainer(TwoClusters.config()).train("v1", examples, data.contentTheta(), null);
-        ControllerArtifact second = new ControllerTrainer(TwoClusters.config()).train("v1", shuffled, data.contentTheta(), null);
+        ControllerArtifact first = new ControllerTrainer(TwoClusters.config()).train("v1", examples, data.contentTheta(), "test-encoder", null);
+        ControllerArtifact second = new ControllerTrainer(TwoClusters.config()).train("v1", shuffled, data.contentTheta(), "test-encoder", null);
 
         assertEquals(first.parameters(), second.parameters());
     }
@@ -107,7 +107,7 @@ class ControllerTrainerTest {
         Collections.shuffle(examples, new Random(5));
 
         ControllerManifest manifest = new ControllerTrainer(TwoClusters.config().withHoldoutFraction(0.25))
-                .train("v1", examples, data.contentTheta(), null).manifest();
+                .train("v1", examples, data.contentTheta(), "test-encoder", null).manifest();
 
         // 40 examples served at 0, 0, 1000, 1000, …, 19000, 19000 ms: the newest 10 are those from 15000 ms on.
         assertEquals(30, manifest.trainingExamples());
@@ -122,7 +122,7 @@ class ControllerTrainerTest {
         TwoClusters data = new TwoClusters(7);
 
         ControllerManifest manifest = new ControllerTrainer(TwoClusters.config().withHoldoutFraction(0.1))
-                .train("v1", data.fullFeedback(30), data.contentTheta(), null).manifest();
+                .train("v1", data.fullFeedback(30), data.contentTheta(), "test-encoder", null).manifest();
 
         // 60 examples, 54 trained on: 27 per expert against k + 1 = 9 parameters per head (90 needed).
         DataSufficiency check = DataSufficiency.fromMetrics(manifest.metrics(), manifest.holdoutExamples()).orElseThrow();
@@ -137,7 +137,7 @@ class ControllerTrainerTest {
         TwoClusters data = new TwoClusters(8);
 
         ControllerManifest manifest = new ControllerTrainer(TwoClusters.config().withHoldoutFraction(0.2))
-                .train("v1", data.fullFeedback(800), data.contentTheta(), null).manifest();
+                .train("v1", data.fullFeedback(800), data.contentTheta(), "test-encoder", null).manifest();
 
         DataSufficiency check = DataSufficiency.fromMetrics(manifest.metrics(), manifest.holdoutExamples()).orElseThrow();
         assertTrue(check.sufficient(), check.warnings() + " " + manifest.metrics());
@@ -157,7 +157,7 @@ class ControllerTrainerTest {
         }
 
         ControllerManifest manifest = new ControllerTrainer(TwoClusters.config().withHoldoutFraction(0.3))
-                .train("v1", examples, data.contentTheta(), null).manifest();
+                .train("v1", examples, data.contentTheta(), "test-encoder", null).manifest();
 
         DataSufficiency check = DataSufficiency.fromMetrics(manifest.metrics(), manifest.holdoutExamples()).orElseThrow();
         assertTrue(check.enoughPerExpert(), check.toString());
@@ -171,7 +171,7 @@ class ControllerTrainerTest {
         onlyAlpha.remove(TwoClusters.BETA);
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ControllerTrainer(
-                TwoClusters.config()).train("v1", data.fullFeedback(10), onlyAlpha, null));
+                TwoClusters.config()).train("v1", data.fullFeedback(10), onlyAlpha, "test-encoder", null));
         assertTrue(e.getMessage().contains(TwoClusters.BETA), e.getMessage());
     }
 

@@ -35,6 +35,24 @@ public final class ExpertCatalog {
         this.clock = clock;
     }
 
+    /**
+     * Re-embeds the description of every expert whose θ another encoder computed (after {@code llmc.encoder.model}
+     * changed) and reloads the snapshot; returns how many were re-embedded. Content θ of two encoders never mix.
+     */
+    public int reembedDescriptions(Function<String, float[]> embedDescription) {
+        List<Expert> stale = registry.findEmbeddedByAnotherEncoder();
+        for (Expert expert : stale) {
+            float[] theta = embedDescription.apply(expert.description());
+            requireTheta(theta);
+            registry.replaceTheta(expert.id(), theta);
+        }
+        if (!stale.isEmpty()) {
+            LOG.info("registry: re-embedded the descriptions of {} expert(s) computed by another encoder", stale.size());
+            refresh();
+        }
+        return stale.size();
+    }
+
     /** Validates the draft and stores it as a pending expert with feature vector {@code theta}; a passed health check activates it. */
     public Expert register(ExpertDraft draft, String owner, float[] theta) {
         requireTheta(theta);

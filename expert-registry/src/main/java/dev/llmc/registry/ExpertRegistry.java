@@ -18,6 +18,12 @@ public interface ExpertRegistry {
     /** Replaces the expert's description, θ, status, nodes and update time; returns whether it exists. */
     boolean update(Expert expert);
 
+    /** Experts whose θ another encoder computed (its embedding space differs from this registry's encoder). */
+    List<Expert> findEmbeddedByAnotherEncoder();
+
+    /** Replaces θ alone, now recorded as this registry's encoder's; returns whether the expert exists. */
+    boolean replaceTheta(String id, float[] theta);
+
     /** Sets the status only if it is still {@code from} (so concurrent replicas cannot undo a pause); returns whether it changed. */
     boolean changeStatus(String id, ExpertStatus from, ExpertStatus to, Instant at);
 }

@@ -15,7 +15,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
-/** Keeps experts in PostgreSQL (tables created by {@link RegistrySchema}). */
+/**
+ * Keeps experts in PostgreSQL (tables created by {@link RegistrySchema}). Every θ it writes is recorded as coming from
+ * the encoder this registry was opened with.
+ */
 public final class JdbcExpertRegistry implements ExpertRegistry {
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String NAME_CONSTRAINT = "experts_name_key";
@@ -29,9 +32,12 @@ public final class JdbcExpertRegistry implements ExpertRegistry {
     private static final String ORDER = " order by e.created_at, e.name, e.id, n.position";
 
     private final DataSource dataSource;
+    private final String thetaEncoder;
 
-    public JdbcExpertRegistry(DataSource dataSource) {
+    /** thetaEncoder: the id of the encoder that embeds descriptions into θ (the gateway's {@code SentenceEncoder.id()}). */
+    public JdbcExpertRegistry(DataSource dataSource, String thetaEncoder) {
         this.dataSource = dataSource;
+        this.thetaEncoder = thetaEncoder;
     }
 
     @Override
@@ -51,9 +57,9 @@ public final class JdbcExpertRegistry implements ExpertRegistry {
         }
     }
 
-    private static void insert(Connection connection, Expert expert) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "insert into experts (id, name, description, owner, status, theta, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)")) {
+    private void insert(Connection connection, Expert expert) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("insert into experts (id, name, description, owner,"
+                + " status, theta, created_at, updated_at, theta_encoder) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             statement.setString(1, expert.id());
             statement.setString(2, expert.name());
             statement.setString(3, expert.description());
@@ -62,6 +68,7 @@ public final class JdbcExpertRegistry implements ExpertRegistry {
             statement.setArray(6, connection.createArrayOf("real", boxed(expert.theta())));
             statement.setObject(7, OffsetDateTime.ofInstant(expert.createdAt(), ZoneOffset.UTC));
             statement.setObject(8, OffsetDateTime.ofInstant(expert.updatedAt(), ZoneOffset.UTC));
+            statement.setString(9, thetaEncoder);
             statement.executeUpdate();
         }
         insertNodes(connection, expert);
@@ -98,12 +105,13 @@ public final class JdbcExpertRegistry implements ExpertRegistry {
             return inTransaction(connection -> {
                 int updated;
                 try (PreparedStatement statement = connection.prepareStatement(
-                        "update experts set description = ?, theta = ?, status = ?, updated_at = ? where id = ?")) {
+                        "update experts set description = ?, theta = ?, status = ?, updated_at = ?, theta_encoder = ? where id = ?")) {
                     statement.setString(1, expert.description());
                     statement.setArray(2, connection.createArrayOf("real", boxed(expert.theta())));
                     statement.setString(3, expert.status().wireName());
                     statement.setObject(4, OffsetDateTime.ofInstant(expert.updatedAt(), ZoneOffset.UTC));
-                    statement.setString(5, expert.id());
+                    statement.setString(5, thetaEncoder);
+                    statement.setString(6, expert.id());
                     updated = statement.executeUpdate();
                 }
                 if (updated > 0) {
@@ -117,6 +125,31 @@ public final class JdbcExpertRegistry implements ExpertRegistry {
             });
         } catch (SQLException e) {
             throw unavailable("update expert '" + expert.id() + "'", e);
+        }
+    }
+
+    @Override
+    public List<Expert> findEmbeddedByAnotherEncoder() {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(SELECT + " where e.theta_encoder <> ?" + ORDER)) {
+            statement.setString(1, thetaEncoder);
+            return read(statement);
+        } catch (SQLException e) {
+            throw unavailable("find experts embedded by another encoder", e);
+        }
+    }
+
+    @Override
+    public boolean replaceTheta(String id, float[] theta) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(
+                        "update experts set theta = ?, theta_encoder = ? where id = ?")) {
+            statement.setArray(1, connection.createArrayOf("real", boxed(theta)));
+            statement.setString(2, thetaEncoder);
+            statement.setString(3, id);
+            return statement.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw unavailable("replace θ of expert '" + id + "'", e);
         }
     }
 

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +25,7 @@ class ExpertCatalogIT {
     private static final float[] THETA = {0.6f, -0.8f};
     @RegisterExtension
     static final RegistryDatabase DATABASE = new RegistryDatabase();
-    private final ExpertCatalog catalog = new ExpertCatalog(new JdbcExpertRegistry(DATABASE.dataSource()), CLOCK);
+    private final ExpertCatalog catalog = new ExpertCatalog(new JdbcExpertRegistry(DATABASE.dataSource(), "test-encoder"), CLOCK);
 
 
     private static ExpertDraft draft(String name) {
@@ -53,6 +54,26 @@ class ExpertCatalogIT {
                 List.of(stored.id(), stored.name(), stored.description(), stored.owner(), stored.status(),
                         stored.nodes(), stored.createdAt()));
         assertArrayEquals(THETA, stored.theta());
+    }
+
+    @Test
+    void anotherEncodersGatewayReembedsEveryDescriptionOnce() {
+        Expert registered = catalog.register(draft("cooking"), "owner_1", THETA);
+        ExpertCatalog switched = new ExpertCatalog(new JdbcExpertRegistry(DATABASE.dataSource(), "new-encoder"), CLOCK);
+        float[] reembedded = {0.8f, 0.6f};
+        List<String> descriptions = new ArrayList<>();
+
+        int count = switched.reembedDescriptions(description -> {
+            descriptions.add(description);
+            return reembedded;
+        });
+
+        assertEquals(1, count);
+        assertEquals(List.of("Answers questions about cooking"), descriptions);
+        assertArrayEquals(reembedded, switched.get(registered.id()).theta());
+        assertEquals(0, switched.reembedDescriptions(description -> {
+            throw new AssertionError("already embedded by new-encoder: " + description);
+        }));
     }
 
     @Test
@@ -178,7 +199,7 @@ class ExpertCatalogIT {
 
     @Test
     void refreshShowsExpertsRegisteredThroughAnotherCatalog() {
-        ExpertCatalog otherReplica = new ExpertCatalog(new JdbcExpertRegistry(DATABASE.dataSource()), CLOCK);
+        ExpertCatalog otherReplica = new ExpertCatalog(new JdbcExpertRegistry(DATABASE.dataSource(), "test-encoder"), CLOCK);
         otherReplica.markHealthy(otherReplica.register(draft("cooking"), "owner_1", THETA).id());
         assertTrue(catalog.active().isEmpty());
 
@@ -189,7 +210,7 @@ class ExpertCatalogIT {
 
     @Test
     void activeSnapshotLeavesOutExpertsThatAreNotActive() {
-        new JdbcExpertRegistry(DATABASE.dataSource()).insert(new Expert("exp_paused", "paused-one", "d", "o", ExpertStatus.PAUSED,
+        new JdbcExpertRegistry(DATABASE.dataSource(), "test-encoder").insert(new Expert("exp_paused", "paused-one", "d", "o", ExpertStatus.PAUSED,
                 THETA, List.of(new ExpertNode("http://n", "m")), CLOCK.instant()));
         catalog.markHealthy(catalog.register(draft("cooking"), "owner_1", THETA).id());
 

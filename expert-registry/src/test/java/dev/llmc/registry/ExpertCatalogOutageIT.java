@@ -22,7 +22,7 @@ class ExpertCatalogOutageIT {
     void registerAnExpertThenStopPostgres() throws Exception {
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
             RegistrySchema.migrate(postgres.getPostgresDatabase());
-            catalog = new ExpertCatalog(new JdbcExpertRegistry(postgres.getPostgresDatabase()), Clock.systemUTC());
+            catalog = new ExpertCatalog(new JdbcExpertRegistry(postgres.getPostgresDatabase(), "test-encoder"), Clock.systemUTC());
             catalog.markHealthy(catalog.register(new ExpertDraft("cooking", "Recipes",
                     List.of(new ExpertNode("http://node/v1", null))), "owner_1", new float[] {1}).id());
         }

@@ -28,7 +28,7 @@ class JdbcExpertRegistryIT {
     private static final Instant T0 = Instant.parse("2025-03-01T10:15:30.123456Z");
     @RegisterExtension
     static final RegistryDatabase DATABASE = new RegistryDatabase();
-    private final ExpertRegistry registry = new JdbcExpertRegistry(DATABASE.dataSource());
+    private final ExpertRegistry registry = new JdbcExpertRegistry(DATABASE.dataSource(), "test-encoder");
 
 
     private static Expert expert(String id, String name, Instant createdAt) {
@@ -180,7 +180,7 @@ class JdbcExpertRegistryIT {
 
         RegistrySchema.migrate(shared);
 
-        JdbcExpertRegistry sharedRegistry = new JdbcExpertRegistry(shared);
+        JdbcExpertRegistry sharedRegistry = new JdbcExpertRegistry(shared, "test-encoder");
         sharedRegistry.insert(expert("exp_1", "cooking", T0));
         assertEquals("cooking", sharedRegistry.findById("exp_1").orElseThrow().name());
     }

@@ -150,6 +150,7 @@ class ChartRenderingTest {
         Map<String, Map<String, Object>> gateway = env(production.container("Deployment", "llmc-gateway"));
         assertEquals("remote", gateway.get("LLMC_ENCODER_MODE").get("value"));
         assertEquals("http://llmc-gpu-node:9090", gateway.get("LLMC_ENCODER_URL").get("value"));
+        assertEquals("minilm", gateway.get("LLMC_ENCODER_MODEL").get("value"));
         assertEquals("in-process", env(defaults.container("Deployment", "llmc-gateway")).get("LLMC_ENCODER_MODE").get("value"));
     }
 

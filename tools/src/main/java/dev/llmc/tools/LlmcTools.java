@@ -2,6 +2,7 @@ package dev.llmc.tools;
 
 import dev.llmc.tools.bench.BenchCommand;
 import dev.llmc.tools.data.DataCommand;
+import dev.llmc.tools.encoder.EncoderCommand;
 import dev.llmc.tools.eval.EmbeddingCache;
 import dev.llmc.tools.eval.EvalCommand;
 import dev.llmc.tools.simulate.SimulateCommand;
@@ -45,7 +46,8 @@ public final class LlmcTools implements Runnable {
                 .addSubcommand("eval", new EvalCommand(out, err, cacheRoot))
                 .addSubcommand("bench", BenchCommand.commandLine(out, err))
                 .addSubcommand("data", DataCommand.commandLine(out))
-                .addSubcommand("simulate", new SimulateCommand(out, err, cacheRoot));
+                .addSubcommand("simulate", new SimulateCommand(out, err, cacheRoot))
+                .addSubcommand("encoder", EncoderCommand.commandLine(out, err, cacheRoot));
         commandLine.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         commandLine.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         commandLine.setExecutionExceptionHandler((e, command, parsed) -> {

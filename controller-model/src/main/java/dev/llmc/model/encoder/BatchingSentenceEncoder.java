@@ -84,6 +84,11 @@ public final class BatchingSentenceEncoder implements SentenceEncoder {
         return engine.dimension();
     }
 
+    @Override
+    public String id() {
+        return engine.id();
+    }
+
     /**
      * Queues the texts, waits for their batches and returns their embeddings in order.
      *

@@ -21,4 +21,9 @@ public final class ConversationEncoder {
     public int dimension() {
         return encoder.dimension();
     }
+
+    /** The embedding space of every e(C) this returns ({@link SentenceEncoder#id()}). */
+    public String encoderId() {
+        return encoder.id();
+    }
 }

@@ -11,7 +11,7 @@ import java.util.Map;
 /** all-MiniLM-L6-v2's WordPiece tokenizer (DJL HuggingFace tokenizers), loaded from the classpath, no network; thread-safe. */
 public final class MiniLmTokenizer implements AutoCloseable {
 
-    static final String RESOURCE = "/all-minilm-l6-v2-tokenizer.json";
+    public static final String RESOURCE = "/all-minilm-l6-v2-tokenizer.json";
 
     private final HuggingFaceTokenizer tokenizer;
     private final long clsId;

@@ -179,6 +179,11 @@ public final class OnnxSentenceEncoder implements SentenceEncoder {
         return DIMENSION;
     }
 
+    @Override
+    public String id() {
+        return EncoderModel.MINILM.id();
+    }
+
     /** Where inference runs, e.g. {@code "CPU"} or {@code "GPU 0 (CUDA)"}. */
     public String device() {
         return describe(device);

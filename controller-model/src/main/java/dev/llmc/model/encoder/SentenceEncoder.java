@@ -8,6 +8,9 @@ public interface SentenceEncoder extends AutoCloseable {
     /** Length of every embedding this encoder returns (384 for all-MiniLM-L6-v2). */
     int dimension();
 
+    /** The embedding space's name ({@link EncoderModel#id()}): vectors of two encoders with different ids never mix. */
+    String id();
+
     /**
      * Embeds each text; element i of the result belongs to texts.get(i). Texts longer than the encoder's
      * token limit keep their end (the latest turns of a conversation carry the routing signal).

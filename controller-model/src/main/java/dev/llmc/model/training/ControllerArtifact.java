@@ -21,16 +21,18 @@ import java.util.zip.CRC32;
  * An immutable trained controller, manifest and parameters, with an exact binary form.
  *
  * <p>Bytes (big-endian, strings as {@link DataOutputStream#writeUTF}): the ASCII magic {@code LLMCCTL1}, format version
- * (int32 = 1), the manifest (versionId, createdAt as epoch seconds int64 + nanos int32, expert count int32 and ids, k,
+ * (int32 = 2), the manifest (versionId, createdAt as epoch seconds int64 + nanos int32, expert count int32 and ids, k,
  * the six α and w as float64, trainedFrom/To millis, training and hold-out counts as int64, metric count int32 and
- * name/float64 pairs), then d, k, M (int32), W (d·k float32), per head a_s and β_s (3 + 3 float32), per head θ (M·k
+ * name/float64 pairs, encoder id; format 1 had none and means all-MiniLM-L6-v2), then d, k, M (int32), W (d·k float32), per head a_s and β_s (3 + 3 float32), per head θ (M·k
  * float32) and b (M float32), and last a CRC-32 of everything before it (int64). Floats are stored by their bits, so a
  * round trip is bit-identical.
  */
 public final class ControllerArtifact {
 
     private static final byte[] MAGIC = {'L', 'L', 'M', 'C', 'C', 'T', 'L', '1'};
-    private static final int FORMAT_VERSION = 1;
+    private static final int FORMAT_VERSION = 2;
+    /** Format 1 had no encoder id: every artifact then was trained on all-MiniLM-L6-v2 embeddings. */
+    private static final String FORMAT_1_ENCODER = "all-minilm-l6-v2";
     private static final int CHECKSUM_BYTES = Long.BYTES;
     /** Bounds every count read from the bytes, so corrupt data fails instead of allocating gigabytes. */
     private static final int MAX_COUNT = 1 << 24;
@@ -82,7 +84,7 @@ public final class ControllerArtifact {
         return new ControllerArtifact(new ControllerManifest(m.versionId(), m.createdAt(), m.expertIds(), m.k(),
                 m.alphaRetry(), m.alphaRating(), m.alphaLength(), m.servingWeightRetry(), m.servingWeightRating(),
                 m.servingWeightLength(), m.trainedFromMillis(), m.trainedToMillis(), m.trainingExamples(),
-                m.holdoutExamples(), metrics), parameters);
+                m.holdoutExamples(), metrics, m.encoderId()), parameters);
     }
 
     public byte[] toBytes() {
@@ -112,6 +114,7 @@ public final class ControllerArtifact {
                 out.writeUTF(metric.getKey());
                 out.writeDouble(metric.getValue());
             }
+            out.writeUTF(m.encoderId());
             ControllerParameters p = parameters;
             out.writeInt(p.dimension());
             out.writeInt(p.k());
@@ -151,9 +154,9 @@ public final class ControllerArtifact {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, body))) {
             in.skipNBytes(MAGIC.length);
             int formatVersion = in.readInt();
-            if (formatVersion != FORMAT_VERSION) {
+            if (formatVersion != FORMAT_VERSION && formatVersion != 1) {
                 throw new IllegalArgumentException("unsupported controller artifact format version " + formatVersion
-                        + " (this build reads " + FORMAT_VERSION + ")");
+                        + " (this build reads 1 and " + FORMAT_VERSION + ")");
             }
             String versionId = in.readUTF();
             Instant createdAt = Instant.ofEpochSecond(in.readLong(), in.readInt());
@@ -176,9 +179,10 @@ public final class ControllerArtifact {
             for (int i = 0; i < metricCount; i++) {
                 metrics.put(in.readUTF(), in.readDouble());
             }
+            String encoderId = formatVersion == 1 ? FORMAT_1_ENCODER : in.readUTF();
             ControllerManifest manifest = new ControllerManifest(versionId, createdAt, expertIds, k, weights[0],
                     weights[1], weights[2], weights[3], weights[4], weights[5], trainedFrom, trainedTo,
-                    trainingExamples, holdoutExamples, metrics);
+                    trainingExamples, holdoutExamples, metrics, encoderId);
             int d = count(in.readInt(), "dimension");
             int storedK = count(in.readInt(), "k");
             int experts = count(in.readInt(), "expert rows");

@@ -1,6 +1,10 @@
 package dev.llmc.model.encoder;
 
+import static dev.llmc.model.encoder.TestModels.COOKING_DESCRIPTION;
+import static dev.llmc.model.encoder.TestModels.COOKING_QUESTION;
 import static dev.llmc.model.encoder.TestModels.ENCODER;
+import static dev.llmc.model.encoder.TestModels.PROGRAMMING_DESCRIPTION;
+import static dev.llmc.model.encoder.TestModels.PROGRAMMING_QUESTION;
 import static dev.llmc.model.encoder.TestModels.cosine;
 import static dev.llmc.model.encoder.TestModels.maxAbsDifference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,10 +19,6 @@ import org.junit.jupiter.api.Test;
 
 class OnnxSentenceEncoderTest {
 
-    private static final String COOKING_QUESTION = "How long should I knead bread dough?";
-    private static final String COOKING_DESCRIPTION = "Baking bread at home: mixing flour, water and yeast, kneading and proofing dough.";
-    private static final String PROGRAMMING_QUESTION = "Python traceback: KeyError in dict lookup";
-    private static final String PROGRAMMING_DESCRIPTION = "Debugging Python programs: exceptions, stack traces and dictionaries.";
 
     @Test
     void returns384DimensionalUnitVectors() {

@@ -6,6 +6,11 @@ final class TestModels {
     static final int MAX_TOKENS = 128;
     static final MiniLmTokenizer TOKENIZER = MiniLmTokenizer.load();
     static final OnnxSentenceEncoder ENCODER = OnnxSentenceEncoder.load(TOKENIZER, MAX_TOKENS, 1);
+    /** Two topics whose questions and descriptions every encoder must tell apart. */
+    static final String COOKING_QUESTION = "How long should I knead bread dough?";
+    static final String COOKING_DESCRIPTION = "Baking bread at home: mixing flour, water and yeast, kneading and proofing dough.";
+    static final String PROGRAMMING_QUESTION = "Python traceback: KeyError in dict lookup";
+    static final String PROGRAMMING_DESCRIPTION = "Debugging Python programs: exceptions, stack traces and dictionaries.";
 
     private TestModels() {
     }

@@ -12,6 +12,7 @@ import dev.llmc.gateway.auth.InvalidKeyRequestException;
 import dev.llmc.gateway.auth.KeyNotFoundException;
 import dev.llmc.gateway.auth.KeyStoreUnavailableException;
 import dev.llmc.gateway.chat.NothingToRegenerateException;
+import dev.llmc.gateway.versions.ControllerEncoderMismatchException;
 import dev.llmc.gateway.versions.ControllerStoreUnavailableException;
 import dev.llmc.gateway.versions.ControllerVersionNotFoundException;
 import dev.llmc.gateway.encoder.EncoderUnavailableException;
@@ -126,6 +127,8 @@ public final class ErrorMapping implements ExceptionHandler<Exception, HttpRespo
             case ExperimentStateException state -> new Mapped(HttpStatus.CONFLICT, "experiment_state", state);
             case QuotaExceededException quota -> new Mapped(HttpStatus.CONFLICT, "quota_exceeded", quota);
             case SignalConflictException conflict -> new Mapped(HttpStatus.CONFLICT, "signal_conflict", conflict);
+            case ControllerEncoderMismatchException mismatch ->
+                    new Mapped(HttpStatus.CONFLICT, "controller_encoder_mismatch", mismatch);
             // The expert's node: its refusal of the request is the caller's status, any other failure a 502
             case UpstreamException upstream when upstream.kind() == UpstreamException.Kind.REJECTED ->
                     new Mapped(rejectedStatus(upstream.status()), "expert_rejected_request", upstream);

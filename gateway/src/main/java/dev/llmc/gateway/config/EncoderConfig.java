@@ -1,5 +1,6 @@
 package dev.llmc.gateway.config;
 
+import dev.llmc.model.encoder.EncoderModel;
 import dev.llmc.model.encoder.EncoderSettings;
 import dev.llmc.model.encoder.OnnxSentenceEncoder.DeviceChoice;
 import io.micronaut.context.annotation.ConfigurationProperties;
@@ -10,8 +11,9 @@ import io.micronaut.core.bind.annotation.Bindable;
 import java.time.Duration;
 
 /**
- * The conversation encoder ({@code llmc.encoder.*}): in this process ({@code in-process}, dynamically batched like a
- * gpu-node's) or a gpu-node's {@code /v1/embeddings} ({@code remote}, at {@code url}). The engine and batching keys
+ * The conversation encoder ({@code llmc.encoder.*}): which one ({@code model}: {@code static}, the default, or
+ * {@code minilm}), in this process ({@code in-process}; MiniLM dynamically batched like a gpu-node's) or a gpu-node's
+ * {@code /v1/embeddings} ({@code remote}, at {@code url}, which must serve the same model). The engine and batching keys
  * are {@link EncoderSettings}' (validated and defaulted there, the same as a gpu-node's); the device is chosen
  * automatically here.
  */
@@ -20,6 +22,7 @@ import java.time.Duration;
 @ConfigurationProperties("llmc.encoder")
 public record EncoderConfig(
         @Bindable(defaultValue = "in-process") String mode,
+        @Bindable(defaultValue = EncoderModel.DEFAULT_NAME) String model,
         @Nullable String url,
         @Bindable(defaultValue = EncoderSettings.DEFAULT_MAX_TOKENS) int maxTokens,
         @Bindable(defaultValue = EncoderSettings.DEFAULT_THREADS) int threads,
@@ -37,7 +40,21 @@ public record EncoderConfig(
         if (mode.equals("remote") && (url == null || url.isBlank())) {
             throw new StartupRefusedException("llmc.encoder.mode is 'remote' but llmc.encoder.url (LLMC_ENCODER_URL) is not set");
         }
+        encoderModel(model);
         settings(maxTokens, threads, batchWindow, maxBatch, bucketWidth, queueCapacity, workers);
+    }
+
+    /** The encoder that computes e(C): in this process, or the one the gpu-node at {@code url} must serve. */
+    public EncoderModel encoderModel() {
+        return encoderModel(model);
+    }
+
+    private static EncoderModel encoderModel(String model) {
+        try {
+            return EncoderModel.named(model);
+        } catch (IllegalArgumentException e) {
+            throw new StartupRefusedException(e.getMessage());
+        }
     }
 
     public boolean remote() {

@@ -5,11 +5,13 @@ import dev.llmc.gateway.config.StartupRefusedException;
 import dev.llmc.model.encoder.BatchingSentenceEncoder;
 import dev.llmc.model.encoder.ConversationEncoder;
 import dev.llmc.model.encoder.ConversationFormatter;
+import dev.llmc.model.encoder.EncoderModel;
 import dev.llmc.model.encoder.EncoderSettings;
 import dev.llmc.model.encoder.MicrometerBatchListener;
 import dev.llmc.model.encoder.MiniLmTokenizer;
 import dev.llmc.model.encoder.OnnxSentenceEncoder;
 import dev.llmc.model.encoder.SentenceEncoder;
+import dev.llmc.model.encoder.StaticSentenceEncoder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
@@ -39,8 +41,15 @@ final class EncoderFactory {
     @Bean(preDestroy = "close")
     SentenceEncoder sentenceEncoder(EncoderConfig config, MiniLmTokenizer tokenizer, MeterRegistry registry) {
         if (config.remote()) {
-            LOG.info("encoder: remote gpu-node at {} (max {} tokens)", config.url(), config.maxTokens());
-            return new RemoteSentenceEncoder(httpClient(config), config.url());
+            LOG.info("encoder: remote gpu-node at {} serving {} (max {} tokens)", config.url(), config.encoderModel().id(),
+                    config.maxTokens());
+            return new RemoteSentenceEncoder(httpClient(config), config.url(), config.encoderModel().id());
+        }
+        if (config.encoderModel() == EncoderModel.STATIC) {
+            // Microseconds per text on the request thread: a batching queue would only add its window.
+            LOG.info("encoder: in-process {} (static token vectors distilled from all-MiniLM-L6-v2), max {} tokens",
+                    EncoderModel.STATIC.id(), config.maxTokens());
+            return StaticSentenceEncoder.load(tokenizer, config.maxTokens());
         }
         EncoderSettings settings = config.settings();
         OnnxSentenceEncoder engine = OnnxSentenceEncoder.load(tokenizer, settings);

@@ -18,10 +18,18 @@ final class RemoteSentenceEncoder implements SentenceEncoder {
     private static final int DIMENSION = 384;
     private final HttpClient client;
     private final String baseUrl;
+    private final String id;
 
-    RemoteSentenceEncoder(HttpClient client, String baseUrl) {
+    /** id: the encoder the gpu-node must serve; a reply from another model is refused, never mixed in. */
+    RemoteSentenceEncoder(HttpClient client, String baseUrl, String id) {
         this.client = client;
         this.baseUrl = baseUrl;
+        this.id = id;
+    }
+
+    @Override
+    public String id() {
+        return id;
     }
 
     @Override
@@ -44,6 +52,11 @@ final class RemoteSentenceEncoder implements SentenceEncoder {
         if (data == null || data.size() != texts.size()) {
             LOG.warn("the encoder at {} returned a malformed embeddings response", baseUrl);
             throw new EncoderUnavailableException("the encoder returned a malformed response; retry shortly", null);
+        }
+        JsonNode model = response.get("model");
+        if (model == null || !id.equals(model.asText())) {
+            LOG.warn("the encoder at {} serves {}, but llmc.encoder.model asks for {}", baseUrl, model, id);
+            throw new EncoderUnavailableException("the remote encoder serves another model than this gateway is configured for", null);
         }
         List<float[]> vectors = new ArrayList<>(texts.size());
         for (JsonNode item : data) {

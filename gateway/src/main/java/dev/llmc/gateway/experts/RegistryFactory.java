@@ -1,6 +1,7 @@
 package dev.llmc.gateway.experts;
 
 import dev.llmc.gateway.storage.DatabaseNotifications;
+import dev.llmc.model.encoder.SentenceEncoder;
 import dev.llmc.registry.ExpertCatalog;
 import dev.llmc.registry.JdbcExpertRegistry;
 import io.micronaut.context.annotation.Context;
@@ -12,14 +13,17 @@ import java.time.Clock;
 /**
  * Wires the expert registry to the gateway's database; created at start-up so schema problems surface immediately.
  * The snapshot reloads on every registry change notification, so changes reach every replica within a second.
+ * Content θ computed by another encoder are re-embedded from the descriptions at start-up.
  */
 @Factory
 final class RegistryFactory {
     static final String CHANNEL = "llmc_registry";
 
     @Context
-    ExpertCatalog expertCatalog(DataSource dataSource, DatabaseNotifications notifications) {
-        ExpertCatalog catalog = new ExpertCatalog(new JdbcExpertRegistry(dataSource), Clock.systemUTC());
+    ExpertCatalog expertCatalog(DataSource dataSource, DatabaseNotifications notifications, SentenceEncoder encoder) {
+        ExpertCatalog catalog = new ExpertCatalog(new JdbcExpertRegistry(dataSource, encoder.id()), Clock.systemUTC());
+        // After a switch of llmc.encoder.model, θ of the old encoder would be compared with e(C) of the new one.
+        catalog.reembedDescriptions(encoder::embed);
         catalog.refresh();
         notifications.subscribe(CHANNEL, catalog::refresh);
         return catalog;

@@ -1,6 +1,7 @@
 package dev.llmc.gateway.versions;
 
 import dev.llmc.gateway.routing.ServingControllers;
+import dev.llmc.model.encoder.ConversationEncoder;
 import dev.llmc.model.scoring.ContentBasedController;
 import dev.llmc.model.scoring.Controller;
 import dev.llmc.model.training.ControllerArtifact;
@@ -11,25 +12,31 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The controllers the router can use: the active one (hot-swapped atomically when another version is
  * activated, here or on another replica) and specific versions that A/B arms pin. Loaded versions are
- * immutable, so requests in flight finish on the controller they started with.
+ * immutable, so requests in flight finish on the controller they started with. A version trained on another
+ * encoder's embeddings is never served: activating or pinning it is refused, and if it is the stored active version
+ * (the encoder was switched) the content-based controller serves instead.
  */
 @Context
 public final class ControllerVersions implements ServingControllers {
     private static final Logger LOG = LoggerFactory.getLogger(ControllerVersions.class);
     private final Controller content = new ContentBasedController();
     private final ControllerVersionStore store;
+    private final String encoderId;
     private final Map<String, Controller> loaded = new ConcurrentHashMap<>();
     private final AtomicReference<Controller> active = new AtomicReference<>(content);
+    private final Set<String> warnedMismatch = ConcurrentHashMap.newKeySet();
 
-    ControllerVersions(ControllerVersionStore store) {
+    ControllerVersions(ControllerVersionStore store, ConversationEncoder encoder) {
         this.store = store;
-        store.activeId().ifPresent(id -> active.set(load(id)));
+        this.encoderId = encoder.encoderId();
+        store.activeId().ifPresent(id -> active.set(servable(id)));
         LOG.info("controller: version {} serves", active.get().version());
     }
 
@@ -65,7 +72,7 @@ public final class ControllerVersions implements ServingControllers {
     void followActivations() {
         try {
             Optional<String> id = store.activeId();
-            Controller wanted = id.map(this::get).orElse(content);
+            Controller wanted = id.map(this::servable).orElse(content);
             if (wanted != active.get()) {
                 swapTo(wanted);
             }
@@ -81,6 +88,18 @@ public final class ControllerVersions implements ServingControllers {
         }
     }
 
+    /** The stored active version, or the content-based controller when that version needs another encoder. */
+    private Controller servable(String version) {
+        try {
+            return get(version);
+        } catch (ControllerEncoderMismatchException e) {
+            if (warnedMismatch.add(version)) {
+                LOG.warn("controller: the active version is not served, the content-based controller is: {}", e.getMessage());
+            }
+            return content;
+        }
+    }
+
     private Controller load(String version) {
         byte[] bytes;
         try {
@@ -88,6 +107,10 @@ public final class ControllerVersions implements ServingControllers {
         } catch (ControllerVersionStore.ControllerStoreException e) {
             throw new ControllerStoreUnavailableException(e);
         }
-        return loaded.computeIfAbsent(version, id -> ControllerArtifact.fromBytes(bytes).controller());
+        ControllerArtifact artifact = ControllerArtifact.fromBytes(bytes);
+        if (!artifact.manifest().encoderId().equals(encoderId)) {
+            throw new ControllerEncoderMismatchException(version, artifact.manifest().encoderId(), encoderId);
+        }
+        return loaded.computeIfAbsent(version, id -> artifact.controller());
     }
 }

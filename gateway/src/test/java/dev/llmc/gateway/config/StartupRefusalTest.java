@@ -63,14 +63,22 @@ class StartupRefusalTest {
     @CsvSource({"threads, -1, 0", "workers, 1, -1"})
     void refusesAnInvalidEncoderSettingNamingItsKey(String key, int threads, int workers) {
         StartupRefusedException refused = assertThrows(StartupRefusedException.class, () -> new EncoderConfig("in-process",
-                null, 128, threads, Duration.ofSeconds(5), Duration.ofMillis(2), 16, 16, 128, workers));
+                "minilm", null, 128, threads, Duration.ofSeconds(5), Duration.ofMillis(2), 16, 16, 128, workers));
 
         assertTrue(refused.getMessage().startsWith("llmc.encoder." + key + " "), refused.getMessage());
     }
 
     @Test
+    void refusesAnUnknownEncoderModelNamingTheChoices() {
+        StartupRefusedException refused = assertThrows(StartupRefusedException.class, () -> new EncoderConfig("in-process",
+                "bert", null, 128, 1, Duration.ofSeconds(5), Duration.ofMillis(2), 16, 16, 128, 0));
+
+        assertEquals("llmc.encoder.model must be 'static' or 'minilm', was 'bert'", refused.getMessage());
+    }
+
+    @Test
     void zeroEncoderThreadsMeansOnePerCore() {
-        EncoderConfig config = new EncoderConfig("in-process", null, 128, 0, Duration.ofSeconds(5), Duration.ofMillis(2), 16, 16, 128, 0);
+        EncoderConfig config = new EncoderConfig("in-process", "minilm", null, 128, 0, Duration.ofSeconds(5), Duration.ofMillis(2), 16, 16, 128, 0);
 
         assertEquals(Runtime.getRuntime().availableProcessors(), config.settings().effectiveThreads());
     }

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The gateway's in-process batching encoder: a full queue answers 503 with Retry-After at once instead of making the
+ * The gateway's in-process batching encoder (MiniLM; the static encoder needs no queue): a full queue answers 503 with Retry-After at once instead of making the
  * caller wait, and its meters appear under gpu-node's names. A one-text queue and a one-second batch window hold the
  * first request in the queue long enough for a second one to find it full.
  */
@@ -38,7 +38,7 @@ class InProcessEncoderIT extends EmbeddedGatewayTest {
 
     @Override
     protected Map<String, String> extraProperties() {
-        return Map.of("llmc.encoder.queue-capacity", "1", "llmc.encoder.batch-window", "1s", "llmc.encoder.max-batch", "8");
+        return Map.of("llmc.encoder.model", "minilm", "llmc.encoder.queue-capacity", "1", "llmc.encoder.batch-window", "1s", "llmc.encoder.max-batch", "8");
     }
 
     @BeforeAll

@@ -60,6 +60,11 @@ class ExpertRouterTest {
         }
 
         @Override
+        public String id() {
+            return "test-topics";
+        }
+
+        @Override
         public List<float[]> embed(List<String> texts) {
             encodes.incrementAndGet();
             return texts.stream().map(text -> text.contains("bread") ? new float[] {0.9f, 0.1f, 0.42f} : new float[] {0.1f, 0.9f, 0.42f}).toList();

@@ -44,6 +44,8 @@ class ControllerVersionsIT extends EmbeddedGatewayTest {
     ConversationEncoder encoder;
     @Inject
     ControllerVersionStore store;
+    @Inject
+    ControllerVersions controllers;
 
     private final FakeExpertNode alpha = fakeNode("alpha");
     private final FakeExpertNode beta = fakeNode("beta");
@@ -59,8 +61,9 @@ class ControllerVersionsIT extends EmbeddedGatewayTest {
         String betaId = http().registerExpert("beta", "Another general assistant.", beta.baseUrl()).get("id").asText();
         Map<String, float[]> content = Map.of(alphaId, encoder.encode(List.of(new ChatTurn("user", "A general assistant."))),
                 betaId, encoder.encode(List.of(new ChatTurn("user", "Another general assistant."))));
-        storeVersion("v-alpha", alphaId, betaId, content);
-        storeVersion("v-beta", betaId, alphaId, content);
+        storeVersion("v-alpha", alphaId, betaId, content, encoder.encoderId());
+        storeVersion("v-beta", betaId, alphaId, content, encoder.encoderId());
+        storeVersion("v-other-encoder", alphaId, betaId, content, "another-encoder-v1");
     }
 
     /**
@@ -68,7 +71,8 @@ class ControllerVersionsIT extends EmbeddedGatewayTest {
      * hand (a random projection, per-expert biases that decide every ranking), since training is not the gateway's
      * business (controller-training; ./llmc train tests it on logged traffic).
      */
-    private void storeVersion(String versionId, String preferred, String other, Map<String, float[]> content) {
+    private void storeVersion(String versionId, String preferred, String other, Map<String, float[]> content,
+                              String encoderId) {
         int d = content.get(preferred).length;
         int k = 8;
         SplittableRandom random = new SplittableRandom(versionId.hashCode());
@@ -87,7 +91,7 @@ class ControllerVersionsIT extends EmbeddedGatewayTest {
         ControllerParameters parameters = new ControllerParameters(d, k, projection, theta, bias,
                 new float[] {1f, 1f, 1f}, new float[ControllerParameters.HEADS]);
         ControllerManifest manifest = new ControllerManifest(versionId, Instant.now(), expertIds, k, 1, 1, 0.1, -2, 1, 0.1,
-                1_700_000_000_000L, 1_700_000_100_000L, 96, 0, Map.of("train_loss", 0.1));
+                1_700_000_000_000L, 1_700_000_100_000L, 96, 0, Map.of("train_loss", 0.1), encoderId);
         store.insert(ControllerArtifact.of(manifest, parameters));
     }
 
@@ -134,6 +138,28 @@ class ControllerVersionsIT extends EmbeddedGatewayTest {
 
         assertEquals(404, reply.status());
         assertEquals("controller_version_not_found", reply.json().at("/error/code").asText());
+    }
+
+    @Test
+    void aVersionTrainedOnAnotherEncoderIsNeverServed() {
+        http().post("/controller/versions/v-beta/activate", "");
+
+        Reply reply = http().post("/controller/versions/v-other-encoder/activate", "");
+
+        assertEquals(409, reply.status(), reply.body());
+        assertEquals("controller_encoder_mismatch", reply.json().at("/error/code").asText());
+        assertTrue(reply.json().at("/error/message").asText().contains("another-encoder-v1"), reply.body());
+        assertEquals("v-beta", http().get("/controller/versions").json().get("active").asText());
+        assertEquals("beta", chatExpert());
+    }
+
+    @Test
+    void aStoredActiveVersionOfAnotherEncoderFallsBackToContent() {
+        http().post("/controller/versions/v-alpha/activate", "");
+
+        store.activate("v-other-encoder"); // as if the encoder had been switched under an active version
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> "content".equals(controllers.active().version()));
     }
 
     @Test

@@ -18,6 +18,11 @@ public class EmbeddingService {
         this.tokenizer = tokenizer;
     }
 
+    /** The model {@code /v1/embeddings} reports: the encoder's id, which a gateway checks against its own setting. */
+    public String encoderId() {
+        return encoder.id();
+    }
+
     public Embeddings embed(List<String> texts) {
         int tokens = texts.stream().mapToInt(tokenizer::countTokens).sum();
         return new Embeddings(encoder.embed(texts), tokens);

@@ -1,6 +1,5 @@
 package dev.llmc.gpunode.embeddings;
 
-import dev.llmc.gpunode.encoder.EncoderFactory;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
@@ -30,7 +29,7 @@ public class EmbeddingsController {
         for (int i = 0; i < texts.size(); i++) {
             items.add(new EmbeddingResponse.Item("embedding", i, format.encode(embeddings.vectors().get(i))));
         }
-        return new EmbeddingResponse("list", items, EncoderFactory.MODEL_NAME,
+        return new EmbeddingResponse("list", items, service.encoderId(),
                 new EmbeddingResponse.Usage(embeddings.tokens(), embeddings.tokens()));
     }
 }

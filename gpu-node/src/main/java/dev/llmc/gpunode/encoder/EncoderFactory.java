@@ -3,11 +3,13 @@ package dev.llmc.gpunode.encoder;
 import dev.llmc.model.encoder.BatchingSentenceEncoder;
 import dev.llmc.model.encoder.ConversationEncoder;
 import dev.llmc.model.encoder.ConversationFormatter;
+import dev.llmc.model.encoder.EncoderModel;
 import dev.llmc.model.encoder.EncoderSettings;
 import dev.llmc.model.encoder.MicrometerBatchListener;
 import dev.llmc.model.encoder.MiniLmTokenizer;
 import dev.llmc.model.encoder.OnnxSentenceEncoder;
 import dev.llmc.model.encoder.SentenceEncoder;
+import dev.llmc.model.encoder.StaticSentenceEncoder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
@@ -19,9 +21,6 @@ import org.slf4j.LoggerFactory;
 /** Creates the encoder beans once per process and closes their native resources on shutdown. */
 @Factory
 public class EncoderFactory {
-
-    /** The name {@code /v1/embeddings} reports as its model. */
-    public static final String MODEL_NAME = "all-minilm-l6-v2";
 
     private static final Logger LOG = LoggerFactory.getLogger(EncoderFactory.class);
 
@@ -37,13 +36,18 @@ public class EncoderFactory {
     @Bean(preDestroy = "close")
     SentenceEncoder sentenceEncoder(MiniLmTokenizer tokenizer, EncoderConfig config, MeterRegistry registry) {
         EncoderSettings settings = config.settings();
+        if (config.encoderModel() == EncoderModel.STATIC) {
+            LOG.info("Encoder {} (static token vectors, {} tokens per text): no batching, microseconds per text",
+                    EncoderModel.STATIC.id(), settings.maxTokens());
+            return StaticSentenceEncoder.load(tokenizer, settings.maxTokens());
+        }
         OnnxSentenceEncoder engine = OnnxSentenceEncoder.load(tokenizer, settings);
         MicrometerBatchListener metrics = new MicrometerBatchListener(registry);
         BatchingSentenceEncoder encoder = new BatchingSentenceEncoder(engine, settings, metrics);
         metrics.monitorQueue(encoder);
         LOG.info("Encoder {} ({} dimensions) on {}: {} intra-op threads, {} tokens per text; batches of up to {} texts"
                         + " within {} ms, length buckets of {} tokens, {} worker(s), queue of {} texts",
-                MODEL_NAME, encoder.dimension(), engine.device(), settings.effectiveThreads(), settings.maxTokens(),
+                encoder.id(), encoder.dimension(), engine.device(), settings.effectiveThreads(), settings.maxTokens(),
                 settings.maxBatch(), settings.batchWindow().toNanos() / 1e6, settings.bucketWidth(), settings.effectiveWorkers(),
                 settings.queueCapacity());
         return encoder;

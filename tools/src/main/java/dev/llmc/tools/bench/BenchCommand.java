@@ -1,5 +1,6 @@
 package dev.llmc.tools.bench;
 
+import dev.llmc.model.encoder.EncoderModel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -8,6 +9,7 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code llmc-tools bench}: the benchmarks, one subcommand each. Results go to stdout, progress to stderr. */
@@ -20,10 +22,11 @@ public final class BenchCommand implements Runnable {
     /** The bench command with its subcommands writing to out and err. */
     public static CommandLine commandLine(PrintStream out, PrintStream err) {
         return new CommandLine(new BenchCommand())
-                .addSubcommand("encoder", new Encoder())
+                .addSubcommand("encoder", new Encoder(out))
                 .addSubcommand("batching", new Batching())
                 .addSubcommand("train", new Train())
                 .addSubcommand("gateway", new GatewayBenchmark.Command(out, err))
+                .addSubcommand("routing", new RoutingBenchmark.Command(out, err))
                 .addSubcommand("events", new EventsBenchmark.Command(out, err))
                 .addSubcommand("slow-readers", new SlowReadersBenchmark.Command(out, err))
                 .addSubcommand("exploration", new Exploration())
@@ -32,7 +35,7 @@ public final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "which benchmark? encoder, batching, train, gateway, events, slow-readers or exploration (or plot)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "which benchmark? encoder, batching, train, gateway, routing, events, slow-readers or exploration (or plot)");
     }
 
     @Command(name = "plot", mixinStandardHelpOptions = true,
@@ -60,18 +63,31 @@ public final class BenchCommand implements Runnable {
     }
 
     @Command(name = "encoder", mixinStandardHelpOptions = true,
-            description = "In-process encode latency (p50/p99/mean) of a 5-turn conversation, after warm-up.")
+            description = "Encode latency (p50/p99/mean on one thread) and conversations/s on every core, 5-turn"
+                    + " conversations, each encoder in turn.")
     static final class Encoder implements Callable<Integer> {
-        @Parameters(index = "0", arity = "0..1", defaultValue = "128", paramLabel = "maxTokens", description = "token limit (default ${DEFAULT-VALUE})")
+        private final PrintStream out;
+        @Option(names = "--encoder", split = ",", defaultValue = "static,minilm", paramLabel = "MODEL",
+                description = "encoders to measure (default ${DEFAULT-VALUE})")
+        List<String> encoders;
+        @Option(names = "--max-tokens", defaultValue = "128", description = "token limit (default ${DEFAULT-VALUE})")
         int maxTokens;
-        @Parameters(index = "1", arity = "0..1", defaultValue = "500", paramLabel = "iterations", description = "measured encodes (default ${DEFAULT-VALUE})")
+        @Option(names = "--iterations", defaultValue = "500", description = "timed encodes on one thread (default ${DEFAULT-VALUE})")
         int iterations;
-        @Parameters(index = "2", arity = "0..1", paramLabel = "threads", description = "intra-op threads (default: cores)")
-        Integer threads;
+        @Option(names = "--seconds", defaultValue = "5", description = "throughput phase (default ${DEFAULT-VALUE})")
+        double seconds;
+        @Option(names = "--threads", defaultValue = "1",
+                description = "MiniLM intra-op threads, as llmc.encoder.threads (default ${DEFAULT-VALUE})")
+        int threads;
+
+        Encoder(PrintStream out) {
+            this.out = out;
+        }
 
         @Override
         public Integer call() {
-            EncoderBenchmark.run(maxTokens, iterations, threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+            EncoderBenchmark.run(encoders.stream().map(EncoderModel::named).toList(), maxTokens, iterations,
+                    threads, seconds, out);
             return 0;
         }
     }

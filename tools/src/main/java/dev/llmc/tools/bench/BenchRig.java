@@ -95,11 +95,34 @@ final class BenchRig implements AutoCloseable {
     /** wrk -t1 with the given connections for the given seconds, against url with body (and key). */
     BenchStatistics.Saturated saturate(String url, String body, int seconds, int connections, String key)
             throws IOException, InterruptedException {
+        return wrk(url, Map.of("BENCH_BODY", body), seconds, connections, key);
+    }
+
+    /** wrk -t1 like {@link #saturate}, but every request a prompt of its own for model (bench/chat.lua). */
+    BenchStatistics.Saturated saturateDistinct(String url, String model, int seconds, int connections, String key)
+            throws IOException, InterruptedException {
+        return wrk(url, Map.of("BENCH_MODEL", model), seconds, connections, key);
+    }
+
+    private BenchStatistics.Saturated wrk(String url, Map<String, String> request, int seconds, int connections, String key)
+            throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder("wrk", "-t", "1", "-c", Integer.toString(connections), "-d", seconds + "s",
                 "-s", root.resolve("bench/chat.lua").toString(), url);
-        builder.environment().put("BENCH_BODY", body);
+        builder.environment().putAll(request);
         builder.environment().put("BENCH_KEY", key == null ? "" : key);
         return BenchStatistics.Saturated.parse(run(builder), seconds);
+    }
+
+    /** The value of an untagged gauge or counter the gateway at url publishes on /prometheus (NaN if absent). */
+    double metric(String url, String name) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + "/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        for (String line : response.body().split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return Double.NaN;
     }
 
     /** hey for the given seconds with workers each at perWorker requests/s; the raw rows are kept in csv. */

@@ -81,7 +81,7 @@ public final class TrainingBenchmark {
                     epoch, epochs, seen, total, rate, loss, format(eta)));
         };
         long start = System.nanoTime();
-        ControllerArtifact artifact = new ControllerTrainer(config).train("benchmark", logged, content, progress);
+        ControllerArtifact artifact = new ControllerTrainer(config).train("benchmark", logged, content, "synthetic", progress);
         double seconds = (System.nanoTime() - start) / 1e9;
         bar.finish();
         long trained = artifact.manifest().trainingExamples();

@@ -63,7 +63,9 @@ final class ControllerRouting {
             contentTheta.put(expert, content.clone());
             profiles.add(new ExpertProfile(expert, content.clone()));
         }
-        ControllerArtifact artifact = new ControllerTrainer(config).train(versionId, examples, contentTheta, TrainingProgress.NONE);
+        // Never stored or served: the encoder id only names where these controllers come from.
+        ControllerArtifact artifact = new ControllerTrainer(config).train(versionId, examples, contentTheta,
+                "offline-evaluation", TrainingProgress.NONE);
         return new Trained(artifact.controller(), profiles, matrix.experts(), versionId);
     }
 

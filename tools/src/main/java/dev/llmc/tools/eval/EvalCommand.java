@@ -6,6 +6,7 @@ import dev.llmc.model.matrix.RoutingMatrixLoader;
 import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.llmc.model.encoder.EncoderModel;
 import dev.llmc.tools.ProgressBar;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -69,6 +70,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--feedback", paramLabel = "MODE", defaultValue = "full",
             description = "full: every training label; bandit: simulated logged traffic (default ${DEFAULT-VALUE})")
     String feedback;
+    @Option(names = "--encoder", paramLabel = "MODEL", defaultValue = EncoderModel.DEFAULT_NAME,
+            description = "sentence encoder of e(C), as llmc.encoder.model: static or minilm (default ${DEFAULT-VALUE})")
+    String encoder;
     @Option(names = "--json", description = "print only one JSON object with every metric on stdout (the report goes to stderr)")
     boolean json;
     @Option(names = "--plot", paramLabel = "FILE.svg",
@@ -93,6 +97,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     private int evaluate(EvalArguments a) {
         long started = System.nanoTime();
+        EncoderModel encoderModel = EncoderModel.named(encoder);
         RoutingMatrix train = RoutingMatrixLoader.load(a.trainData(), a.label(), a.experts());
         RoutingMatrix test = a.testData() == null ? null : RoutingMatrixLoader.load(a.testData(), train.labelName(), train.experts());
         if (train.promptCount() < 4 || (test != null && test.promptCount() < 1)) {
@@ -101,10 +106,11 @@ public final class EvalCommand implements Callable<Integer> {
         err.printf("eval: %d training-data prompts%s, %d experts, label %s, feedback %s, %d seeds%n", train.promptCount(),
                 test == null ? " (split " + a.split() + ")" : ", " + test.promptCount() + " test-data prompts",
                 train.expertCount(), train.labelName(), a.feedback().name().toLowerCase(), a.seeds());
+        err.printf("eval: encoder %s%n", encoderModel.id());
 
         // One matrix over train and test prompts, so that splits and test sets index the same arrays.
         RoutingMatrix all = test == null ? train : concat(train, test);
-        List<float[]> embeddings = PromptEmbeddings.embed(all.prompts(), cacheRoot, err);
+        List<float[]> embeddings = PromptEmbeddings.embed(all.prompts(), encoderModel, cacheRoot, err);
 
         int strong = -1;
         int weak = -1;
@@ -284,6 +290,10 @@ public final class EvalCommand implements Callable<Integer> {
     private static void put(JsonObject json, String key, List<SeedResult> results, ToDoubleFunction<SeedResult> metric) {
         json.addProperty(key, mean(results, metric));
         json.addProperty(key + "_std", std(results, metric));
+        // Per seed too, so that two runs on the same seeds (e.g. two encoders) can be compared pairwise.
+        JsonArray perSeed = new JsonArray();
+        results.forEach(r -> perSeed.add(metric.applyAsDouble(r)));
+        json.add(key + "_per_seed", perSeed);
     }
 
     static double mean(List<SeedResult> results, ToDoubleFunction<SeedResult> metric) {

@@ -2,36 +2,44 @@ package dev.llmc.tools.eval;
 
 import dev.llmc.model.encoder.ChatTurn;
 import dev.llmc.model.encoder.ConversationFormatter;
+import dev.llmc.model.encoder.EncoderModel;
 import dev.llmc.model.encoder.MiniLmTokenizer;
 import dev.llmc.model.encoder.OnnxSentenceEncoder;
 import dev.llmc.model.encoder.SentenceEncoder;
+import dev.llmc.model.encoder.StaticSentenceEncoder;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * e(C) for evaluation prompts exactly as the gateway computes it: each prompt is a one-turn user conversation,
- * formatted by {@link ConversationFormatter} and embedded by all-MiniLM-L6-v2 with the gateway's default token
- * limit; vectors come from the {@link EmbeddingCache} when present, and the ONNX model is loaded only if some
+ * formatted by {@link ConversationFormatter} and embedded by the chosen encoder with the gateway's default token
+ * limit; vectors come from the {@link EmbeddingCache} when present, and MiniLM's ONNX model is loaded only if some
  * prompt is not cached yet.
  */
 public final class PromptEmbeddings {
 
     /** The gateway's default {@code llmc.encoder.max-tokens}. */
     public static final int MAX_TOKENS = 128;
-    /** Changes whenever the model, the token limit or the formatting would change a vector. */
-    public static final String ENCODER_KEY = "all-minilm-l6-v2-fp32-max" + MAX_TOKENS + "-conversation-v1";
+    /** Changes whenever the model, the token limit or the formatting would change a vector (MiniLM's key predates ids). */
+    public static String cacheKey(EncoderModel model) {
+        return model == EncoderModel.MINILM
+                ? "all-minilm-l6-v2-fp32-max" + MAX_TOKENS + "-conversation-v1"
+                : model.id() + "-max" + MAX_TOKENS + "-conversation-v1";
+    }
 
     private PromptEmbeddings() {
     }
 
     /** Embeds the prompts (cached on disk under cacheRoot), printing progress with rate and ETA to log. */
-    public static List<float[]> embed(List<String> prompts, Path cacheRoot, PrintStream log) {
+    public static List<float[]> embed(List<String> prompts, EncoderModel model, Path cacheRoot, PrintStream log) {
         try (MiniLmTokenizer tokenizer = MiniLmTokenizer.load();
-                LazyOnnxEncoder encoder = new LazyOnnxEncoder(tokenizer)) {
+                SentenceEncoder encoder = model == EncoderModel.STATIC
+                        ? StaticSentenceEncoder.load(tokenizer, MAX_TOKENS)
+                        : new LazyOnnxEncoder(tokenizer)) {
             ConversationFormatter formatter = new ConversationFormatter(tokenizer, MAX_TOKENS);
             List<String> texts = prompts.stream().map(p -> formatter.format(List.of(new ChatTurn("user", p)))).toList();
-            EmbeddingCache cache = new EmbeddingCache(cacheRoot, ENCODER_KEY, encoder);
+            EmbeddingCache cache = new EmbeddingCache(cacheRoot, cacheKey(model), encoder);
             return cache.embedAll(texts, (done, total, seconds) -> log.printf(
                     "embedding prompts: %d/%d (%.1f/s, ETA %.0f s)%n", done, total, done / Math.max(seconds, 1e-9),
                     (total - done) / Math.max(done / Math.max(seconds, 1e-9), 1e-9)));
@@ -57,6 +65,11 @@ public final class PromptEmbeddings {
         @Override
         public int dimension() {
             return delegate().dimension();
+        }
+
+        @Override
+        public String id() {
+            return EncoderModel.MINILM.id();
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.llmc.tools.simulate;
 
 import dev.llmc.gateway.versions.ControllerVersionStore;
+import dev.llmc.model.encoder.EncoderModel;
 import dev.llmc.model.matrix.RoutingMatrix;
 import dev.llmc.model.scoring.ContentBasedController;
 import dev.llmc.model.scoring.Controller;
@@ -23,6 +24,7 @@ import java.util.Map;
  */
 final class GreedyEvaluation {
     private final DataSource dataSource;
+    private final String thetaEncoder;
     private final RoutingMatrix matrix;
     private final int[] prompts;
     private final List<float[]> embeddings;
@@ -32,14 +34,15 @@ final class GreedyEvaluation {
     /**
      * expertColumns: expert name → matrix column; embeddings: e(C) of each evaluation prompt, in the order of prompts.
      */
-    GreedyEvaluation(DataSource dataSource, RoutingMatrix matrix, int[] prompts, List<float[]> embeddings,
+    GreedyEvaluation(DataSource dataSource, EncoderModel encoder, RoutingMatrix matrix, int[] prompts, List<float[]> embeddings,
             Map<String, Integer> expertColumns) {
         this.dataSource = dataSource;
+        this.thetaEncoder = encoder.id();
         this.matrix = matrix;
         this.prompts = prompts;
         this.embeddings = embeddings;
         this.columns = new HashMap<>();
-        for (Expert expert : new JdbcExpertRegistry(dataSource).findAll()) {
+        for (Expert expert : new JdbcExpertRegistry(dataSource, thetaEncoder).findAll()) {
             Integer column = expertColumns.get(expert.name());
             if (column != null) {
                 columns.put(expert.id(), column);
@@ -53,7 +56,7 @@ final class GreedyEvaluation {
                 : ControllerArtifact.fromBytes(new ControllerVersionStore(dataSource).artifact(version)
                         .orElseThrow(() -> new IllegalStateException("no controller version " + version))).controller();
         List<ExpertProfile> profiles = new ArrayList<>();
-        for (Expert expert : new JdbcExpertRegistry(dataSource).findAll()) {
+        for (Expert expert : new JdbcExpertRegistry(dataSource, thetaEncoder).findAll()) {
             if (columns.containsKey(expert.id())) {
                 profiles.add(new ExpertProfile(expert.id(), expert.theta()));
             }

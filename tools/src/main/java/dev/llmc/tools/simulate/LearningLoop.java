@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.llmc.gateway.storage.EmbeddedPostgresServer;
+import dev.llmc.model.encoder.EncoderModel;
 import dev.llmc.model.matrix.RoutingMatrix;
 import dev.llmc.model.scoring.ContentBasedController;
 import dev.llmc.tools.eval.Split;
@@ -51,7 +52,7 @@ final class LearningLoop implements AutoCloseable {
     /** The simulation's fixed inputs. */
     record Setup(Path root, Path dir, Path data, RoutingMatrix matrix, Map<String, String> names,
             Map<String, String> descriptions, Split split, List<float[]> evalEmbeddings, ReactionModel reactions, long seed,
-            int concurrency, Mode mode, Integer epochs) {
+            int concurrency, Mode mode, Integer epochs, EncoderModel encoder) {
     }
 
     /** The traffic of one round: users per phase, replies served to traffic and in the A/B test, α. */
@@ -88,6 +89,7 @@ final class LearningLoop implements AutoCloseable {
         LocalSystem.Node node = system.gpuNode(setup.dir().resolve("gpu-node.log"),
                 Map.of("LLMC_REPLAY_DATA_DIR", setup.data().toAbsolutePath().toString()), List.of());
         Map<String, String> gatewayEnv = new LinkedHashMap<>();
+        gatewayEnv.put("LLMC_ENCODER_MODEL", setup.encoder().configName());
         if (setup.mode() != Mode.batch) {
             gatewayEnv.put("LLMC_ROUTING_EXPLORATION_POLICY", "linear-thompson");
         }
@@ -104,7 +106,7 @@ final class LearningLoop implements AutoCloseable {
         String appKey = gateway.issueKey(gw.adminKey(), "app", "simulate");
         err.printf("simulate: registered %d experts on the replay node %s%n", matrix.expertCount(), node.url());
         db = database(gw.dataDir());
-        evaluation = new GreedyEvaluation(db, matrix, setup.split().test(), setup.evalEmbeddings(), columns);
+        evaluation = new GreedyEvaluation(db, setup.encoder(), matrix, setup.split().test(), setup.evalEmbeddings(), columns);
         users = new SimulatedUsers(gateway, appKey, matrix, setup.split().train(), columns, setup.reactions(), setup.seed(),
                 setup.concurrency(), err);
         return evaluation.utility(ContentBasedController.VERSION);
@@ -181,7 +183,8 @@ final class LearningLoop implements AutoCloseable {
     /** Trains a version on every logged turn with the train command's own code, in this process; returns its id. */
     private String train(int round) {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        List<String> args = new ArrayList<>(List.of("--state-dir", gw.dataDir().toString()));
+        List<String> args = new ArrayList<>(List.of("--state-dir", gw.dataDir().toString(),
+                "--encoder", setup.encoder().configName()));
         if (setup.epochs() != null) {
             args.addAll(List.of("--epochs", setup.epochs().toString()));
         }

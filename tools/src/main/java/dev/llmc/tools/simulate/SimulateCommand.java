@@ -2,6 +2,7 @@ package dev.llmc.tools.simulate;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.llmc.model.encoder.EncoderModel;
 import dev.llmc.model.matrix.ExpertNames;
 import dev.llmc.model.matrix.RoutingMatrix;
 import dev.llmc.model.matrix.RoutingMatrixLoader;
@@ -78,6 +79,10 @@ public final class SimulateCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--concurrency", paramLabel = "N", defaultValue = "4", description = "users chatting at once (default ${DEFAULT-VALUE})")
     int concurrency;
+    @Option(names = "--encoder", paramLabel = "MODEL", defaultValue = EncoderModel.DEFAULT_NAME,
+            description = "the gateway's llmc.encoder.model, also used to train and to score versions (default ${DEFAULT-VALUE})")
+    String encoder;
+
     @Option(names = "--epochs", paramLabel = "N", description = "training epochs per round (default: train's)")
     Integer epochs;
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = "${env:LLMC_STATE_DIR:-.llmc}/simulate",
@@ -145,9 +150,9 @@ public final class SimulateCommand implements Callable<Integer> {
                 matrix.expertCount(), split.train().length, split.test().length, data, matrix.labelName(), mode, seed);
         err.print(ExpertNames.table(names));
         List<float[]> evalEmbeddings = PromptEmbeddings.embed(
-                Arrays.stream(split.test()).mapToObj(p -> matrix.prompts().get(p)).toList(), cacheRoot, err);
+                Arrays.stream(split.test()).mapToObj(p -> matrix.prompts().get(p)).toList(), EncoderModel.named(encoder), cacheRoot, err);
         LearningLoop.Setup setup = new LearningLoop.Setup(root, dir, data, matrix, names, descriptionByModel, split,
-                evalEmbeddings, reactions, seed, concurrency, mode, epochs);
+                evalEmbeddings, reactions, seed, concurrency, mode, epochs, EncoderModel.named(encoder));
         LearningLoop.Schedule schedule = new LearningLoop.Schedule(users, turnsPerRound, abTurns, alpha);
         try (LearningLoop loop = new LearningLoop(setup, report, err)) {
             report.coldStart(loop.start());

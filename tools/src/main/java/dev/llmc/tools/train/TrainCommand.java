@@ -6,6 +6,7 @@ import dev.llmc.gateway.versions.ControllerVersionStore;
 import dev.llmc.gateway.versions.LoggedTrafficExamples;
 import dev.llmc.gateway.storage.DatabaseMigrations;
 import dev.llmc.gateway.storage.EmbeddedPostgresServer;
+import dev.llmc.model.encoder.EncoderModel;
 import dev.llmc.model.training.ControllerArtifact;
 import dev.llmc.model.training.ControllerManifest;
 import dev.llmc.model.training.DataSufficiency;
@@ -60,6 +61,11 @@ public final class TrainCommand implements Callable<Integer> {
     Integer k;
     @CommandLine.Mixin
     Database database;
+
+    @Option(names = "--encoder", paramLabel = "MODEL", defaultValue = EncoderModel.DEFAULT_NAME,
+            description = "the gateway's llmc.encoder.model (static or minilm, default ${DEFAULT-VALUE}): the version is"
+                    + " served only by gateways encoding with it")
+    String encoder;
 
     /** The connection pool's settings, from options or else the environment, in one place. */
     public static final class Database {
@@ -118,6 +124,11 @@ public final class TrainCommand implements Callable<Integer> {
         if (!since.isBefore(until)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "error: --since must be before --until");
         }
+        try {
+            EncoderModel.named(encoder);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "error: --encoder: " + e.getMessage());
+        }
         for (Integer value : new Integer[] {epochs, k}) {
             if (value != null && value < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "error: --epochs and --k must be positive integers");
@@ -129,8 +140,15 @@ public final class TrainCommand implements Callable<Integer> {
     int run(DataSource dataSource) {
         // The training job may reach a database before any gateway has (or after an upgrade that added tables).
         DatabaseMigrations.migrate(dataSource);
+        String encoderId = EncoderModel.named(encoder).id();
+        JdbcExpertRegistry registry = new JdbcExpertRegistry(dataSource, encoderId);
+        if (!registry.findEmbeddedByAnotherEncoder().isEmpty()) {
+            err.println("error: some experts' θ come from another encoder than " + encoderId + "; start a gateway with"
+                    + " llmc.encoder.model=" + encoder + " first (it re-embeds their descriptions), or pass --encoder");
+            return 1;
+        }
         Map<String, float[]> contentTheta = new LinkedHashMap<>();
-        for (Expert expert : new JdbcExpertRegistry(dataSource).findAll()) {
+        for (Expert expert : registry.findAll()) {
             contentTheta.put(expert.id(), expert.theta());
         }
         List<TrainingExample> examples = loadExamples(dataSource);
@@ -149,7 +167,7 @@ public final class TrainCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, "training %s on %d examples, %d experts, k=%d, %d epochs%n",
                 versionId, examples.size(), contentTheta.size(), config.k(), config.epochs());
         ProgressBar bar = new ProgressBar(err, "train");
-        ControllerArtifact artifact = new ControllerTrainer(config).train(versionId, examples, contentTheta,
+        ControllerArtifact artifact = new ControllerTrainer(config).train(versionId, examples, contentTheta, encoderId,
                 (epoch, epochs, seen, total, perSecond, loss, eta) -> bar.update(seen, total, String.format(Locale.ROOT,
                         "epoch %d/%d  %,d/%,d examples  %,.0f examples/s  loss %.4f  ETA %ds",
                         epoch, epochs, seen, total, perSecond, loss, eta.toSeconds())));

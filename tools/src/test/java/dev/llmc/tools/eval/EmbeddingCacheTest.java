@@ -44,6 +44,11 @@ class EmbeddingCacheTest {
         }
 
         @Override
+        public String id() {
+            return encoder.id();
+        }
+
+        @Override
         public List<float[]> embed(List<String> batch) {
             texts.addAndGet(batch.size());
             return encoder.embed(batch);

@@ -1,5 +1,6 @@
 package dev.llmc.tools.simulate;
 
+import dev.llmc.model.encoder.EncoderModel;
 import dev.llmc.model.matrix.ExpertNames;
 import dev.llmc.model.matrix.RoutingMatrix;
 import dev.llmc.model.matrix.RoutingMatrixLoader;
@@ -52,9 +53,9 @@ class LearningLoopIT {
         Split split = Split.random(matrix.promptCount(), 0.7, 1);
         PrintStream err = System.err;
         List<float[]> evalEmbeddings = PromptEmbeddings.embed(
-                Arrays.stream(split.test()).mapToObj(p -> matrix.prompts().get(p)).toList(), dir.resolve("cache"), err);
+                Arrays.stream(split.test()).mapToObj(p -> matrix.prompts().get(p)).toList(), EncoderModel.STATIC, dir.resolve("cache"), err);
         LearningLoop.Setup setup = new LearningLoop.Setup(Path.of("..").toAbsolutePath().normalize(), dir.resolve("state"),
-                DATA, matrix, names, descriptions, split, evalEmbeddings, ReactionModel.DEFAULT, 1, 4, LearningLoop.Mode.batch, null);
+                DATA, matrix, names, descriptions, split, evalEmbeddings, ReactionModel.DEFAULT, 1, 4, LearningLoop.Mode.batch, null, EncoderModel.STATIC);
         SimulationReport report = new SimulationReport("batch", 1, matrix, split, names);
         try (LearningLoop loop = new LearningLoop(setup, report, err)) {
             double coldStart = loop.start();

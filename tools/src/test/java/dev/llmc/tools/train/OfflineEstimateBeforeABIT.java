@@ -7,6 +7,7 @@ import dev.llmc.gateway.testing.EventLogProbe;
 import dev.llmc.gateway.testing.FakeExpertNode;
 import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import dev.llmc.gateway.versions.ControllerVersionStore;
+import dev.llmc.model.encoder.EncoderModel;
 import dev.llmc.model.training.ControllerArtifact;
 import dev.llmc.model.training.ControllerManifest;
 import dev.llmc.model.training.internal.ControllerParameters;
@@ -45,6 +46,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @MicronautTest
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class OfflineEstimateBeforeABIT extends EmbeddedGatewayTest {
+    /** The in-process gateway's encoder (the default): a version is served only with the encoder it was made for. */
+    private static final String SERVING_ENCODER = EncoderModel.named(EncoderModel.DEFAULT_NAME).id();
     private static final Map<String, List<String>> QUESTIONS = Map.of(
             "cooking", List.of("How long should I knead bread dough?", "What spices go well in a lentil soup?",
                     "How do I keep a sourdough starter alive?"),
@@ -141,7 +144,7 @@ class OfflineEstimateBeforeABIT extends EmbeddedGatewayTest {
 
     /** A hand-built version whose rating bias sends every conversation to {@code preferred} (its name). */
     private void storeVersionPreferring(String preferred, String versionId) {
-        List<Expert> experts = new JdbcExpertRegistry(dataSource).findAll();
+        List<Expert> experts = new JdbcExpertRegistry(dataSource, SERVING_ENCODER).findAll();
         List<String> ids = experts.stream().map(Expert::id).sorted().toList();
         int d = experts.getFirst().theta().length;
         int k = 4;
@@ -158,7 +161,7 @@ class OfflineEstimateBeforeABIT extends EmbeddedGatewayTest {
         ControllerParameters parameters = new ControllerParameters(d, k, projection, theta, bias,
                 new float[ControllerParameters.HEADS], new float[ControllerParameters.HEADS]);
         ControllerManifest manifest = new ControllerManifest(versionId, Instant.now(), ids, k, 1, 1, 0.1, -2, 1, 0.1,
-                0, 0, 0, 0, Map.of());
+                0, 0, 0, 0, Map.of(), SERVING_ENCODER);
         new ControllerVersionStore(dataSource).insert(ControllerArtifact.of(manifest, parameters));
     }
 }
