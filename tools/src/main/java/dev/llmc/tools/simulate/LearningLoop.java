@@ -19,12 +19,16 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,11 +46,18 @@ final class LearningLoop implements AutoCloseable {
     /** What runs between rounds. */
     enum Mode {
         /** The gateway's default routing (greedy plus the cold-start share) and retraining every round. */
-        batch,
+        batch("greedy"),
         /** Linear Thompson sampling outside experiments, no retraining. */
-        online,
+        online("linear-thompson"),
         /** Linear Thompson sampling and retraining. */
-        both
+        both("linear-thompson");
+
+        /** {@code llmc.routing.exploration.policy}; always set, so a policy in the caller's environment cannot leak in. */
+        final String explorationPolicy;
+
+        Mode(String explorationPolicy) {
+            this.explorationPolicy = explorationPolicy;
+        }
     }
 
     /** The simulation's fixed inputs. */
@@ -88,12 +99,10 @@ final class LearningLoop implements AutoCloseable {
         err.println("simulate: fresh state in " + setup.dir().toAbsolutePath());
         LocalSystem.Node node = system.gpuNode(setup.dir().resolve("gpu-node.log"),
                 Map.of("LLMC_REPLAY_DATA_DIR", setup.data().toAbsolutePath().toString()), List.of());
-        Map<String, String> gatewayEnv = new LinkedHashMap<>();
-        gatewayEnv.put("LLMC_ENCODER_MODEL", setup.encoder().configName());
-        if (setup.mode() != Mode.batch) {
-            gatewayEnv.put("LLMC_ROUTING_EXPLORATION_POLICY", "linear-thompson");
-        }
-        gw = system.gateway("simulate", setup.dir().resolve("gateway"), gatewayEnv, List.of());
+        // Both pinned, so an exported LLMC_ROUTING_EXPLORATION_POLICY or LLMC_ENCODER_MODEL cannot change a mode's run.
+        gw = system.gateway("simulate", setup.dir().resolve("gateway"), Map.of(
+                "LLMC_ROUTING_EXPLORATION_POLICY", setup.mode().explorationPolicy,
+                "LLMC_ENCODER_MODEL", setup.encoder().configName()), List.of());
         gateway = new GatewayClient(gw.url());
         RoutingMatrix matrix = setup.matrix();
         Map<String, Integer> columns = new HashMap<>();
@@ -110,6 +119,18 @@ final class LearningLoop implements AutoCloseable {
         users = new SimulatedUsers(gateway, appKey, matrix, setup.split().train(), columns, setup.reactions(), setup.seed(),
                 setup.concurrency(), err);
         return evaluation.utility(ContentBasedController.VERSION);
+    }
+
+    /** How many exposures each exploration policy served (the {@code policy} column), to check what a mode ran. */
+    Map<String, Long> servedByPolicy() throws SQLException {
+        Map<String, Long> served = new TreeMap<>();
+        try (Connection c = db.getConnection(); Statement s = c.createStatement();
+             ResultSet rows = s.executeQuery("select policy, count(*) from exposures group by policy")) {
+            while (rows.next()) {
+                served.put(rows.getString(1), rows.getLong(2));
+            }
+        }
+        return served;
     }
 
     /** Whether dir may be emptied: missing, empty, or marked as a simulation's. */

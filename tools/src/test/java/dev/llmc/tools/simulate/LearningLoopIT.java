@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -49,20 +50,8 @@ class LearningLoopIT {
 
     @Test
     void learnsFromSimulatedUsersAndDoesNotPromoteAWorseCandidate() throws Exception {
-        RoutingMatrix matrix = RoutingMatrixLoader.load(DATA, null, null);
-        Map<String, String> names = ExpertNames.map(matrix.experts());
-        Map<String, String> descriptions = Map.of(
-                "chef", "Cooking, recipes, baking and every kitchen question: dough, sauces, soups, roasting.",
-                "generalist", "Answers anything.",
-                "poet", "Writes poems and song lyrics.");
-        Split split = Split.random(matrix.promptCount(), 0.7, 1);
         PrintStream err = System.err;
-        List<float[]> evalEmbeddings = PromptEmbeddings.embed(
-                Arrays.stream(split.test()).mapToObj(p -> matrix.prompts().get(p)).toList(), ENCODER, dir.resolve("cache"), err);
-        LearningLoop.Setup setup = new LearningLoop.Setup(Path.of("..").toAbsolutePath().normalize(), dir.resolve("state"),
-                DATA, matrix, names, descriptions, split, evalEmbeddings, ReactionModel.DEFAULT, 1, 4, LearningLoop.Mode.batch, null, ENCODER);
-        SimulationReport report = new SimulationReport("batch", 1, matrix, split, names);
-        try (LearningLoop loop = new LearningLoop(setup, report, err)) {
+        try (LearningLoop loop = loop(LearningLoop.Mode.batch, err)) {
             double coldStart = loop.start();
             assertEquals(0.10, coldStart, 0.03, "the misleading descriptions send the cooking prompts to the chef");
 
@@ -84,5 +73,46 @@ class LearningLoopIT {
             assertEquals(trained, loop.active());
             assertTrue(rollback.abLift < -0.2 && rollback.pValue > 0.5, () -> rollback.json().toString());
         }
+    }
+
+    /**
+     * Online mode on the same data: linear Thompson sampling serves every routed turn and learns within the rounds
+     * without any retraining. Always serving the chef, as the cold start would, loses 0.75 per turn to the oracle (the
+     * generalist); uniformly random 0.43. The second round must lose less than 0.3.
+     */
+    @Test
+    void onlineModeLearnsWithLinearThompsonWithoutRetraining() throws Exception {
+        PrintStream err = System.err;
+        try (LearningLoop loop = loop(LearningLoop.Mode.online, err)) {
+            loop.start();
+            LearningLoop.Schedule schedule = new LearningLoop.Schedule(40, 200, 0, 0.05);
+            SimulationReport.Round first = loop.round(1, schedule);
+            SimulationReport.Round second = loop.round(2, schedule);
+
+            assertEquals(Map.of("linear_thompson", (long) (first.turns + second.turns)), loop.servedByPolicy());
+            assertEquals("content", loop.active(), "online mode never trains nor promotes");
+            double firstPerTurn = first.regret / first.turns;
+            double secondPerTurn = second.regret / second.turns;
+            err.printf("LearningLoopIT online: regret per turn %.4f, then %.4f%n", firstPerTurn, secondPerTurn);
+            // Four runs on the loaded development VM: 0.23 then 0.04, 0.11 then 0.07, 0.25 then 0.08, 0.21 then 0.08 (the
+            // first round can learn most of it already, so the two rounds are not compared with each other).
+            assertTrue(secondPerTurn < 0.3, () -> "regret per turn " + firstPerTurn + " then " + secondPerTurn);
+        }
+    }
+
+    /** The cooking matrix with descriptions that send the cold start to the chef, in mode. */
+    private LearningLoop loop(LearningLoop.Mode mode, PrintStream err) throws IOException {
+        RoutingMatrix matrix = RoutingMatrixLoader.load(DATA, null, null);
+        Map<String, String> names = ExpertNames.map(matrix.experts());
+        Map<String, String> descriptions = Map.of(
+                "chef", "Cooking, recipes, baking and every kitchen question: dough, sauces, soups, roasting.",
+                "generalist", "Answers anything.",
+                "poet", "Writes poems and song lyrics.");
+        Split split = Split.random(matrix.promptCount(), 0.7, 1);
+        List<float[]> evalEmbeddings = PromptEmbeddings.embed(
+                Arrays.stream(split.test()).mapToObj(p -> matrix.prompts().get(p)).toList(), ENCODER, dir.resolve("cache"), err);
+        LearningLoop.Setup setup = new LearningLoop.Setup(Path.of("..").toAbsolutePath().normalize(), dir.resolve("state"),
+                DATA, matrix, names, descriptions, split, evalEmbeddings, ReactionModel.DEFAULT, 1, 4, mode, null, ENCODER);
+        return new LearningLoop(setup, new SimulationReport(mode.name(), 1, matrix, split, names), err);
     }
 }
