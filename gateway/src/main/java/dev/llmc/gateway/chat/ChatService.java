@@ -1,12 +1,12 @@
 package dev.llmc.gateway.chat;
 
-import dev.llmc.gateway.events.EventLogUnavailableException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmc.abtest.event.Exposure;
 import dev.llmc.gateway.api.ServedTurn;
 import dev.llmc.gateway.auth.OwnedId;
 import dev.llmc.gateway.config.ExplorationConfig;
+import dev.llmc.gateway.events.EventLogUnavailableException;
 import dev.llmc.gateway.events.EventPipeline;
 import dev.llmc.gateway.events.MessageLedger;
 import dev.llmc.gateway.experiments.Assignment;
@@ -195,7 +195,6 @@ final class ChatService {
     private Mono<Failover.Opened> reply(Turn turn, Mono<Failover.Opened> opened) {
         return turn.replaced == null ? opened : opened.publishOn(blocking);
     }
-
 
     /** A turn being served: its id, start time, experiment assignment, routing decision and the reply it replaces. */
     private final class Turn {

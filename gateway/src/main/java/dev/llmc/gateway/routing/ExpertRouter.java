@@ -179,8 +179,8 @@ public final class ExpertRouter {
             }
         }
         byMean.sort(Comparator.comparingDouble(ScoredExpert::score).reversed().thenComparing(ScoredExpert::expertId));
-        return new PolicyOutcome(byMean.stream().filter(e -> e.expertId().equals(candidates.get(selection.chosen()).expertId()))
-                .findFirst().orElseThrow(), byMean.subList(0, Math.min(config.topK(), byMean.size())), odds, scored::get);
+        return new PolicyOutcome(scored.get(candidates.get(selection.chosen()).expertId()),
+                byMean.subList(0, Math.min(config.topK(), byMean.size())), odds, scored::get);
     }
 
     /**
