@@ -147,8 +147,10 @@ public final class ExpertNodeClient implements NodeClient, AutoCloseable {
                     Flux<byte[]> bytes = Flux.from(client.dataStream(post(node, request, true), Argument.STRING))
                             .map(ByteBuffer::toByteArray);
                     // Parsed a piece at a time as the caller takes events: what a slow caller leaves unread stays
-                    // within the read-ahead, and the node waits.
-                    return BoundedReadAhead.of(bytes, streamBuffer).concatMapIterable(events::feed, 1);
+                    // within the read-ahead, and the node waits. A broken connection is signalled after the events
+                    // already received (concatMapIterable would drop those a slow caller has not asked for yet).
+                    return BoundedReadAhead.of(bytes, streamBuffer)
+                            .concatMapDelayError(piece -> Flux.fromIterable(events.feed(piece)), 1);
                 })
                 .timeout(Mono.delay(first), chunk -> Mono.delay(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))))
                 .map(String::strip)
