@@ -102,18 +102,18 @@ public final class IndexedScan implements ExpertRanking {
     }
 
     /**
-     * Adds a surrogate vector for {@code row} to the graph and makes it searchable (what registering one expert costs
-     * the index), returning the nanoseconds it took.
+     * Inserts the matrix's expert {@code row} into the graph and makes it searchable, returning the nanoseconds it took:
+     * what registering one expert costs the index (serving rebuilds the ranking on a registry change today).
      */
-    long add(int row, float[] surrogate) throws IOException {
+    public long add(int row) throws IOException {
         long start = System.nanoTime();
-        writer.addDocument(document(row, surrogate));
+        writer.addDocument(document(row, matrix.surrogate(row)));
         refresh();
         return System.nanoTime() - start;
     }
 
-    /** Removes {@code row} from the graph and makes that visible, returning the nanoseconds it took. */
-    long remove(int row) throws IOException {
+    /** Removes the expert {@code row} from the graph and makes that visible, returning the nanoseconds it took. */
+    public long remove(int row) throws IOException {
         long start = System.nanoTime();
         writer.deleteDocuments(LongPoint.newExactQuery(ROW, row));
         refresh();

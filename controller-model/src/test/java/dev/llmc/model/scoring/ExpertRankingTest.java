@@ -110,7 +110,7 @@ class ExpertRankingTest {
         indexed.remove(row);
         assertTrue(!ids(indexed.rank(x, 10)).contains(best));
 
-        indexed.add(row, matrix.surrogate(row));
+        indexed.add(row);
         assertEquals(best, indexed.rank(x, 1).getFirst().expertId());
     }
 
