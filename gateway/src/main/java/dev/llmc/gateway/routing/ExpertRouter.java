@@ -7,7 +7,8 @@ import dev.llmc.model.encoder.ChatTurn;
 import dev.llmc.model.encoder.ConversationEncoder;
 import dev.llmc.model.policy.ExplorationPolicy;
 import dev.llmc.model.scoring.Controller;
-import dev.llmc.model.scoring.ExpertProfile;
+import dev.llmc.model.scoring.ExpertRanking;
+import dev.llmc.model.scoring.ExpertScorer;
 import dev.llmc.model.scoring.ScoredExpert;
 import dev.llmc.registry.Expert;
 import dev.llmc.registry.ExpertCatalog;
@@ -41,11 +42,12 @@ public final class ExpertRouter {
     private final FeedbackCounts feedback;
     private final ColdStartExploration coldStart;
     private final Stickiness stickiness;
+    private final PreparedRankings rankings;
     private final Timer encoderLatency;
 
     ExpertRouter(ExpertCatalog catalog, ConversationEncoder encoder, ServingControllers controllers, RoutingConfig config,
                  NodeHealth health, FeedbackCounts feedback, ColdStartConfig coldStart, Stickiness stickiness,
-                 MeterRegistry meters) {
+                 MeterRegistry meters, PreparedRankings rankings) {
         this.catalog = catalog;
         this.encoder = encoder;
         this.controllers = controllers;
@@ -54,6 +56,7 @@ public final class ExpertRouter {
         this.feedback = feedback;
         this.coldStart = new ColdStartExploration(coldStart.share());
         this.stickiness = stickiness;
+        this.rankings = rankings;
         this.encoderLatency = Timer.builder("llmc.encoder.latency")
                 .description("Time to encode a conversation for routing")
                 .publishPercentileHistogram()
@@ -89,16 +92,15 @@ public final class ExpertRouter {
         float[] embedding = encoder.encode(conversation);
         long encoderNanos = System.nanoTime() - encodeStart;
         encoderLatency.record(encoderNanos, TimeUnit.NANOSECONDS);
-        List<ExpertProfile> profiles = active.stream().map(expert -> new ExpertProfile(expert.id(), expert.theta())).toList();
-        List<ScoredExpert> ranking = controller.rank(embedding, profiles, config.topK());
-        List<ExpertProfile> newcomers = profiles.stream().filter(profile -> feedback.isNew(profile.expertId())).toList();
-        ScoredExpert bestNew = newcomers.isEmpty() ? null : controller.rank(embedding, newcomers, 1).getFirst();
+        ExpertRanking prepared = rankings.of(controller, active);
+        List<ScoredExpert> ranking = prepared.rank(embedding, config.topK());
+        ScoredExpert bestNew = active.stream().filter(expert -> feedback.isNew(expert.id()))
+                .map(expert -> prepared.score(embedding, expert.id()))
+                .min(ExpertScorer.RANKING).orElse(null);
         ExplorationPolicy.Choice policyChoice = plan.policy().choose(ranking, ThreadLocalRandom.current());
         boolean sticky = stickiness.appliesTo(plan, conversationKey);
         if (sticky) {
-            policyChoice = stickiness.choose(conversationKey, policyChoice, expertId -> profiles.stream()
-                    .filter(profile -> profile.expertId().equals(expertId)).findFirst()
-                    .map(profile -> controller.rank(embedding, List.of(profile), 1).getFirst()).orElse(null));
+            policyChoice = stickiness.choose(conversationKey, policyChoice, expertId -> prepared.score(embedding, expertId));
         }
         ExplorationPolicy.Choice choice = coldStart.apply(policyChoice, bestNew, ThreadLocalRandom.current());
         if (sticky) {

@@ -2,6 +2,7 @@ package dev.llmc.gateway.routing;
 
 import dev.llmc.gateway.config.ColdStartConfig;
 import dev.llmc.gateway.config.RoutingConfig;
+import dev.llmc.gateway.config.ScoringIndexConfig;
 import dev.llmc.gateway.config.StickinessConfig;
 import dev.llmc.gateway.proxy.NodeHealth;
 import dev.llmc.model.encoder.ChatTurn;
@@ -101,7 +102,7 @@ class ExpertRouterTest {
         return new ExpertRouter(catalog, new ConversationEncoder(new ConversationFormatter(tokenizer, 128), topics), controllers,
                 new RoutingConfig(3, Duration.ofSeconds(2)), health, new FeedbackCounts(null, noColdStart), noColdStart,
                 new Stickiness(new InMemoryConversationExperts(Duration.ofHours(1), System::currentTimeMillis), stickiness),
-                new SimpleMeterRegistry());
+                new SimpleMeterRegistry(), new PreparedRankings(new ScoringIndexConfig(100_000, 200, 16, 100)));
     }
 
     private static List<ChatTurn> ask(String question) {
