@@ -21,17 +21,13 @@ public record ScoringIndexConfig(
 
     public ScoringIndexConfig {
         try {
-            settings(threshold, candidates, maxConnections, beamWidth);
+            new ScoringSettings(threshold, candidates, maxConnections, beamWidth);
         } catch (IllegalArgumentException e) {
             throw new StartupRefusedException("llmc.routing.index: " + e.getMessage());
         }
     }
 
     public ScoringSettings settings() {
-        return settings(threshold, candidates, maxConnections, beamWidth);
-    }
-
-    private static ScoringSettings settings(int threshold, int candidates, int maxConnections, int beamWidth) {
         return new ScoringSettings(threshold, candidates, maxConnections, beamWidth);
     }
 }
