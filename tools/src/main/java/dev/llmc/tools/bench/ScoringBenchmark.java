@@ -61,7 +61,7 @@ public class ScoringBenchmark {
     @Param({"exact", "indexed"})
     String scan;
     /** Candidates the index fetches for re-ranking. */
-    @Param({"200"})
+    @Param({"50"})
     int candidates;
 
     private ExpertRanking ranking;
