@@ -9,6 +9,8 @@ import jakarta.inject.Singleton;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The controller's ranking of the routable experts, prepared once and reused while neither the controller nor the set
@@ -20,28 +22,29 @@ final class PreparedRankings {
     }
 
     private final ScoringIndexConfig config;
-    private volatile Prepared last;
+    /** One per controller version, so that experiment arms pinning different versions do not rebuild each other's. */
+    private final Map<String, Prepared> byVersion = new ConcurrentHashMap<>();
 
     PreparedRankings(ScoringIndexConfig config) {
         this.config = config;
     }
 
-    /** The ranking of {@code experts} (in this order) by {@code controller}, rebuilt when either differs from last time. */
+    /** The ranking of {@code experts} (in this order) by {@code controller}, rebuilt when the experts differ from that version's last ones. */
     ExpertRanking of(Controller controller, List<Expert> experts) {
-        Prepared current = last;
+        Prepared current = byVersion.get(controller.version());
         if (current != null && current.controller == controller) {
             if (sameObjects(current.experts, experts)) {
                 return current.ranking;
             }
             // A registry reload (every llmc.routing.registry-refresh) re-creates equal Expert objects: keep the ranking.
             if (sameScoring(current.experts, experts)) {
-                last = new Prepared(controller, experts, current.ranking);
+                byVersion.put(controller.version(), new Prepared(controller, experts, current.ranking));
                 return current.ranking;
             }
         }
         List<ExpertProfile> profiles = experts.stream().map(expert -> new ExpertProfile(expert.id(), expert.theta())).toList();
         Prepared prepared = new Prepared(controller, experts, controller.prepare(profiles, config.settings()));
-        last = prepared;
+        byVersion.put(controller.version(), prepared);
         return prepared.ranking;
     }
 

@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.llmc.gateway.config.ScoringIndexConfig;
 import dev.llmc.model.scoring.ContentBasedController;
+import dev.llmc.model.scoring.Controller;
 import dev.llmc.model.scoring.ExactScan;
+import dev.llmc.model.scoring.ExpertProfile;
 import dev.llmc.model.scoring.ExpertRanking;
 import dev.llmc.model.scoring.IndexedScan;
+import dev.llmc.model.scoring.ScoredExpert;
+import dev.llmc.model.scoring.ScoringMatrix;
 import dev.llmc.registry.Expert;
 import dev.llmc.registry.ExpertNode;
 import dev.llmc.registry.ExpertStatus;
@@ -33,6 +37,34 @@ class PreparedRankingsTest {
         assertNotSame(first, rankings.of(content, experts(3, 0.5f)));
         assertNotSame(first, rankings.of(content, experts(4, 0f)));
         assertNotSame(first, rankings.of(new ContentBasedController(), experts(4, 0f)));
+    }
+
+    @Test
+    void keepsOneRankingPerControllerVersion() {
+        PreparedRankings rankings = new PreparedRankings(new ScoringIndexConfig(100_000, 50, 16, 100));
+        List<Expert> snapshot = experts(3, 0f);
+        Controller other = new Controller() {
+            @Override
+            public String version() {
+                return "v2";
+            }
+
+            @Override
+            public List<ScoredExpert> rank(float[] conversationEmbedding, List<ExpertProfile> experts, int topK) {
+                return content.rank(conversationEmbedding, experts, topK);
+            }
+
+            @Override
+            public ScoringMatrix layout(List<ExpertProfile> experts) {
+                return content.layout(experts);
+            }
+        };
+        ExpertRanking contentRanking = rankings.of(content, snapshot);
+        ExpertRanking otherRanking = rankings.of(other, snapshot);
+
+        // Experiment arms alternate between versions: neither rebuilds the other's ranking.
+        assertSame(contentRanking, rankings.of(content, snapshot));
+        assertSame(otherRanking, rankings.of(other, snapshot));
     }
 
     @Test
