@@ -16,4 +16,15 @@ public interface Controller {
      * learned (new ones) are scored from their content θ (cold start), never dropped.
      */
     List<ScoredExpert> rank(float[] conversationEmbedding, List<ExpertProfile> experts, int topK);
+
+    /**
+     * Lays the experts out for this controller once (every per-expert precomputation done), so that scoring a turn is
+     * only dot products; the same scores as {@link #rank} up to float rounding.
+     */
+    ScoringMatrix layout(List<ExpertProfile> experts);
+
+    /** A ranking of a fixed set of experts to reuse across turns: exact, or indexed from the settings' threshold. */
+    default ExpertRanking prepare(List<ExpertProfile> experts, ScoringSettings settings) {
+        return ExpertRanking.of(layout(experts), settings);
+    }
 }

@@ -10,7 +10,7 @@ import java.util.PriorityQueue;
 public final class ExpertScorer {
 
     /** Best first; equal scores in expertId order so that rankings are reproducible. */
-    private static final Comparator<ScoredExpert> RANKING = Comparator.comparingDouble(ScoredExpert::score).reversed()
+    public static final Comparator<ScoredExpert> RANKING = Comparator.comparingDouble(ScoredExpert::score).reversed()
             .thenComparing(ScoredExpert::expertId);
 
     private ExpertScorer() {

@@ -3,8 +3,10 @@ package dev.llmc.model.training;
 import dev.llmc.model.scoring.Controller;
 import dev.llmc.model.scoring.ExpertProfile;
 import dev.llmc.model.scoring.ScoredExpert;
+import dev.llmc.model.scoring.ScoringMatrix;
 import dev.llmc.model.training.internal.ControllerParameters;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -70,6 +72,67 @@ final class TrainedController implements Controller {
         return scored.size() > topK ? List.copyOf(scored.subList(0, topK)) : scored;
     }
 
+    @Override
+    public ScoringMatrix layout(List<ExpertProfile> experts) {
+        int n = experts.size();
+        int k = parameters.k();
+        String[] ids = new String[n];
+        float[][][] theta = new float[ControllerParameters.HEADS][n][];
+        float[][] bias = new float[ControllerParameters.HEADS][n];
+        for (int m = 0; m < n; m++) {
+            ExpertProfile expert = experts.get(m);
+            ids[m] = expert.expertId();
+            Integer row = rows.get(expert.expertId());
+            float[] contentX = row != null ? null : toFloats(project(requireContent(expert), "the content θ of expert " + expert.expertId()));
+            for (int s = 0; s < ControllerParameters.HEADS; s++) {
+                if (row != null) {
+                    theta[s][m] = Arrays.copyOfRange(parameters.theta()[s], row * k, (row + 1) * k);
+                    bias[s][m] = parameters.bias()[s][row];
+                } else {
+                    // The cold-start θ_{m,s} = a_s · normalise(W c_m), so the new expert scores as in heads().
+                    float scale = parameters.contentScale()[s];
+                    theta[s][m] = new float[k];
+                    for (int j = 0; j < k; j++) {
+                        theta[s][m][j] = scale * contentX[j];
+                    }
+                    bias[s][m] = parameters.priorBias()[s];
+                }
+            }
+        }
+        return new ScoringMatrix(ids, theta, bias, e -> toFloats(project(e, "the conversation embedding")), this::score,
+                surrogateWeights());
+    }
+
+    /**
+     * The serving score's slope in each head at the cold-start point r_s = β_s: the linear surrogate the approximate
+     * index searches orders experts as the score does near where new experts start.
+     */
+    private double[] surrogateWeights() {
+        double retry = sigmoid(parameters.priorBias()[ControllerParameters.RETRY]);
+        double rating = sigmoid(parameters.priorBias()[ControllerParameters.RATING]);
+        double length = parameters.priorBias()[ControllerParameters.LENGTH];
+        return new double[] {
+                servingWeight[ControllerParameters.RETRY] * retry * (1 - retry),
+                servingWeight[ControllerParameters.RATING] * 4 * rating * (1 - rating),
+                servingWeight[ControllerParameters.LENGTH] * (length < MAX_LOG_LENGTH ? Math.exp(length) : 0)};
+    }
+
+    private float[] requireContent(ExpertProfile expert) {
+        if (expert.contentTheta() == null) {
+            throw new IllegalArgumentException("expert " + expert.expertId() + " is new to controller " + version
+                    + " and has no content θ");
+        }
+        return expert.contentTheta();
+    }
+
+    private static float[] toFloats(double[] values) {
+        float[] floats = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            floats[i] = (float) values[i];
+        }
+        return floats;
+    }
+
     /** The raw head values r_s(m|C) for the expert: learned parameters, else its content θ (cold start). */
     void heads(ExpertProfile expert, double[] x, double[] raw) {
         Integer row = rows.get(expert.expertId());
@@ -84,11 +147,7 @@ final class TrainedController implements Controller {
                 raw[s] = dot + parameters.bias()[s][row];
             }
         } else {
-            if (expert.contentTheta() == null) {
-                throw new IllegalArgumentException("expert " + expert.expertId() + " is new to controller " + version
-                        + " and has no content θ");
-            }
-            double[] contentX = project(expert.contentTheta(), "the content θ of expert " + expert.expertId());
+            double[] contentX = project(requireContent(expert), "the content θ of expert " + expert.expertId());
             double similarity = 0;
             for (int j = 0; j < k; j++) {
                 similarity += contentX[j] * x[j];

@@ -8,7 +8,8 @@ import dev.llmc.model.encoder.ConversationEncoder;
 import dev.llmc.model.exploration.LinearThompson;
 import dev.llmc.model.policy.ExplorationPolicy;
 import dev.llmc.model.scoring.Controller;
-import dev.llmc.model.scoring.ExpertProfile;
+import dev.llmc.model.scoring.ExpertRanking;
+import dev.llmc.model.scoring.ExpertScorer;
 import dev.llmc.model.scoring.ScoredExpert;
 import dev.llmc.registry.Expert;
 import dev.llmc.registry.ExpertCatalog;
@@ -49,11 +50,12 @@ public final class ExpertRouter {
     private final ColdStartExploration coldStart;
     private final Stickiness stickiness;
     private final LinearThompsonPosteriors posteriors;
+    private final PreparedRankings rankings;
     private final Timer encoderLatency;
 
     ExpertRouter(ExpertCatalog catalog, ConversationEncoder encoder, ServingControllers controllers, RoutingConfig config,
                  NodeHealth health, FeedbackCounts feedback, ColdStartConfig coldStart, Stickiness stickiness,
-                 LinearThompsonPosteriors posteriors, MeterRegistry meters) {
+                 LinearThompsonPosteriors posteriors, MeterRegistry meters, PreparedRankings rankings) {
         this.catalog = catalog;
         this.encoder = encoder;
         this.controllers = controllers;
@@ -63,6 +65,7 @@ public final class ExpertRouter {
         this.coldStart = new ColdStartExploration(coldStart.share());
         this.stickiness = stickiness;
         this.posteriors = posteriors;
+        this.rankings = rankings;
         this.encoderLatency = Timer.builder("llmc.encoder.latency")
                 .description("Time to encode a conversation for routing")
                 .publishPercentileHistogram()
@@ -98,11 +101,11 @@ public final class ExpertRouter {
         float[] embedding = encoder.encode(conversation);
         long encoderNanos = System.nanoTime() - encodeStart;
         encoderLatency.record(encoderNanos, TimeUnit.NANOSECONDS);
-        List<ExpertProfile> profiles = active.stream().map(expert -> new ExpertProfile(expert.id(), expert.theta())).toList();
+        ExpertRanking prepared = rankings.of(controller, active);
         RandomGenerator random = ThreadLocalRandom.current();
         PolicyOutcome outcome = plan.linearThompson()
-                ? linearThompson(embedding, controller, profiles, random)
-                : ranked(plan.policy(), embedding, controller, profiles, random);
+                ? linearThompson(embedding, controller.version(), prepared, random)
+                : ranked(plan.policy(), embedding, prepared, random);
         ExplorationPolicy.Choice policyChoice = new ExplorationPolicy.Choice(outcome.chosen(), outcome.odds().getOrDefault(outcome.chosen().expertId(), 0.0));
         Map<String, Double> odds = outcome.odds();
         boolean sticky = stickiness.appliesTo(plan, conversationKey);
@@ -114,8 +117,10 @@ public final class ExpertRouter {
                 policyChoice = new ExplorationPolicy.Choice(served, odds.getOrDefault(served.expertId(), 0.0));
             }
         }
-        List<ExpertProfile> newcomers = profiles.stream().filter(profile -> feedback.isNew(profile.expertId())).toList();
-        ScoredExpert bestNew = newcomers.isEmpty() ? null : outcome.scoreOf().apply(controller.rank(embedding, newcomers, 1).getFirst().expertId());
+        ScoredExpert bestNew = active.stream().filter(expert -> feedback.isNew(expert.id()))
+                .map(expert -> prepared.score(embedding, expert.id()))
+                .min(ExpertScorer.RANKING)
+                .map(best -> outcome.scoreOf().apply(best.expertId())).orElse(null);
         Map<String, Double> policyOdds = odds;
         ExplorationPolicy.Choice choice = coldStart.apply(policyChoice, id -> policyOdds.getOrDefault(id, 0.0), bestNew, random);
         if (sticky) {
@@ -143,18 +148,15 @@ public final class ExpertRouter {
     }
 
     /** A policy over the controller's top-k ranking; an expert outside it is scored on demand (stickiness). */
-    private PolicyOutcome ranked(ExplorationPolicy policy, float[] embedding, Controller controller, List<ExpertProfile> profiles,
-                                 RandomGenerator random) {
-        List<ScoredExpert> ranking = controller.rank(embedding, profiles, config.topK());
+    private PolicyOutcome ranked(ExplorationPolicy policy, float[] embedding, ExpertRanking prepared, RandomGenerator random) {
+        List<ScoredExpert> ranking = prepared.rank(embedding, config.topK());
         Map<String, Double> odds = new HashMap<>();
         Map<String, ScoredExpert> scored = new HashMap<>();
         for (int i = 0; i < ranking.size(); i++) {
             odds.merge(ranking.get(i).expertId(), policy.propensity(ranking, i), Double::sum);
             scored.put(ranking.get(i).expertId(), ranking.get(i));
         }
-        Function<String, ScoredExpert> scoreOf = id -> scored.computeIfAbsent(id, unranked -> profiles.stream()
-                .filter(profile -> profile.expertId().equals(unranked)).findFirst()
-                .map(profile -> controller.rank(embedding, List.of(profile), 1).getFirst()).orElse(null));
+        Function<String, ScoredExpert> scoreOf = id -> scored.computeIfAbsent(id, unranked -> prepared.score(embedding, unranked));
         return new PolicyOutcome(policy.choose(ranking, random).expert(), ranking, odds, scoreOf);
     }
 
@@ -162,10 +164,10 @@ public final class ExpertRouter {
      * Linear Thompson sampling over every routable expert, scored by its posterior mean (the active controller's score
      * plus what the expert's model learned); the ranking is the best posterior means.
      */
-    private PolicyOutcome linearThompson(float[] embedding, Controller controller, List<ExpertProfile> profiles, RandomGenerator random) {
-        List<ScoredExpert> priors = controller.rank(embedding, profiles, profiles.size());
+    private PolicyOutcome linearThompson(float[] embedding, String controllerVersion, ExpertRanking prepared, RandomGenerator random) {
+        List<ScoredExpert> priors = prepared.rank(embedding, prepared.size());
         List<LinearThompson.Candidate> candidates = priors.stream().map(prior -> new LinearThompson.Candidate(prior.expertId(),
-                prior.score(), posteriors.posterior(prior.expertId(), controller.version()))).toList();
+                prior.score(), posteriors.posterior(prior.expertId(), controllerVersion))).toList();
         LinearThompson.Selection selection = posteriors.sampler().select(LinearThompson.features(embedding), candidates, random);
         Map<String, Double> odds = new HashMap<>();
         Map<String, ScoredExpert> scored = new HashMap<>();

@@ -3,6 +3,7 @@ package dev.llmc.gateway.routing;
 import dev.llmc.gateway.config.ColdStartConfig;
 import dev.llmc.gateway.config.ExplorationConfig;
 import dev.llmc.gateway.config.RoutingConfig;
+import dev.llmc.gateway.config.ScoringIndexConfig;
 import dev.llmc.gateway.config.StickinessConfig;
 import dev.llmc.gateway.proxy.NodeHealth;
 import dev.llmc.model.encoder.ChatTurn;
@@ -117,7 +118,7 @@ class ExpertRouterTest {
         LinearThompsonPosteriors posteriors = new LinearThompsonPosteriors(null, exploration, controllers, catalog, encoder);
         return new ExpertRouter(catalog, encoder, controllers, new RoutingConfig(3, Duration.ofSeconds(2)), health,
                 new FeedbackCounts(null, noColdStart), noColdStart, new Stickiness(conversations, stickiness), posteriors,
-                new SimpleMeterRegistry());
+                new SimpleMeterRegistry(), new PreparedRankings(new ScoringIndexConfig(100_000, 200, 16, 100)));
     }
 
     private static List<ChatTurn> ask(String question) {

@@ -9,8 +9,11 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
 
 /** {@code llmc-tools bench}: the benchmarks, one subcommand each. Results go to stdout, progress to stderr. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks; see each one's --help.")
@@ -25,6 +28,7 @@ public final class BenchCommand implements Runnable {
                 .addSubcommand("encoder", new Encoder(out))
                 .addSubcommand("batching", new Batching())
                 .addSubcommand("train", new Train())
+                .addSubcommand("scoring", new Scoring())
                 .addSubcommand("gateway", new GatewayBenchmark.Command(out, err))
                 .addSubcommand("routing", new RoutingBenchmark.Command(out, err))
                 .addSubcommand("events", new EventsBenchmark.Command(out, err))
@@ -35,7 +39,7 @@ public final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "which benchmark? encoder, batching, train, gateway, routing, events, slow-readers or exploration (or plot)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "which benchmark? encoder, batching, train, scoring, gateway, routing, events, slow-readers or exploration (or plot)");
     }
 
     @Command(name = "plot", mixinStandardHelpOptions = true,
@@ -146,6 +150,22 @@ public final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             ExplorationBenchmark.run(experts, samples, observations, iterations);
+            return 0;
+        }
+    }
+
+    @Command(name = "scoring", mixinStandardHelpOptions = true,
+            description = "JMH: top-10 scoring of 1,000 to 1,000,000 experts, exact and indexed, with the index's recall@10 "
+                    + "and build/update times. Arguments go to JMH, e.g. -p experts=10000 -p scan=exact -rf json.")
+    static final class Scoring implements Callable<Integer> {
+        @CommandLine.Unmatched
+        List<String> jmhOptions = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            List<String> arguments = new ArrayList<>(jmhOptions);
+            arguments.add(ScoringBenchmark.class.getName());
+            new Runner(new CommandLineOptions(arguments.toArray(String[]::new))).run();
             return 0;
         }
     }

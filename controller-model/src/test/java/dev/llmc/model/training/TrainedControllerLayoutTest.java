@@ -1,0 +1,105 @@
+package dev.llmc.model.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.llmc.model.encoder.EncoderModel;
+import dev.llmc.model.scoring.Controller;
+import dev.llmc.model.scoring.ExpertProfile;
+import dev.llmc.model.scoring.ExpertRanking;
+import dev.llmc.model.scoring.ScoredExpert;
+import dev.llmc.model.scoring.ScoringSettings;
+import dev.llmc.model.training.internal.ControllerParameters;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The prepared scan of a trained controller scores its three heads, learned and cold-start experts, as rank() does. */
+class TrainedControllerLayoutTest {
+    private static final int D = 48;
+    private static final int K = 16;
+    private static final int LEARNED = 300;
+
+    @Test
+    void exactScanScoresLearnedAndNewExpertsAsTheReference() {
+        Random random = new Random(7);
+        Controller controller = controller(random);
+        List<ExpertProfile> experts = experts(random, 600);
+        ExpertRanking exact = controller.prepare(experts, ScoringSettings.exact());
+
+        for (int q = 0; q < 10; q++) {
+            float[] e = gaussian(random, D);
+            List<ScoredExpert> expected = controller.rank(e, experts, experts.size());
+            List<ScoredExpert> actual = exact.rank(e, experts.size());
+            assertEquals(expected.size(), actual.size());
+            for (int i = 0; i < expected.size(); i++) {
+                ScoredExpert reference = expected.get(i);
+                assertEquals(reference.score(), exact.score(e, reference.expertId()).score(), 1e-4 * Math.max(1, Math.abs(reference.score())));
+                assertEquals(reference.score(), actual.get(i).score(), 1e-4 * Math.max(1, Math.abs(reference.score())));
+            }
+        }
+    }
+
+    @Test
+    void indexedScanFindsMostOfTheTrainedTopTen() {
+        Random random = new Random(8);
+        Controller controller = controller(random);
+        List<ExpertProfile> experts = experts(random, 3_000);
+        ExpertRanking indexed = controller.prepare(experts, new ScoringSettings(1_000, 200, 16, 100));
+
+        int found = 0;
+        for (int q = 0; q < 20; q++) {
+            float[] e = gaussian(random, D);
+            Set<String> truth = new HashSet<>(controller.rank(e, experts, 10).stream().map(ScoredExpert::expertId).toList());
+            found += (int) indexed.rank(e, 10).stream().filter(hit -> truth.contains(hit.expertId())).count();
+        }
+        assertTrue(found / 200.0 >= 0.9, "recall@10 " + found / 200.0);
+    }
+
+    /** A controller that learned experts 0..LEARNED-1; the rest are new and scored from their content θ. */
+    private static Controller controller(Random random) {
+        List<String> learned = new ArrayList<>();
+        for (int m = 0; m < LEARNED; m++) {
+            learned.add("expert-" + m);
+        }
+        float[][] theta = new float[ControllerParameters.HEADS][];
+        float[][] bias = new float[ControllerParameters.HEADS][];
+        for (int s = 0; s < ControllerParameters.HEADS; s++) {
+            theta[s] = scaled(gaussian(random, LEARNED * K), 0.5f);
+            bias[s] = scaled(gaussian(random, LEARNED), 0.3f);
+        }
+        ControllerParameters parameters = new ControllerParameters(D, K, scaled(gaussian(random, D * K), 0.2f), theta,
+                bias, new float[] {-0.8f, 1.2f, 0.4f}, new float[] {-1f, 0.5f, 0.2f});
+        ControllerManifest manifest = new ControllerManifest("v-test", Instant.EPOCH, learned, K, 1, 1, 1,
+                -1, 0.5, 0.2, 0, 0, 0, 0, Map.of(), EncoderModel.STATIC.id());
+        return ControllerArtifact.of(manifest, parameters).controller();
+    }
+
+    private static List<ExpertProfile> experts(Random random, int count) {
+        List<ExpertProfile> experts = new ArrayList<>();
+        for (int m = 0; m < count; m++) {
+            experts.add(new ExpertProfile("expert-" + m, gaussian(random, D)));
+        }
+        return experts;
+    }
+
+    private static float[] gaussian(Random random, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) random.nextGaussian();
+        }
+        return v;
+    }
+
+    private static float[] scaled(float[] v, float factor) {
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= factor;
+        }
+        return v;
+    }
+}
