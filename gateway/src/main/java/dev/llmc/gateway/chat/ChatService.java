@@ -13,6 +13,7 @@ import dev.llmc.gateway.experiments.Assignment;
 import dev.llmc.gateway.experiments.ExperimentService;
 import dev.llmc.gateway.feedback.FeedbackService;
 import dev.llmc.gateway.proxy.Failover;
+import dev.llmc.gateway.proxy.UpstreamException;
 import dev.llmc.gateway.ratelimit.RateLimiter;
 import dev.llmc.gateway.ratelimit.TokenReservation;
 import dev.llmc.gateway.routing.ExpertRouter;
@@ -26,6 +27,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micronaut.scheduling.TaskExecutors;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SynchronousSink;
@@ -51,6 +54,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 @Singleton
 final class ChatService {
+    private static final Logger LOG = LoggerFactory.getLogger(ChatService.class);
     private static final String ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
     private static final SecureRandom RANDOM = new SecureRandom();
     private final ExpertRouter router;
@@ -115,7 +119,7 @@ final class ChatService {
         ObjectNode upstream = askingForUsage(request.upstreamRequest());
         AtomicBoolean opened = new AtomicBoolean();
         return reserve(request, usage).flatMap(reservation -> turn(request)
-                .flatMap(turn -> reply(turn, failover.stream(experts(turn), upstream, turn.messageId))
+                .flatMap(turn -> reply(turn, streamFrom(turn, request.upstreamRequest(), upstream))
                         .map(started -> {
                             opened.set(true);
                             timeToFirstToken.record(System.nanoTime() - turn.start, TimeUnit.NANOSECONDS);
@@ -153,6 +157,25 @@ final class ChatService {
         CompletableFuture<TokenReservation> reserved = limiter.reserve(request.caller(), usage.promptEstimate(),
                 TurnUsage.maxCompletionTokens(request.upstreamRequest())).toCompletableFuture();
         return reserved.isDone() ? Mono.fromFuture(reserved) : Mono.fromFuture(reserved).publishOn(blocking);
+    }
+
+    /**
+     * Opens the stream with the node's copy of the request; a node that rejects it (a 4xx: servers that predate
+     * {@code stream_options} refuse the unknown field) is asked again exactly as the caller asked, and the turn is then
+     * charged its estimate. A request the node rejects either way gets the node's status, as without the gateway.
+     */
+    private Mono<Failover.Opened> streamFrom(Turn turn, ObjectNode asked, ObjectNode upstream) {
+        Mono<Failover.Opened> opened = failover.stream(experts(turn), upstream, turn.messageId);
+        if (upstream == asked) {
+            return opened;
+        }
+        return opened.onErrorResume(error -> error instanceof UpstreamException rejected
+                        && rejected.kind() == UpstreamException.Kind.REJECTED,
+                error -> {
+                    LOG.info("message {}: a node rejected the stream with stream_options added ({}); asking as the caller did",
+                            turn.messageId, error.getMessage());
+                    return failover.stream(experts(turn), asked, turn.messageId);
+                });
     }
 
     /** The node's copy of a streamed request, with {@code stream_options.include_usage} set (the caller's other options kept). */

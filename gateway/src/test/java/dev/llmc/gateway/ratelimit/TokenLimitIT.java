@@ -43,6 +43,8 @@ class TokenLimitIT extends EmbeddedGatewayTest {
     private final FakeExpertNode held = fakeNode("held").reportUsage(30, 10);
     /** Reports no usage, streamed or not, asked or not; its reply "silent answers" is 14 characters. */
     private final FakeExpertNode silent = fakeNode("silent").reportNoUsage();
+    /** A server that predates stream_options: it refuses the field with 400 and so never reports a stream's usage. */
+    private final FakeExpertNode legacy = fakeNode("legacy").rejectStreamOptions();
 
     @Inject
     RedisConnections redis;
@@ -58,6 +60,7 @@ class TokenLimitIT extends EmbeddedGatewayTest {
         http().registerExpert("forty", "Baking expert: bread dough, kneading, proofing, sourdough and ovens.", forty.baseUrl());
         http().registerExpert("held", "Tax expert: income tax returns, deductions and accounting.", held.baseUrl());
         http().registerExpert("silent", "Astronomy expert: planets, stars, telescopes and orbits.", silent.baseUrl());
+        http().registerExpert("legacy", "Gardening expert: soil, seeds, pruning and compost.", legacy.baseUrl());
     }
 
     /** An app key limited to {@code tokensPerMinute} (no request limit), and its id (its bucket is llmc:rl:&lt;id&gt;). */
@@ -171,6 +174,42 @@ class TokenLimitIT extends EmbeddedGatewayTest {
             long retryAfter = Long.parseLong(refused.header("Retry-After").orElseThrow());
             assertTrue(retryAfter >= 38 && retryAfter <= 40, request + ": Retry-After " + retryAfter);
         }
+    }
+
+    @Test
+    void aNodeThatRefusesStreamOptionsStreamsAndIsChargedItsEstimate() {
+        // As the silent node: 46 tokens of prompt and 4 of "legacy answers", 50 a turn.
+        String streamed = """
+                {"model": "legacy", "stream": true, "messages": [{"role": "user", "content": "%s"}]}""".formatted("x".repeat(184));
+        GatewayHttp app = limitedTo(60).http();
+        int before = legacy.requests().size();
+
+        Reply first = app.post("/v1/chat/completions", streamed);
+        assertEquals(200, first.status(), first.body());
+        List<Event> events = ServerSentEvents.parse(first.body());
+        assertEquals("[DONE]", events.getLast().data());
+        String text = events.stream().filter(event -> !event.data().equals("[DONE]"))
+                .map(event -> FakeExpertNode.json(event.data()).path("choices").path(0).path("delta").path("content").asText(""))
+                .reduce("", String::concat);
+        assertEquals("legacy answers", text);
+        // Asked with stream_options (refused), then exactly as the caller asked.
+        List<JsonNode> seen = legacy.requests().subList(before, legacy.requests().size());
+        assertEquals(2, seen.size());
+        assertTrue(seen.get(0).has("stream_options"));
+        assertFalse(seen.get(1).has("stream_options"));
+
+        assertEquals(200, app.post("/v1/chat/completions", streamed).status());
+        assertEquals(429, app.post("/v1/chat/completions", streamed).status());
+    }
+
+    @Test
+    void aCallersOwnStreamOptionsRefusedByTheNodeGetTheNodesStatus() {
+        Reply refused = http().post("/v1/chat/completions", """
+                {"model": "legacy", "stream": true, "stream_options": {"include_usage": true},
+                 "messages": [{"role": "user", "content": "Which compost for tomatoes?"}]}""");
+
+        assertEquals(400, refused.status(), refused.body());
+        assertTrue(refused.json().path("error").path("message").asText().contains("stream_options"), refused.body());
     }
 
     @Test

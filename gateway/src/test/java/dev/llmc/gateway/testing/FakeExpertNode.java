@@ -53,6 +53,7 @@ public final class FakeExpertNode implements AutoCloseable {
     private final AtomicLong streamedBytes = new AtomicLong();
     private final AtomicInteger abortedStreams = new AtomicInteger();
     private volatile ObjectNode usage = USAGE;
+    private volatile boolean rejectsStreamOptions;
     private volatile CountDownLatch held;
     private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
@@ -179,6 +180,12 @@ public final class FakeExpertNode implements AutoCloseable {
         return this;
     }
 
+    /** Requests with {@code stream_options} get 400, as servers that predate the field answer. */
+    public FakeExpertNode rejectStreamOptions() {
+        rejectsStreamOptions = true;
+        return this;
+    }
+
     /** Replies report no usage at all, as some servers do (even when a stream asks for it). */
     public FakeExpertNode reportNoUsage() {
         usage = null;
@@ -266,16 +273,13 @@ public final class FakeExpertNode implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        if (rejectsStreamOptions && request.has("stream_options")) {
+            respond(exchange, 400, "Unrecognized request argument supplied: stream_options");
+            return;
+        }
         switch (behaviour) {
             case FAIL -> {
-                ObjectNode body = JSON.createObjectNode();
-                body.putObject("error").put("message", failMessage == null ? name + " fails" : failMessage)
-                        .put("type", failStatus >= 500 ? "server_error" : "invalid_request_error");
-                byte[] error = JSON.writeValueAsBytes(body);
-                exchange.getResponseHeaders().add("Content-Type", "application/json");
-                exchange.sendResponseHeaders(failStatus, error.length);
-                exchange.getResponseBody().write(error);
-                exchange.close();
+                respond(exchange, failStatus, failMessage == null ? name + " fails" : failMessage);
                 return;
             }
             case HANG -> {
@@ -312,6 +316,17 @@ public final class FakeExpertNode implements AutoCloseable {
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(200, body.length);
         exchange.getResponseBody().write(body);
+        exchange.close();
+    }
+
+    /** An OpenAI error body with {@code status}. */
+    private static void respond(HttpExchange exchange, int status, String message) throws IOException {
+        ObjectNode body = JSON.createObjectNode();
+        body.putObject("error").put("message", message).put("type", status >= 500 ? "server_error" : "invalid_request_error");
+        byte[] error = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, error.length);
+        exchange.getResponseBody().write(error);
         exchange.close();
     }
 
