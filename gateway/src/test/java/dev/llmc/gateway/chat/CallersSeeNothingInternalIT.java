@@ -102,9 +102,7 @@ class CallersSeeNothingInternalIT extends EmbeddedGatewayTest {
             Reply reply = http(null).get(path);
 
             assertEquals(200, reply.status(), path + " " + reply.body());
-            assertEquals("UP", reply.json().get("status").asText(), reply.body());
-            reply.json().fields().forEachRemaining(field -> assertTrue(
-                    field.getKey().equals("status") || field.getValue().isNull(), path + " shows more than its status: " + reply.body()));
+            assertEquals("{\"status\":\"UP\"}", reply.body(), path + " shows more than its status");
         }
     }
 
