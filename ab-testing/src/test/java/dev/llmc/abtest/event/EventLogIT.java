@@ -74,7 +74,7 @@ class EventLogIT {
             embedding[i] = (float) random.nextGaussian();
         }
         return new Exposure(id, "acme", "user-" + conversation, conversation, turn, "xpt_1", "arm-a", "content", "exp-id-1",
-                "cooking", 0.42, 0.9, embedding, 7, at, null, "epsilon_greedy");
+                "cooking", 0.42, 0.9, embedding, 7, at, null, "epsilon_greedy", "static-minilm-v1");
     }
 
     @Test
@@ -172,7 +172,7 @@ class EventLogIT {
             for (int i = 0; i < 100; i++) {
                 // Random ids as the gateway makes them: each insert lands on a random page of the indexes on them.
                 batch.add(new Exposure(randomId("msg_", random), "acme", "bench", randomId("conv_", random), 1, null, null,
-                        "content", "exp-id-1", "bench", 1.0, 1.0, null, 1, T0.plusMillis(b * 100L + i), null, "greedy"));
+                        "content", "exp-id-1", "bench", 1.0, 1.0, null, 1, T0.plusMillis(b * 100L + i), null, "greedy", null));
             }
             small.add(batch);
         }
