@@ -10,9 +10,8 @@ import dev.llmc.model.offpolicy.OffPolicyEstimator;
 import dev.llmc.model.scoring.Controller;
 import dev.llmc.model.scoring.ExpertProfile;
 import dev.llmc.registry.ExpertCatalog;
-import jakarta.inject.Singleton;
-
 import io.micronaut.core.annotation.Nullable;
+import jakarta.inject.Singleton;
 
 import javax.sql.DataSource;
 import java.time.Instant;
@@ -39,7 +38,7 @@ final class OfflineEstimates {
     static final int CANDIDATE = 0;
     static final int ACTIVE = 1;
 
-    /** How {@code policy} counts exposures logged before they named their policy. */
+    /** What the per-policy counts call exposures logged before exposures named their policy. */
     static final String UNRECORDED_POLICY = "unrecorded";
     /** The logged policies that chose among experts, as exposures name them ({@code pinned} never enters a replay). */
     static final Set<String> LOGGING_POLICIES = Stream.concat(PolicySpec.TYPES.stream(), Stream.of(RoutePlan.LINEAR_THOMPSON))
