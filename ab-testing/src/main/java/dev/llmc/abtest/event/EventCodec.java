@@ -27,10 +27,10 @@ public final class EventCodec {
         StringBuilder out = new StringBuilder(events.size() * 256);
         for (Event event : events) {
             switch (event) {
-                case Exposure e -> line(out, "E3", e.messageId(), e.owner(), e.userId(), e.conversationId(), Integer.toString(e.turn()),
+                case Exposure e -> line(out, "E4", e.messageId(), e.owner(), e.userId(), e.conversationId(), Integer.toString(e.turn()),
                         e.experimentId(), e.arm(), e.controllerVersion(), e.expertId(), e.expertName(),
                         Double.toString(e.score()), Double.toString(e.propensity()), embedding(e.embedding()),
-                        Integer.toString(e.latencyMillis()), e.servedAt().toString(), e.regenerates(), e.policy());
+                        Integer.toString(e.latencyMillis()), e.servedAt().toString(), e.regenerates(), e.policy(), e.encoder());
                 case Signal s -> line(out, "S1", s.messageId(), s.type().wireName(),
                         s.value() == null ? null : Float.toString(s.value()), s.receivedAt().toString());
                 default -> throw new IllegalArgumentException("unknown event " + event.getClass());
@@ -48,10 +48,12 @@ public final class EventCodec {
             String[] f = fields(line);
             switch (f[0]) {
                 // E1: written before exposures had an owner (a spool or buffer kept across the upgrade).
-                case "E1" -> events.add(exposure(f[1], "", f, 2, null));
+                case "E1" -> events.add(exposure(f[1], "", f, 2, null, null));
                 // E2: written before exposures named their policy.
-                case "E2" -> events.add(exposure(f[1], f[2], f, 3, null));
-                case "E3" -> events.add(exposure(f[1], f[2], f, 3, f[17]));
+                case "E2" -> events.add(exposure(f[1], f[2], f, 3, null, null));
+                // E3: written before exposures named their encoder.
+                case "E3" -> events.add(exposure(f[1], f[2], f, 3, f[17], null));
+                case "E4" -> events.add(exposure(f[1], f[2], f, 3, f[17], f[18]));
                 case "S1" -> events.add(new Signal(f[1], SignalType.fromWireName(f[2]).orElseThrow(),
                         f[3] == null ? null : Float.parseFloat(f[3]), Instant.parse(f[4])));
                 default -> throw new IllegalArgumentException("unknown event line kind '" + f[0] + "'");
@@ -60,10 +62,10 @@ public final class EventCodec {
         return events;
     }
 
-    private static Exposure exposure(String messageId, String owner, String[] f, int i, String policy) {
+    private static Exposure exposure(String messageId, String owner, String[] f, int i, String policy, String encoder) {
         return new Exposure(messageId, owner, f[i], f[i + 1], Integer.parseInt(f[i + 2]), f[i + 3], f[i + 4], f[i + 5], f[i + 6],
                 f[i + 7], Double.parseDouble(f[i + 8]), Double.parseDouble(f[i + 9]), embedding(f[i + 10]),
-                Integer.parseInt(f[i + 11]), Instant.parse(f[i + 12]), f[i + 13], policy);
+                Integer.parseInt(f[i + 11]), Instant.parse(f[i + 12]), f[i + 13], policy, encoder);
     }
 
     private static void line(StringBuilder out, String kind, String... fields) {

@@ -29,14 +29,15 @@ import java.util.function.IntFunction;
 public final class JdbcEventWriter {
     private static final String INSERT_EXPOSURES = """
             insert into exposures (message_id, owner, user_id, conversation_id, turn, experiment_id, arm, controller_version,
-                                   expert_id, expert_name, score, propensity, embedding, latency_ms, served_at, regenerates, policy)
+                                   expert_id, expert_name, score, propensity, embedding, latency_ms, served_at, regenerates, policy,
+                                   encoder)
             select message_id, owner, user_id, conversation_id, turn, experiment_id, arm, controller_version, expert_id,
                    expert_name, score, propensity, embedding, latency_ms,
-                   timestamptz 'epoch' + served_at_us * interval '1 microsecond', regenerates, policy
+                   timestamptz 'epoch' + served_at_us * interval '1 microsecond', regenerates, policy, encoder
             from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int4[], ?::text[], ?::text[], ?::text[], ?::text[],
-                        ?::text[], ?::float8[], ?::float8[], ?::bytea[], ?::int4[], ?::int8[], ?::text[], ?::text[])
+                        ?::text[], ?::float8[], ?::float8[], ?::bytea[], ?::int4[], ?::int8[], ?::text[], ?::text[], ?::text[])
                  as e(message_id, owner, user_id, conversation_id, turn, experiment_id, arm, controller_version, expert_id,
-                      expert_name, score, propensity, embedding, latency_ms, served_at_us, regenerates, policy)
+                      expert_name, score, propensity, embedding, latency_ms, served_at_us, regenerates, policy, encoder)
             on conflict (message_id) do nothing
             """;
     private static final String INSERT_SIGNALS = """
@@ -159,6 +160,7 @@ public final class JdbcEventWriter {
             column(statement, 15, "int8", rows, e -> epochMicros(e.servedAt()), Long[]::new);
             column(statement, 16, "text", rows, Exposure::regenerates, String[]::new);
             column(statement, 17, "text", rows, Exposure::policy, String[]::new);
+            column(statement, 18, "text", rows, Exposure::encoder, String[]::new);
             return statement.executeUpdate();
         }
     }

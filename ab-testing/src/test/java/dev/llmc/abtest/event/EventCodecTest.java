@@ -19,7 +19,7 @@ class EventCodecTest {
     void exposuresAndSignalsSurviveTheRoundTripIncludingAwkwardCharacters() {
         Exposure exposure = new Exposure("msg_1", "acme", "user\twith\ntabs\\", "conv 1", 3, null, "arm-a", "content", "exp_1",
                 "cooking", Double.NaN, 0.25, new float[] {0.5f, -1.25f, 3e-8f}, 12, Instant.parse("2026-01-02T03:04:05.123456Z"), "msg_0",
-                "linear_thompson");
+                "linear_thompson", "static-minilm-v1");
         Signal rating = new Signal("msg_1", SignalType.RATING, 4.5f, Instant.parse("2026-01-02T03:05:00Z"));
         Signal end = new Signal("msg_1", SignalType.END, null, Instant.parse("2026-01-02T03:06:00Z"));
 
@@ -32,19 +32,25 @@ class EventCodecTest {
         assertEquals(null, back.experimentId());
         assertEquals("msg_0", back.regenerates());
         assertEquals("linear_thompson", back.policy());
+        assertEquals("static-minilm-v1", back.encoder());
         assertEquals(Double.NaN, back.score());
         assertArrayEquals(exposure.embedding(), back.embedding());
         assertEquals(rating, decoded.get(1));
         assertEquals(end, decoded.get(2));
     }
 
-    /** Lines spooled by earlier versions: E1 before exposures had an owner (read as ''), E2 before they named their policy. */
+    /**
+     * Lines spooled by earlier versions: E1 before exposures had an owner (read as ''), E2 before they named their
+     * policy, E3 before they named their encoder.
+     */
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"E1, ''", "E2, acme"})
-    void exposuresSpooledByEarlierVersionsDecodeWithoutWhatTheyLacked(String kind, String owner) {
+    @CsvSource({"E1, '', ", "E2, acme, ", "E3, acme, thompson"})
+    void exposuresSpooledByEarlierVersionsDecodeWithoutWhatTheyLacked(String kind, String owner, String policy) {
         String ownerField = kind.equals("E1") ? "" : owner + "\t";
+        String policyField = kind.equals("E3") ? "\t" + policy : "";
         String line = kind + "\tmsg_1\t" + ownerField
-                + "u1\tc1\t2\t\\N\t\\N\tcontent\texp_1\tcooking\t0.5\t1.0\t\\N\t7\t2026-01-02T03:04:05Z\t\\N\n";
+                + "u1\tc1\t2\t\\N\t\\N\tcontent\texp_1\tcooking\t0.5\t1.0\tAAAAPw==\t7\t2026-01-02T03:04:05Z\t\\N"
+                + policyField + "\n";
 
         Exposure back = (Exposure) EventCodec.decode(line).get(0);
 
@@ -53,7 +59,10 @@ class EventCodecTest {
         assertEquals("c1", back.conversationId());
         assertEquals(2, back.turn());
         assertEquals("cooking", back.expertName());
-        assertEquals(null, back.policy());
+        assertArrayEquals(new float[] {0.5f}, back.embedding());
+        assertEquals(policy, back.policy());
+        // Unknown, not guessed: the reader of the stored row decides what an unrecorded encoder means.
+        assertEquals(null, back.encoder());
     }
 
     @Test

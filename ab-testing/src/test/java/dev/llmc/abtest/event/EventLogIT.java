@@ -4,6 +4,7 @@ import dev.llmc.abtest.AbTestSchema;
 import dev.llmc.abtest.signal.Signal;
 import dev.llmc.abtest.signal.SignalType;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,7 +75,7 @@ class EventLogIT {
             embedding[i] = (float) random.nextGaussian();
         }
         return new Exposure(id, "acme", "user-" + conversation, conversation, turn, "xpt_1", "arm-a", "content", "exp-id-1",
-                "cooking", 0.42, 0.9, embedding, 7, at, null, "epsilon_greedy");
+                "cooking", 0.42, 0.9, embedding, 7, at, null, "epsilon_greedy", "static-minilm-v1");
     }
 
     @Test
@@ -142,6 +143,59 @@ class EventLogIT {
     }
 
     @Test
+    void theEncoderAndPolicyOfAnExposureRoundTripThroughTheCodecAndPostgres() throws Exception {
+        Random random = new Random(4);
+        Exposure encoded = exposure("m1", "c1", 1, T0, random);
+        Exposure pinned = new Exposure("m2", "acme", "u2", "c2", 1, null, null, "pinned", "exp-id-1", "cooking", Double.NaN,
+                1.0, null, 3, T0.plusSeconds(1), null, "pinned", null);
+        // As a batch travels through the Redis buffer or the disk spool: the codec's text, then PostgreSQL.
+        writer.write(EventCodec.decode(EventCodec.encode(List.of(encoded, pinned))));
+
+        List<LoggedExposure> read = new ArrayList<>();
+        new LoggedExposureReader().forEach(dataSource, T0, T0.plusSeconds(60), read::add);
+
+        assertEquals(List.of("m1", "m2"), read.stream().map(LoggedExposure::messageId).toList());
+        assertEquals("static-minilm-v1", read.get(0).encoder());
+        assertEquals("epsilon_greedy", read.get(0).policy());
+        assertArrayEquals(encoded.embedding(), read.get(0).embedding());
+        assertNull(read.get(1).encoder(), "nothing was encoded for a pinned expert");
+        assertEquals("pinned", read.get(1).policy());
+    }
+
+    /** Rows stored before migration V6 have no encoder: read as all-MiniLM-L6-v2, the only encoder there was. */
+    @Test
+    void exposuresLoggedBeforeTheEncoderColumnAreReadAsMiniLm() throws Exception {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("drop database if exists before_v6");
+            statement.execute("create database before_v6");
+        }
+        DataSource old = postgres.getDatabase("postgres", "before_v6");
+        Flyway.configure().dataSource(old).locations("classpath:db/abtest").table("abtest_schema_history")
+                .baselineOnMigrate(true).baselineVersion("0").target("5").load().migrate();
+        byte[] embedding = EventCodec.toBytes(new float[] {0.6f, 0.8f});
+        try (Connection connection = old.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("""
+                    insert into exposures (message_id, owner, user_id, conversation_id, turn, controller_version, expert_id,
+                                           expert_name, score, propensity, embedding, latency_ms, served_at, policy)
+                    values ('m-old', 'acme', 'u1', 'c1', 1, 'content', 'exp-id-1', 'cooking', 0.4, 0.5,
+                            '\\x%s', 9, '%s', 'thompson'),
+                           ('m-old-pinned', 'acme', 'u1', 'c2', 1, 'pinned', 'exp-id-1', 'cooking', 'NaN', 1, null, 9, '%s', 'pinned')"""
+                    .formatted(java.util.HexFormat.of().formatHex(embedding), T0, T0.plusSeconds(1)));
+        }
+
+        AbTestSchema.migrate(old);
+        List<LoggedExposure> read = new ArrayList<>();
+        new LoggedExposureReader().forEach(old, T0, T0.plusSeconds(60), read::add);
+
+        assertEquals(List.of("m-old", "m-old-pinned"), read.stream().map(LoggedExposure::messageId).toList());
+        assertEquals(LoggedExposureReader.UNRECORDED_ENCODER, read.get(0).encoder());
+        assertEquals("all-minilm-l6-v2", read.get(0).encoder());
+        assertEquals("thompson", read.get(0).policy());
+        assertArrayEquals(new float[] {0.6f, 0.8f}, read.get(0).embedding());
+        assertNull(read.get(1).encoder());
+    }
+
+    @Test
     void ingestsMoreThanFiveThousandEventsPerSecond() throws Exception {
         Random random = new Random(3);
         int batches = 40;
@@ -172,7 +226,7 @@ class EventLogIT {
             for (int i = 0; i < 100; i++) {
                 // Random ids as the gateway makes them: each insert lands on a random page of the indexes on them.
                 batch.add(new Exposure(randomId("msg_", random), "acme", "bench", randomId("conv_", random), 1, null, null,
-                        "content", "exp-id-1", "bench", 1.0, 1.0, null, 1, T0.plusMillis(b * 100L + i), null, "greedy"));
+                        "content", "exp-id-1", "bench", 1.0, 1.0, null, 1, T0.plusMillis(b * 100L + i), null, "greedy", null));
             }
             small.add(batch);
         }

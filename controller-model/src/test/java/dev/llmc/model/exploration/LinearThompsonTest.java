@@ -109,18 +109,27 @@ class LinearThompsonTest {
         return 0.5 + sum / Math.sqrt(Math.PI);
     }
 
+    /** Two experts a (prior score 0.40) and b (0.10) with different posteriors at x, and a's exact probability of winning. */
+    private record TwoExperts(double[] x, List<LinearThompson.Candidate> candidates, double aWins) {
+        static TwoExperts withNoise(double noise) {
+            double[] x = LinearThompson.features(new float[]{0.6f, 0.8f});
+            LinearPosterior a = LinearPosterior.prior(3, 1.0);
+            LinearPosterior b = LinearPosterior.prior(3, 4.0);
+            double sigmaA = noise * Math.sqrt(a.varianceAt(x));
+            double sigmaB = noise * Math.sqrt(b.varianceAt(x));
+            // P(a wins) = Φ((μa − μb) / √(σa² + σb²)).
+            return new TwoExperts(x, List.of(new LinearThompson.Candidate("a", 0.40, a), new LinearThompson.Candidate("b", 0.10, b)),
+                    normalCdf(0.30 / Math.sqrt(sigmaA * sigmaA + sigmaB * sigmaB)));
+        }
+    }
+
     @Test
     void monteCarloPropensitiesMatchTheClosedFormForTwoExperts() {
-        // Two experts with different posteriors: P(a wins) = Φ((μa − μb) / √(σa² + σb²)).
-        double[] x = LinearThompson.features(new float[]{0.6f, 0.8f});
         double noise = 0.3;
-        LinearPosterior a = LinearPosterior.prior(3, 1.0);
-        LinearPosterior b = LinearPosterior.prior(3, 4.0);
-        List<LinearThompson.Candidate> candidates = List.of(
-                new LinearThompson.Candidate("a", 0.40, a), new LinearThompson.Candidate("b", 0.10, b));
-        double sigmaA = noise * Math.sqrt(a.varianceAt(x));
-        double sigmaB = noise * Math.sqrt(b.varianceAt(x));
-        double exact = normalCdf(0.30 / Math.sqrt(sigmaA * sigmaA + sigmaB * sigmaB));
+        TwoExperts two = TwoExperts.withNoise(noise);
+        double[] x = two.x();
+        List<LinearThompson.Candidate> candidates = two.candidates();
+        double exact = two.aWins();
         assertTrue(exact > 0.6 && exact < 0.9, "a case where both experts are chosen: " + exact);
 
         int samples = 1000;
@@ -140,6 +149,45 @@ class LinearThompsonTest {
         }
         assertEquals(exact, meanEstimate, 0.002, "estimates are unbiased");
         assertEquals(exact, servedA / (double) turns, 4 * Math.sqrt(exact * (1 - exact) / turns), "served as often as estimated");
+    }
+
+    /**
+     * The IPS weight of a Monte Carlo propensity: the served expert's estimate is (1 + B)/K with B ~ Bin(K − 1, p), so
+     * E[1/p̂ | served] = (1 − (1 − p)^K)/p, and a target that always picks that expert is estimated at 1 − (1 − p)^K of
+     * its value (docs/exploration.md): a real under-estimate where Kp is small, negligible once Kp ≥ 5.
+     */
+    @Test
+    void ipsWeightsOfMonteCarloPropensitiesUnderweightARareChoiceByOneMinusPToTheK() {
+        double noise = 0.12;
+        TwoExperts two = TwoExperts.withNoise(noise);
+        double rare = 1 - two.aWins();
+        assertTrue(rare > 0.04 && rare < 0.07, "b is a rare choice: " + rare);
+
+        for (int samples : new int[] {20, 1000}) {
+            LinearThompson policy = new LinearThompson(noise, samples);
+            SplittableRandom random = new SplittableRandom(samples);
+            int turns = samples == 20 ? 200_000 : 20_000;
+            double sum = 0;
+            double squares = 0;
+            for (int turn = 0; turn < turns; turn++) {
+                LinearThompson.Selection selection = policy.select(two.x(), two.candidates(), random);
+                // IPS of "always b" with reward 1: 1[served b] / p̂_b.
+                double weight = selection.chosen() == 1 ? 1 / selection.probabilities()[1] : 0;
+                sum += weight;
+                squares += weight * weight;
+            }
+            double mean = sum / turns;
+            double standardError = Math.sqrt((squares / turns - mean * mean) / turns);
+            double expected = 1 - Math.pow(1 - rare, samples);
+            System.out.printf("IPS of a rare choice, p = %.4f, K = %d: mean weight·1[served] %.4f ± %.4f, 1 − (1 − p)^K = %.4f%n",
+                    rare, samples, mean, standardError, expected);
+            assertEquals(expected, mean, 5 * standardError, "K = " + samples + ": E[1[b]/p̂] = 1 − (1 − p)^K");
+            if (samples == 20) {
+                assertTrue(mean < 0.8, "at Kp ≈ 1.1 a third of the value is missing: " + mean);
+            } else {
+                assertEquals(1.0, mean, 5 * standardError, "at Kp ≈ 57 the weights are unbiased");
+            }
+        }
     }
 
     @Test

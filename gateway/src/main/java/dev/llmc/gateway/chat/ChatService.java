@@ -254,7 +254,7 @@ final class ChatService {
                     assignment.map(a -> a.experiment().id()).orElse(null), assignment.map(a -> a.arm().name()).orElse(null),
                     decision.controllerVersion(), candidate.expert().id(), candidate.expert().name(), candidate.score(),
                     propensity, decision.embedding(), (int) Math.min(Integer.MAX_VALUE, total / 1_000_000), Instant.now(),
-                    replaced, decision.policy()));
+                    replaced, decision.policy(), decision.encoderId()));
             if (replaced != null) {
                 if (Schedulers.isInNonBlockingThread()) {
                     // A stream ends on an event loop, which must not wait for Redis: the retry is claimed elsewhere.

@@ -85,7 +85,7 @@ public final class ExpertRouter {
                 throw new NoExpertAvailableException(NoExpertAvailableException.Reason.NO_HEALTHY_NODE,
                         "expert '" + expert.name() + "' has no healthy node right now; retry later or use model 'auto'");
             }
-            return new RoutingDecision(List.of(new RankedExpert(expert, Double.NaN)), null, "pinned", 1.0, 0, plan.policyName());
+            return new RoutingDecision(List.of(new RankedExpert(expert, Double.NaN)), null, null, "pinned", 1.0, 0, plan.policyName());
         }
         if (catalog.active().isEmpty()) {
             throw new NoExpertAvailableException(NoExpertAvailableException.Reason.NO_ACTIVE_EXPERT,
@@ -135,7 +135,7 @@ public final class ExpertRouter {
                 candidates.add(new RankedExpert(byId.get(scored.expertId()), scored.score()));
             }
         }
-        return new RoutingDecision(candidates, embedding, controller.version(), choice.propensity(), encoderNanos, plan.policyName());
+        return new RoutingDecision(candidates, embedding, encoder.encoderId(), controller.version(), choice.propensity(), encoderNanos, plan.policyName());
     }
 
     /**

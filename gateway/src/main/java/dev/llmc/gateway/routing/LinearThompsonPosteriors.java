@@ -49,7 +49,7 @@ public final class LinearThompsonPosteriors {
 
     LinearThompsonPosteriors(DataSource dataSource, ExplorationConfig config, ServingControllers controllers,
                              ExpertCatalog catalog, ConversationEncoder encoder) {
-        this.observations = new RewardObservations(dataSource);
+        this.observations = new RewardObservations(dataSource, encoder.encoderId());
         this.config = config;
         this.controllers = controllers;
         this.catalog = catalog;

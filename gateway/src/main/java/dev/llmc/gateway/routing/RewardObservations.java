@@ -1,6 +1,7 @@
 package dev.llmc.gateway.routing;
 
 import dev.llmc.abtest.event.EventCodec;
+import dev.llmc.abtest.event.LoggedExposureReader;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -19,14 +20,15 @@ import java.util.List;
  * <p>One replica at a time appends (a transaction-scoped advisory lock), so ids grow in commit order and a reader that
  * continues after the last id it saw misses nothing. Signals are taken from 10 minutes before the newest one already
  * turned into an observation; a signal that reaches PostgreSQL later than that (replayed after a long outage) is not
- * learned from.
+ * learned from. Observations keep the encoder of their e(C), and a reader sees only its own encoder's.
  */
 final class RewardObservations {
     private static final long LOCK = 0x6c6c6d63_6c747300L; // "llmclts\0": this table's writer lock
     private static final String APPEND = """
-            insert into exploration_observations (message_id, signal_type, expert_id, embedding, reward, signal_received_at)
+            insert into exploration_observations (message_id, signal_type, expert_id, embedding, reward, signal_received_at,
+                                                  encoder)
             select s.message_id, s.type, e.expert_id, e.embedding,
-                   case s.type when 'rating' then (s.value - 1) / 4.0 else 0 end, s.received_at
+                   case s.type when 'rating' then (s.value - 1) / 4.0 else 0 end, s.received_at, e.encoder
             from signals s join exposures e on e.message_id = s.message_id
             where s.type in ('rating', 'retry') and e.embedding is not null
               and s.received_at > coalesce((select max(signal_received_at) from exploration_observations),
@@ -35,12 +37,16 @@ final class RewardObservations {
             on conflict (message_id, signal_type) do nothing
             """;
     private static final String READ = """
-            select id, expert_id, embedding, reward from exploration_observations where id > ? order by id limit ?
+            select id, expert_id, embedding, reward from exploration_observations
+            where id > ? and coalesce(encoder, ?) = ? order by id limit ?
             """;
     private final DataSource dataSource;
+    private final String encoderId;
 
-    RewardObservations(DataSource dataSource) {
+    /** encoderId: the encoder of the e(C) this reader's posteriors are over. */
+    RewardObservations(DataSource dataSource, String encoderId) {
         this.dataSource = dataSource;
+        this.encoderId = encoderId;
     }
 
     /** One observed reward of an expert at e(C). */
@@ -73,12 +79,14 @@ final class RewardObservations {
         }
     }
 
-    /** Observations after {@code afterId}, oldest first, at most {@code limit}. */
+    /** Observations of this reader's encoder after {@code afterId}, oldest first, at most {@code limit}. */
     List<Observation> after(long afterId, int limit) throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement read = connection.prepareStatement(READ)) {
             read.setLong(1, afterId);
-            read.setInt(2, limit);
+            read.setString(2, LoggedExposureReader.UNRECORDED_ENCODER);
+            read.setString(3, encoderId);
+            read.setInt(4, limit);
             List<Observation> observations = new ArrayList<>();
             try (ResultSet rows = read.executeQuery()) {
                 while (rows.next()) {

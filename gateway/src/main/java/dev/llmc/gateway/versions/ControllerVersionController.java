@@ -104,7 +104,13 @@ final class ControllerVersionController {
             @Schema(description = "users the decisions come from") int units,
             @Schema(description = "the logging policy's own mean reward") LoggedView logged,
             @Schema(description = "the active version on the same traffic") PolicyView active,
-            @Schema(description = "this version − the active one") ComparisonView versusActive) {
+            @Schema(description = "this version − the active one") ComparisonView versusActive,
+            @Nullable @Schema(description = "the logging policy the replay was restricted to (null: every policy)") String policy,
+            @Schema(description = "replayed decisions by the policy that logged them (unrecorded: logged before exposures named it)")
+            Map<String, Long> loggedPolicies,
+            @Schema(description = "the encoder whose exposures were replayed: this gateway's") String encoder,
+            @Schema(description = "rated decisions left out because another encoder embedded them, by encoder")
+            Map<String, Long> skippedOtherEncoders) {
     }
 
     /** The logging policy's own (on-policy) mean reward. */
@@ -125,9 +131,9 @@ final class ControllerVersionController {
                           String reason) {
     }
 
-    @Get("/{id}/offline-estimate")
-    OfflineEstimateView offlineEstimate(String id) {
-        OfflineEstimates.Result result = estimates.estimate(id);
+    @Get("/{id}/offline-estimate{?policy}")
+    OfflineEstimateView offlineEstimate(String id, @Nullable String policy) {
+        OfflineEstimates.Result result = estimates.estimate(id, policy);
         OffPolicyEstimator estimator = result.estimator();
         OffPolicyEstimator.Estimate candidate = estimator.estimate(OfflineEstimates.CANDIDATE);
         OffPolicyEstimator.Estimate active = estimator.estimate(OfflineEstimates.ACTIVE);
@@ -140,7 +146,8 @@ final class ControllerVersionController {
                 new PolicyView(result.activeVersion(), finite(active.ips()), finite(active.snips()), interval(active.snipsCi95()),
                         finite(active.coverage()), interval(active.coverageCi95()), active.matched(), active.effectiveSampleSize()),
                 new ComparisonView(finite(comparison.difference()), interval(comparison.ci95()), interval(comparison.bounds()),
-                        comparison.verdict().wireName(), comparison.reason()));
+                        comparison.verdict().wireName(), comparison.reason()),
+                policy, result.loggedPolicies(), result.encoderId(), result.otherEncoders());
     }
 
     private static Double finite(double value) {

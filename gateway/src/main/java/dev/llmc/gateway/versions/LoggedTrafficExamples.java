@@ -8,6 +8,8 @@ import javax.sql.DataSource;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Turns logged exposures joined with their signals (ab-testing's event log) into the controller's training
@@ -18,15 +20,27 @@ public final class LoggedTrafficExamples {
     private LoggedTrafficExamples() {
     }
 
-    /** Exposures served in [from, to) that a routing policy chose, with their embedding and signals. */
-    public static List<TrainingExample> load(DataSource dataSource, Instant from, Instant to) {
+    /**
+     * The examples of one encoder's exposures, and the exposures left out because another encoder embedded them, by
+     * encoder id (rows logged before exposures recorded their encoder count as
+     * {@link LoggedExposureReader#UNRECORDED_ENCODER}'s).
+     */
+    public record Loaded(List<TrainingExample> examples, Map<String, Long> otherEncoders) {
+        public long skipped() {
+            return otherEncoders.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /** Exposures served in [from, to) that a routing policy chose and that {@code encoderId} embedded, with their signals. */
+    public static Loaded load(DataSource dataSource, Instant from, Instant to, String encoderId) {
         List<TrainingExample> examples = new ArrayList<>();
+        Map<String, Long> otherEncoders = new TreeMap<>();
         new LoggedExposureReader().forEach(dataSource, from, to, exposure -> {
-            if (choseByPolicy(exposure)) {
+            if (choseByPolicy(exposure) && embeddedBy(encoderId, exposure, otherEncoders)) {
                 examples.add(toExample(exposure));
             }
         });
-        return examples;
+        return new Loaded(examples, otherEncoders);
     }
 
     /**
@@ -35,6 +49,18 @@ public final class LoggedTrafficExamples {
      */
     static boolean choseByPolicy(LoggedExposure exposure) {
         return exposure.embedding() != null && exposure.propensity() > 0 && exposure.propensity() <= 1;
+    }
+
+    /**
+     * Whether the exposure's e(C) is in {@code encoderId}'s space: another encoder's vector means nothing to a model of
+     * this one. Counts the others by encoder in {@code otherEncoders}.
+     */
+    static boolean embeddedBy(String encoderId, LoggedExposure exposure, Map<String, Long> otherEncoders) {
+        if (encoderId.equals(exposure.encoder())) {
+            return true;
+        }
+        otherEncoders.merge(exposure.encoder(), 1L, Long::sum);
+        return false;
     }
 
     static TrainingExample toExample(LoggedExposure exposure) {

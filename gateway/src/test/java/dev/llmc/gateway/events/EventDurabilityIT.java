@@ -7,6 +7,7 @@ import dev.llmc.gateway.testing.EmbeddedGatewayTest;
 import dev.llmc.gateway.testing.EventLogProbe;
 import dev.llmc.gateway.testing.FakeExpertNode;
 import dev.llmc.gateway.testing.GatewayHttp.Reply;
+import dev.llmc.model.encoder.ConversationEncoder;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,6 +54,8 @@ class EventDurabilityIT extends EmbeddedGatewayTest {
     EmbeddedPostgresServer postgres;
     @Inject
     EmbeddedRedisServer redis;
+    @Inject
+    ConversationEncoder encoder;
 
     @Override
     protected Map<String, String> extraProperties() {
@@ -107,6 +110,9 @@ class EventDurabilityIT extends EmbeddedGatewayTest {
         log.awaitDrained(Duration.ofSeconds(120));
         assertEquals(REQUESTS, log.count("select count(*) from exposures where user_id like 'dur-%'"));
         assertEquals(REQUESTS, log.count("select count(distinct message_id) from exposures where user_id like 'dur-%'"));
+        // Through the Redis buffer and the disk spool too, each exposure keeps the encoder of its e(C).
+        assertEquals(REQUESTS, log.count("select count(*) from exposures where user_id like 'dur-%' and encoder = ?",
+                encoder.encoderId()));
         assertEquals(REQUESTS, log.count("select count(*) from signals s join exposures e using (message_id) "
                 + "where e.user_id like 'dur-%' and s.type = 'rating' and s.value = 1 + (e.turn % 5)"));
         assertEquals(REQUESTS, log.count("select count(*) from signals s join exposures e using (message_id) where e.user_id like 'dur-%'"));

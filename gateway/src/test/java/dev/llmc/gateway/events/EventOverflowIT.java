@@ -36,7 +36,7 @@ class EventOverflowIT extends EmbeddedGatewayTest {
     /** The one place this test builds an exposure (its fields are changing elsewhere). */
     private static Exposure exposure(String messageId) {
         return new Exposure(messageId, "shop-a", "overflow-user", "overflow-conv", 1, null, null, "content", "exp-id", "general",
-                0.5, 1.0, null, 3, Instant.now(), null, "greedy");
+                0.5, 1.0, null, 3, Instant.now(), null, "greedy", null);
     }
 
     @Test

@@ -16,7 +16,7 @@ class InProcessMessageIndexTest {
 
     private static Exposure served(String messageId, String owner, String conversation, int turn) {
         return new Exposure(messageId, owner, "u1", conversation, turn, null, null, "content", "exp_1", "general",
-                1.0, 1.0, null, 5, Instant.EPOCH, null, "greedy");
+                1.0, 1.0, null, 5, Instant.EPOCH, null, "greedy", null);
     }
 
     @Test

@@ -31,7 +31,7 @@ class MessageLedgerHandOffIT extends EmbeddedGatewayTest {
 
     private static Exposure exposure(String messageId, String owner, String conversation) {
         return new Exposure(messageId, owner, "u1", conversation, 1, null, null, "content", "exp_1", "general",
-                1.0, 1.0, null, 5, Instant.now(), null, "greedy");
+                1.0, 1.0, null, 5, Instant.now(), null, "greedy", null);
     }
 
     @Test

@@ -66,7 +66,7 @@ class PoisonEventIT extends EmbeddedGatewayTest {
     /** The one place these tests build an exposure (its fields are changing elsewhere). */
     private static Exposure exposure(String messageId, String userId) {
         return new Exposure(messageId, "shop-a", userId, "conv-" + messageId, 1, null, null, "content", "exp-id", "general",
-                0.5, 1.0, null, 3, Instant.now(), null, "greedy");
+                0.5, 1.0, null, 3, Instant.now(), null, "greedy", null);
     }
 
     private double quarantinedMetric() {

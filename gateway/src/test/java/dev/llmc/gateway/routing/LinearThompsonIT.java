@@ -1,5 +1,10 @@
 package dev.llmc.gateway.routing;
 
+import dev.llmc.abtest.event.Event;
+import dev.llmc.abtest.event.Exposure;
+import dev.llmc.abtest.event.JdbcEventWriter;
+import dev.llmc.abtest.signal.Signal;
+import dev.llmc.abtest.signal.SignalType;
 import dev.llmc.gateway.events.EventPipeline;
 import dev.llmc.gateway.storage.EmbeddedPostgresServer;
 import dev.llmc.gateway.storage.EmbeddedRedisServer;
@@ -18,7 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import javax.sql.DataSource;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * With {@code llmc.routing.exploration.policy=linear-thompson}, auto-routed turns are logged with their policy and a
  * propensity in (0, 1], and feedback on them becomes observations in PostgreSQL that this replica and a second one
- * on the same database fold into the same posteriors.
+ * on the same database fold into the same posteriors; observations of another encoder's e(C) are never folded.
  */
 @MicronautTest
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -80,7 +88,7 @@ class LinearThompsonIT extends EmbeddedGatewayTest {
     }
 
     @Test
-    void servesWithLoggedPropensitiesAndLearnsFromFeedbackOnEveryReplica() {
+    void servesWithLoggedPropensitiesAndLearnsFromFeedbackOnEveryReplica() throws SQLException {
         Map<String, String> servedBy = new HashMap<>();
         for (int i = 0; i < 16; i++) {
             Reply reply = http().post("/chat", """
@@ -131,5 +139,44 @@ class LinearThompsonIT extends EmbeddedGatewayTest {
         assertEquals(posteriors.learnedResidual(bakerId, embedding), elsewhere.learnedResidual(bakerId, embedding), 1e-9,
                 "the replicas agree");
         assertEquals(posteriors.learnedResidual(coderId, embedding), elsewhere.learnedResidual(coderId, embedding), 1e-9);
+
+        ignoresObservationsOfAnotherEncoder(bakerId, coderId, elsewhere);
+    }
+
+    /**
+     * Ratings on exposures another encoder embedded (before llmc.encoder.model was switched, or logged before exposures
+     * recorded their encoder) become observations, but no replica folds them into its posteriors.
+     */
+    private void ignoresObservationsOfAnotherEncoder(String bakerId, String coderId, LinearThompsonPosteriors elsewhere)
+            throws SQLException {
+        long before = posteriors.observations(bakerId) + posteriors.observations(coderId);
+        Instant now = Instant.now();
+        List<Event> foreign = new ArrayList<>();
+        for (String encoderId : new String[] {"all-minilm-l6-v2", null}) {
+            String id = "msg_foreign_" + encoderId;
+            float[] vector = new float[encoder.dimension()];
+            vector[0] = 1;
+            foreign.add(new Exposure(id, "test", "foreign", "foreign-" + encoderId, 1, null, null, "content", bakerId, "baker",
+                    0.2, 0.5, vector, 5, now, null, "linear_thompson", encoderId));
+            foreign.add(new Signal(id, SignalType.RATING, 5f, now));
+        }
+        new JdbcEventWriter(dataSource).write(foreign);
+        await("the other encoder's ratings became observations").atMost(Duration.ofSeconds(10))
+                .until(() -> log.count("select count(*) from exploration_observations where message_id like 'msg_foreign_%'") == 2);
+
+        // One more rating of this encoder, appended after them: once it is folded, the fold has passed them.
+        Reply reply = http().post("/chat", """
+                {"user_id": "after", "conversation_id": "lt-after", "messages": [{"role": "user", "content": "%s"}]}"""
+                .formatted(QUESTION));
+        assertEquals(200, reply.status(), reply.body());
+        log.awaitDrained(Duration.ofSeconds(10));
+        assertEquals(202, http().post("/feedback", """
+                {"message_id": "%s", "type": "rating", "value": 4}""".formatted(reply.json().get("message_id").asText())).status());
+        log.awaitDrained(Duration.ofSeconds(10));
+        for (LinearThompsonPosteriors replica : List.of(posteriors, elsewhere)) {
+            await("the newer rating folded").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> replica.observations(bakerId) + replica.observations(coderId) >= before + 1);
+            assertEquals(before + 1, replica.observations(bakerId) + replica.observations(coderId));
+        }
     }
 }

@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 
 /**
@@ -63,7 +64,8 @@ public final class TrainCommand implements Callable<Integer> {
     Database database;
 
     @Option(names = "--encoder", paramLabel = "MODEL", defaultValue = EncoderModel.DEFAULT_NAME,
-            description = "the gateway's llmc.encoder.model (static or minilm, default ${DEFAULT-VALUE}): the version is"
+            description = "the gateway's llmc.encoder.model (static or minilm, default ${DEFAULT-VALUE}): only exposures it embedded are"
+                    + " trained on (the others are counted and skipped), and the version is"
                     + " served only by gateways encoding with it")
     String encoder;
 
@@ -151,9 +153,17 @@ public final class TrainCommand implements Callable<Integer> {
         for (Expert expert : registry.findAll()) {
             contentTheta.put(expert.id(), expert.theta());
         }
-        List<TrainingExample> examples = loadExamples(dataSource);
+        LoggedTrafficExamples.Loaded loaded = loadExamples(dataSource, encoderId);
+        List<TrainingExample> examples = loaded.examples();
+        if (loaded.skipped() > 0) {
+            err.printf(Locale.ROOT, "skipped %d logged exposures embedded by another encoder than %s (%s)%n",
+                    loaded.skipped(), encoderId, describe(loaded.otherEncoders()));
+        }
         if (examples.isEmpty()) {
-            err.println("error: no logged exposures with an embedding in the chosen range; serve some traffic first");
+            err.println(loaded.skipped() == 0
+                    ? "error: no logged exposures with an embedding in the chosen range; serve some traffic first"
+                    : "error: no logged exposures embedded by " + encoderId + " in the chosen range; serve traffic with"
+                            + " llmc.encoder.model=" + encoder + " first, or pass the --encoder that logged them");
             return 1;
         }
         for (TrainingExample example : examples) {
@@ -175,6 +185,8 @@ public final class TrainCommand implements Callable<Integer> {
         ControllerManifest manifest = artifact.manifest();
         new ControllerVersionStore(dataSource).insert(artifact);
         out.println("stored controller version " + manifest.versionId() + " (inactive)");
+        out.println("  encoder = " + encoderId);
+        out.println("  skipped_other_encoder = " + loaded.skipped());
         manifest.metrics().forEach((name, value) -> out.printf(Locale.ROOT, "  %s = %.4f%n", name, value));
         DataSufficiency check = DataSufficiency.fromMetrics(manifest.metrics(), manifest.holdoutExamples()).orElseThrow();
         for (String warning : check.warnings()) {
@@ -187,15 +199,22 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private List<TrainingExample> loadExamples(DataSource dataSource) {
+    /** An examples file is taken as it is: it holds no encoder ids, so whoever wrote it chose the encoder. */
+    private LoggedTrafficExamples.Loaded loadExamples(DataSource dataSource, String encoderId) {
         if (examplesFile != null) {
             try {
-                return TrainingExamples.read(examplesFile);
+                return new LoggedTrafficExamples.Loaded(TrainingExamples.read(examplesFile), Map.of());
             } catch (IOException e) {
                 throw new IllegalStateException("cannot read " + examplesFile + ": " + e.getMessage());
             }
         }
-        return LoggedTrafficExamples.load(dataSource, since, until);
+        return LoggedTrafficExamples.load(dataSource, since, until, encoderId);
+    }
+
+    private static String describe(Map<String, Long> byEncoder) {
+        StringJoiner parts = new StringJoiner(", ");
+        byEncoder.forEach((encoder, count) -> parts.add(encoder + ": " + count));
+        return parts.toString();
     }
 
     TrainingConfig config() {
