@@ -127,7 +127,19 @@ public final class ConversationFormatter {
 
     /** Keeps one turn per line; the encoder sees line breaks as plain whitespace anyway. */
     private static String flatten(String text) {
-        return LINE_BREAK.matcher(text.strip()).replaceAll(" ");
+        String stripped = text.strip();
+        return hasLineBreak(stripped) ? LINE_BREAK.matcher(stripped).replaceAll(" ") : stripped;
+    }
+
+    /** Whether {@code \R} can match: most turns have no line break, and the regular expression costs more than the tokenizer. */
+    private static boolean hasLineBreak(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c >= '\n' && c <= '\r') || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One formatted turn and its content token ids. */

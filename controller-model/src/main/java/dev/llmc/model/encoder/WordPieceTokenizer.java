@@ -360,13 +360,13 @@ public final class WordPieceTokenizer {
      * trying word pieces allocates nothing.
      */
     private static final class VocabularyTable {
-        private final String[] keys;
+        private final char[][] keys;
         private final int[] ids;
         private final int mask;
 
         VocabularyTable(List<String> tokens, int prefix, Map<String, Integer> vocabulary) {
             int capacity = Integer.highestOneBit(Math.max(4, tokens.size() * 3)) << 1;
-            this.keys = new String[capacity];
+            this.keys = new char[capacity][];
             this.ids = new int[capacity];
             this.mask = capacity - 1;
             for (String token : tokens) {
@@ -375,7 +375,7 @@ public final class WordPieceTokenizer {
                 while (keys[slot] != null) {
                     slot = (slot + 1) & mask;
                 }
-                keys[slot] = key;
+                keys[slot] = key.toCharArray();
                 ids[slot] = vocabulary.get(token);
             }
         }
@@ -385,10 +385,9 @@ public final class WordPieceTokenizer {
             for (int i = from; i < to; i++) {
                 hash = 31 * hash + chars[i];
             }
-            int length = to - from;
             for (int slot = mix(hash) & mask; keys[slot] != null; slot = (slot + 1) & mask) {
-                String key = keys[slot];
-                if (key.length() == length && matches(key, chars, from)) {
+                char[] key = keys[slot];
+                if (Arrays.equals(key, 0, key.length, chars, from, to)) {
                     return ids[slot];
                 }
             }
@@ -397,15 +396,6 @@ public final class WordPieceTokenizer {
 
         int get(String text, int from, int to) {
             return get(text.substring(from, to).toCharArray(), 0, to - from);
-        }
-
-        private static boolean matches(String key, char[] chars, int from) {
-            for (int i = 0; i < key.length(); i++) {
-                if (key.charAt(i) != chars[from + i]) {
-                    return false;
-                }
-            }
-            return true;
         }
 
         private static int mix(int hash) {
