@@ -7,6 +7,8 @@ import java.io.InputStream;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,11 +30,9 @@ public final class WordPieceTokenizer {
     private final int[] specialIds;
     private final int unknownId;
     private final int maxCharsPerWord;
-    private final int vocabularySize;
 
     private WordPieceTokenizer(Map<String, Integer> vocabulary, Map<String, Integer> specials, String unknown, int maxCharsPerWord) {
-        this.vocabularySize = vocabulary.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
-        this.continuationIds = new boolean[vocabularySize];
+        this.continuationIds = new boolean[vocabulary.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1];
         List<String> wordKeys = new ArrayList<>();
         List<String> continuationKeys = new ArrayList<>();
         vocabulary.forEach((token, id) -> {
@@ -77,9 +77,9 @@ public final class WordPieceTokenizer {
             throw new IllegalStateException("not an uncased BERT WordPiece tokenizer (BertNormalizer with clean_text,"
                     + " handle_chinese_chars, lowercase and accents stripped; BertPreTokenizer; WordPiece with ##)");
         }
-        Map<String, Integer> vocabulary = new java.util.HashMap<>();
+        Map<String, Integer> vocabulary = new HashMap<>();
         model.path("vocab").properties().forEach(entry -> vocabulary.put(entry.getKey(), entry.getValue().asInt()));
-        Map<String, Integer> specials = new java.util.LinkedHashMap<>();
+        Map<String, Integer> specials = new LinkedHashMap<>();
         for (JsonNode added : json.path("added_tokens")) {
             // HuggingFace matches these in the raw text before normalising; all of BERT's are special and unnormalised.
             if (!added.path("special").asBoolean() || added.path("normalized").asBoolean()
@@ -90,11 +90,6 @@ public final class WordPieceTokenizer {
         }
         return new WordPieceTokenizer(vocabulary, specials, model.path("unk_token").asText(),
                 model.path("max_input_chars_per_word").asInt(100));
-    }
-
-    /** Ids are in [0, vocabularySize). */
-    public int vocabularySize() {
-        return vocabularySize;
     }
 
     /** The id of {@code token} exactly as in the vocabulary (e.g. {@code "[CLS]"}), or -1. */
