@@ -15,6 +15,10 @@ public final class ConversationEncoder {
 
     /** Returns e(C), a unit vector of {@link #dimension()} floats. */
     public float[] encode(List<ChatTurn> turns) {
+        // The static encoder only sums token vectors: give it the formatter's tokens rather than text to tokenize again.
+        if (encoder instanceof StaticSentenceEncoder tokenVectors) {
+            return tokenVectors.embedContentTokens(formatter.formatTokens(turns));
+        }
         return encoder.embed(formatter.format(turns));
     }
 

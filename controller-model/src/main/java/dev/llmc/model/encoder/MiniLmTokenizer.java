@@ -1,51 +1,54 @@
 package dev.llmc.model.encoder;
 
-import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
-import java.util.Map;
 
-/** all-MiniLM-L6-v2's WordPiece tokenizer (DJL HuggingFace tokenizers), loaded from the classpath, no network; thread-safe. */
-public final class MiniLmTokenizer implements AutoCloseable {
+/**
+ * all-MiniLM-L6-v2's WordPiece tokenizer, loaded from the classpath: a {@link WordPieceTokenizer} in plain Java that
+ * gives HuggingFace tokenizers' ids (compared id for id in the tests), plus MiniLM's input conventions ([CLS] ... [SEP],
+ * truncation keeping the end); thread-safe.
+ */
+public final class MiniLmTokenizer {
 
     public static final String RESOURCE = "/all-minilm-l6-v2-tokenizer.json";
 
-    private final HuggingFaceTokenizer tokenizer;
+    private final WordPieceTokenizer tokenizer;
     private final long clsId;
     private final long sepId;
 
-    private MiniLmTokenizer(HuggingFaceTokenizer tokenizer) {
+    private MiniLmTokenizer(WordPieceTokenizer tokenizer) {
         this.tokenizer = tokenizer;
-        // Read the special ids from the tokenizer itself rather than hard-coding BERT's 101/102.
-        long[] specials = tokenizer.encode("", true, false).getIds();
-        this.clsId = specials[0];
-        this.sepId = specials[specials.length - 1];
+        this.clsId = tokenizer.id("[CLS]");
+        this.sepId = tokenizer.id("[SEP]");
+        if (clsId < 0 || sepId < 0) {
+            throw new IllegalStateException("the tokenizer has no [CLS] or [SEP] token");
+        }
     }
 
     /** Loads the tokenizer from resource {@value #RESOURCE} (shipped in langchain4j's MiniLM jar). */
     public static MiniLmTokenizer load() {
-        System.getProperties().putIfAbsent("ai.djl.offline", "true");
         try (InputStream in = MiniLmTokenizer.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("Tokenizer resource " + RESOURCE + " is not on the classpath");
             }
-            // The shipped tokenizer.json truncates and pads to 128 tokens; this class does both itself so
-            // that truncation keeps the end of the text and padding is per batch.
-            return new MiniLmTokenizer(HuggingFaceTokenizer.newInstance(in, Map.of(
-                    "addSpecialTokens", "false",
-                    "truncation", "false",
-                    "padding", "false")));
+            // The shipped tokenizer.json also truncates and pads to 128 tokens; this class does neither, so that
+            // truncation keeps the end of the text and padding is per batch.
+            return new MiniLmTokenizer(WordPieceTokenizer.read(in));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read tokenizer resource " + RESOURCE, e);
         }
     }
 
+    /** The text's content tokens (no [CLS] and [SEP]) with where each starts in the text. */
+    public WordPieceTokenizer.Tokens tokenize(String text) {
+        return tokenizer.tokenize(text);
+    }
+
     /** Number of content tokens in the text, without [CLS] and [SEP]. */
     public int countTokens(String text) {
-        return contentIds(text).length;
+        return tokenizer.tokenize(text).size();
     }
 
     /**
@@ -56,15 +59,22 @@ public final class MiniLmTokenizer implements AutoCloseable {
         if (maxTokens < 2) {
             throw new IllegalArgumentException("maxTokens must be at least 2 ([CLS] and [SEP]), was " + maxTokens);
         }
-        long[] content = contentIds(text);
-        int kept = Math.min(content.length, maxTokens - 2);
-        long[] ids = new long[kept + 2];
-        ids[0] = clsId;
-        System.arraycopy(content, content.length - kept, ids, 1, kept);
-        ids[kept + 1] = sepId;
+        long[] ids = withSpecialTokens(tokenizer.tokenize(text).ids(), maxTokens);
         long[] mask = new long[ids.length];
         Arrays.fill(mask, 1L);
         return new TokenizedText(ids, mask, new long[ids.length]);
+    }
+
+    /** [CLS] + the last (maxTokens − 2) of the content ids + [SEP]. */
+    public long[] withSpecialTokens(int[] content, int maxTokens) {
+        int kept = Math.min(content.length, maxTokens - 2);
+        long[] ids = new long[kept + 2];
+        ids[0] = clsId;
+        for (int i = 0; i < kept; i++) {
+            ids[i + 1] = content[content.length - kept + i];
+        }
+        ids[kept + 1] = sepId;
+        return ids;
     }
 
     /**
@@ -72,25 +82,20 @@ public final class MiniLmTokenizer implements AutoCloseable {
      * tokens; starting mid-word would re-tokenize differently (and possibly into more tokens).
      */
     public String keepEnd(String text, int maxTokens) {
-        Encoding encoding = tokenizer.encode(text, false, false);
-        String[] tokens = encoding.getTokens();
-        int first = Math.max(0, tokens.length - maxTokens);
-        while (first < tokens.length && tokens[first].startsWith("##")) {
+        WordPieceTokenizer.Tokens tokens = tokenizer.tokenize(text);
+        int first = firstKept(tokens, 0, maxTokens);
+        return first == tokens.size() ? "" : text.substring(tokens.starts()[first]);
+    }
+
+    /**
+     * Index of the first token of the longest end of tokens[from, size) that has at most maxTokens tokens and starts
+     * a word (size if none fits): the text from that token's start re-tokenizes to exactly those tokens.
+     */
+    int firstKept(WordPieceTokenizer.Tokens tokens, int from, int maxTokens) {
+        int first = Math.max(from, tokens.size() - maxTokens);
+        while (first < tokens.size() && tokenizer.continuesWord(tokens.ids()[first])) {
             first++;
         }
-        if (first == tokens.length) {
-            return "";
-        }
-        // Spans count code points, not UTF-16 chars: they differ after an emoji.
-        return text.substring(text.offsetByCodePoints(0, encoding.getCharTokenSpans()[first].getStart()));
-    }
-
-    private long[] contentIds(String text) {
-        return tokenizer.encode(text, false, false).getIds();
-    }
-
-    @Override
-    public void close() {
-        tokenizer.close();
+        return first;
     }
 }

@@ -10,7 +10,7 @@ import java.util.List;
  * A sentence encoder without a network: e = u / ‖u‖ with u the sum of one learned vector per token (MiniLM's own
  * WordPiece tokens, [CLS] and [SEP] included, truncated like MiniLM keeping the end). The vectors are distilled
  * from all-MiniLM-L6-v2 ({@code llmc-tools encoder distill}), so e approximates MiniLM's embedding in the same 384
- * dimensions without a matrix product (the cost is tokenizing); thread-safe.
+ * dimensions without a matrix product (the cost is tokenizing, in plain Java); thread-safe.
  */
 public final class StaticSentenceEncoder implements SentenceEncoder {
 
@@ -56,9 +56,14 @@ public final class StaticSentenceEncoder implements SentenceEncoder {
     public List<float[]> embed(List<String> texts) {
         List<float[]> embeddings = new ArrayList<>(texts.size());
         for (String text : texts) {
-            embeddings.add(embedTokens(tokenizer.encodeKeepingEnd(text, maxTokens).ids()));
+            embeddings.add(embedContentTokens(tokenizer.tokenize(text).ids()));
         }
         return embeddings;
+    }
+
+    /** Embeds a text already tokenized (content ids, no [CLS] and [SEP]), truncated like MiniLM keeping the end. */
+    public float[] embedContentTokens(int[] contentIds) {
+        return embedTokens(tokenizer.withSpecialTokens(contentIds, maxTokens));
     }
 
     /** The normalised sum of the tokens' vectors (ids beyond the table count as nothing). */

@@ -21,6 +21,16 @@ class ConversationEncoderTest {
     }
 
     @Test
+    void staticEncoderEmbedsTheFormattersTokensAsItWouldEmbedTheFormattedText() {
+        StaticSentenceEncoder tokenVectors = StaticSentenceEncoder.load(TOKENIZER, TestModels.MAX_TOKENS);
+        ConversationEncoder staticEncoder = new ConversationEncoder(formatter, tokenVectors);
+        List<ChatTurn> turns = List.of(new ChatTurn("system", "You are a baker."), new ChatTurn("user", "How do I knead dough?"),
+                new ChatTurn("assistant", "Push and fold."), new ChatTurn("user", "Why does it tear? " + "Really. ".repeat(200)));
+
+        assertArrayEquals(tokenVectors.embed(formatter.format(turns)), staticEncoder.encode(turns));
+    }
+
+    @Test
     void hasTheSentenceEncodersDimension() {
         assertEquals(384, encoder.dimension());
     }

@@ -1,6 +1,7 @@
 package dev.llmc.model.encoder;
 
 import static dev.llmc.model.encoder.TestModels.TOKENIZER;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,6 +66,23 @@ class ConversationFormatterTest {
         assertTrue(formatted.endsWith("so how long do I knead the dough?"), formatted);
         assertTrue(TOKENIZER.countTokens(formatted) + 2 <= 16, formatted);
         assertTrue(TOKENIZER.countTokens(formatted) + 2 >= 14, "uses the budget: " + formatted);
+    }
+
+    @Test
+    void formatTokensAreTheTokensOfTheFormattedText() {
+        ChatTurn longLatest = new ChatTurn("user", "filler résumé ".repeat(100) + "so how long do I knead the 😀 dough?");
+        List<List<ChatTurn>> conversations = List.of(
+                List.of(ALPHA),
+                List.of(new ChatTurn("system", "be brief"), ALPHA, BETA, GAMMA),
+                List.of(ALPHA, longLatest),
+                List.of(new ChatTurn("user", "")),
+                // The marker alone exceeds the budget: only the end of the whole line is kept.
+                List.of(new ChatTurn("a very long role name with many words in it", "hello there")));
+        for (List<ChatTurn> turns : conversations) {
+            for (ConversationFormatter sized : List.of(formatter, new ConversationFormatter(TOKENIZER, 8), new ConversationFormatter(TOKENIZER, 16))) {
+                assertArrayEquals(TOKENIZER.tokenize(sized.format(turns)).ids(), sized.formatTokens(turns), turns::toString);
+            }
+        }
     }
 
     @Test

@@ -31,7 +31,6 @@ final class EncoderFactory {
     private static final Logger LOG = LoggerFactory.getLogger(EncoderFactory.class);
 
     @Singleton
-    @Bean(preDestroy = "close")
     MiniLmTokenizer tokenizer() {
         return MiniLmTokenizer.load();
     }

@@ -24,9 +24,8 @@ public class EncoderFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(EncoderFactory.class);
 
-    // @Context: loading the native libraries and weights fails or succeeds at start-up, not on the first request.
+    // @Context: a missing or unreadable tokenizer resource fails start-up, not the first request.
     @Context
-    @Bean(preDestroy = "close")
     MiniLmTokenizer tokenizer() {
         return MiniLmTokenizer.load();
     }

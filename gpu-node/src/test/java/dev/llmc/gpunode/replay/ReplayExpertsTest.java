@@ -2,7 +2,6 @@ package dev.llmc.gpunode.replay;
 
 import dev.llmc.model.encoder.ChatTurn;
 import dev.llmc.model.encoder.MiniLmTokenizer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -20,11 +19,6 @@ class ReplayExpertsTest {
     @BeforeAll
     static void loadTokenizer() {
         tokenizer = MiniLmTokenizer.load();
-    }
-
-    @AfterAll
-    static void closeTokenizer() {
-        tokenizer.close();
     }
 
     @Test

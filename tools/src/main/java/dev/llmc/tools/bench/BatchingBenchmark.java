@@ -108,56 +108,55 @@ public final class BatchingBenchmark {
         int capacity = 1_000_000;
         String loadBefore = loadAverage();
 
-        try (MiniLmTokenizer tokenizer = MiniLmTokenizer.load()) {
-            List<String> texts = conversations(tokenizer);
-            int[] tokens = texts.stream().mapToInt(text -> tokenizer.countTokens(text) + 2).toArray();
-            List<Mode> modes = List.of(
-                    new Mode("(a) one text at a time", cores, options(Duration.ZERO, 1, capacity, MAX_TOKENS, 1)),
-                    new Mode("(a) on " + workers + " worker(s), " + threads + " thread(s)", threads,
-                            options(Duration.ZERO, 1, capacity, MAX_TOKENS, workers)),
-                    new Mode("(b) dynamic batching", threads, options(window, maxBatch, capacity, MAX_TOKENS, workers)),
-                    new Mode("(c) batching + length buckets", threads,
-                            options(window, maxBatch, capacity, bucketWidth, workers)),
-                    new Mode("(c) on 1 worker, " + cores + " threads", cores,
-                            options(window, maxBatch, capacity, bucketWidth, 1)));
+        MiniLmTokenizer tokenizer = MiniLmTokenizer.load();
+        List<String> texts = conversations(tokenizer);
+        int[] tokens = texts.stream().mapToInt(text -> tokenizer.countTokens(text) + 2).toArray();
+        List<Mode> modes = List.of(
+                new Mode("(a) one text at a time", cores, options(Duration.ZERO, 1, capacity, MAX_TOKENS, 1)),
+                new Mode("(a) on " + workers + " worker(s), " + threads + " thread(s)", threads,
+                        options(Duration.ZERO, 1, capacity, MAX_TOKENS, workers)),
+                new Mode("(b) dynamic batching", threads, options(window, maxBatch, capacity, MAX_TOKENS, workers)),
+                new Mode("(c) batching + length buckets", threads,
+                        options(window, maxBatch, capacity, bucketWidth, workers)),
+                new Mode("(c) on 1 worker, " + cores + " threads", cores,
+                        options(window, maxBatch, capacity, bucketWidth, 1)));
 
-            // All encoders stay loaded and the modes take turns, round after round: on a shared machine the load
-            // drifts, and interleaving spreads that drift over the modes instead of charging it to one of them.
-            List<Totals> totals = new ArrayList<>();
-            List<BatchingSentenceEncoder> encoders = new ArrayList<>();
-            String device;
-            try {
-                for (Mode mode : modes) {
-                    Totals modeTotals = new Totals();
-                    totals.add(modeTotals);
-                    encoders.add(new BatchingSentenceEncoder(
-                            OnnxSentenceEncoder.load(tokenizer, MAX_TOKENS, mode.threads()), mode.options(), modeTotals));
-                }
-                device = encoders.get(0).device();
-                double[][] rates = new double[modes.size()][ROUNDS];
-                for (int round = 0; round < ROUNDS; round++) {
-                    for (int m = 0; m < modes.size(); m++) {
-                        rates[m][round] = closedLoop(encoders.get(m), totals.get(m), texts, seconds);
-                    }
-                }
-                double offered = LOAD_SHARE * median(rates[3]);
-                // (a)'s encoders have no window and batches of one: their passes are a text's bare service time.
-                ServiceCurve allCores = ServiceCurve.measure(encoders.get(0), texts, tokens);
-                ServiceCurve perWorker = ServiceCurve.measure(encoders.get(1), texts, tokens);
-                List<ConcurrentLinkedQueue<Double>> latencies = new ArrayList<>();
-                modes.forEach(mode -> latencies.add(new ConcurrentLinkedQueue<>()));
-                int failed = 0;
-                for (int round = 0; round < ROUNDS; round++) {
-                    for (int m = 0; m < modes.size(); m++) {
-                        failed += openLoop(encoders.get(m), texts, offered, seconds, latencies.get(m), round);
-                    }
-                }
-                print(modes, totals, rates, latencies, failed, offered, tokens, device, threads, workers, window, maxBatch,
-                        bucketWidth, seconds, loadBefore);
-                printSimulation(offered, median(rates[3]), tokens, allCores, perWorker, cores, threads, workers);
-            } finally {
-                encoders.forEach(BatchingSentenceEncoder::close);
+        // All encoders stay loaded and the modes take turns, round after round: on a shared machine the load
+        // drifts, and interleaving spreads that drift over the modes instead of charging it to one of them.
+        List<Totals> totals = new ArrayList<>();
+        List<BatchingSentenceEncoder> encoders = new ArrayList<>();
+        String device;
+        try {
+            for (Mode mode : modes) {
+                Totals modeTotals = new Totals();
+                totals.add(modeTotals);
+                encoders.add(new BatchingSentenceEncoder(
+                        OnnxSentenceEncoder.load(tokenizer, MAX_TOKENS, mode.threads()), mode.options(), modeTotals));
             }
+            device = encoders.get(0).device();
+            double[][] rates = new double[modes.size()][ROUNDS];
+            for (int round = 0; round < ROUNDS; round++) {
+                for (int m = 0; m < modes.size(); m++) {
+                    rates[m][round] = closedLoop(encoders.get(m), totals.get(m), texts, seconds);
+                }
+            }
+            double offered = LOAD_SHARE * median(rates[3]);
+            // (a)'s encoders have no window and batches of one: their passes are a text's bare service time.
+            ServiceCurve allCores = ServiceCurve.measure(encoders.get(0), texts, tokens);
+            ServiceCurve perWorker = ServiceCurve.measure(encoders.get(1), texts, tokens);
+            List<ConcurrentLinkedQueue<Double>> latencies = new ArrayList<>();
+            modes.forEach(mode -> latencies.add(new ConcurrentLinkedQueue<>()));
+            int failed = 0;
+            for (int round = 0; round < ROUNDS; round++) {
+                for (int m = 0; m < modes.size(); m++) {
+                    failed += openLoop(encoders.get(m), texts, offered, seconds, latencies.get(m), round);
+                }
+            }
+            print(modes, totals, rates, latencies, failed, offered, tokens, device, threads, workers, window, maxBatch,
+                    bucketWidth, seconds, loadBefore);
+            printSimulation(offered, median(rates[3]), tokens, allCores, perWorker, cores, threads, workers);
+        } finally {
+            encoders.forEach(BatchingSentenceEncoder::close);
         }
     }
 

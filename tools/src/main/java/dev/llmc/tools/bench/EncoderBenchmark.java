@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class EncoderBenchmark {
 
     private static final int WARM_UP = 50;
+    /** At least this long too: a microsecond encoder needs thousands of calls before the JIT has compiled it. */
+    private static final long WARM_UP_NANOS = 2_000_000_000L;
     private static final List<ChatTurn> CONVERSATION = List.of(
             new ChatTurn("user", "I'm baking a sandwich loaf this weekend with my stand mixer."),
             new ChatTurn("assistant", "Great choice! Use bread flour, about 65% hydration, and knead with the dough hook on low speed."),
@@ -36,33 +38,33 @@ public final class EncoderBenchmark {
 
     /** {@code llmc-tools bench encoder}: each model in turn, on conversations cut to maxTokens. */
     static void run(List<EncoderModel> models, int maxTokens, int iterations, int threads, double seconds, PrintStream out) {
-        try (MiniLmTokenizer tokenizer = MiniLmTokenizer.load()) {
-            ConversationFormatter formatter = new ConversationFormatter(tokenizer, maxTokens);
-            for (EncoderModel model : models) {
-                try (SentenceEncoder sentenceEncoder = model == EncoderModel.STATIC
-                        ? StaticSentenceEncoder.load(tokenizer, maxTokens)
-                        : OnnxSentenceEncoder.load(tokenizer, maxTokens, threads)) {
-                    ConversationEncoder encoder = new ConversationEncoder(formatter, sentenceEncoder);
-                    int tokens = tokenizer.countTokens(formatter.format(conversation(0))) + 2;
-                    long counter = 0;
-                    for (int i = 0; i < WARM_UP; i++) {
-                        encoder.encode(conversation(++counter));
-                    }
-                    double[] micros = new double[iterations];
-                    for (int i = 0; i < iterations; i++) {
-                        List<ChatTurn> turns = conversation(++counter);
-                        long start = System.nanoTime();
-                        encoder.encode(turns);
-                        micros[i] = (System.nanoTime() - start) / 1e3;
-                    }
-                    Arrays.sort(micros);
-                    double rate = throughput(encoder, seconds);
-                    out.printf("%s: encode %d-turn conversation (%d tokens), one thread: p50=%.1f µs p99=%.1f µs mean=%.1f µs"
-                                    + " (n=%d); all %d cores: %.0f conversations/s%n",
-                            model.id(), CONVERSATION.size(), tokens, BenchStatistics.nearestRank(micros, 0.50),
-                            BenchStatistics.nearestRank(micros, 0.99), Arrays.stream(micros).average().orElseThrow(),
-                            iterations, Runtime.getRuntime().availableProcessors(), rate);
+        MiniLmTokenizer tokenizer = MiniLmTokenizer.load();
+        ConversationFormatter formatter = new ConversationFormatter(tokenizer, maxTokens);
+        for (EncoderModel model : models) {
+            try (SentenceEncoder sentenceEncoder = model == EncoderModel.STATIC
+                    ? StaticSentenceEncoder.load(tokenizer, maxTokens)
+                    : OnnxSentenceEncoder.load(tokenizer, maxTokens, threads)) {
+                ConversationEncoder encoder = new ConversationEncoder(formatter, sentenceEncoder);
+                int tokens = tokenizer.countTokens(formatter.format(conversation(0))) + 2;
+                long counter = 0;
+                long warmUpEnd = System.nanoTime() + WARM_UP_NANOS;
+                for (int i = 0; i < WARM_UP || System.nanoTime() < warmUpEnd; i++) {
+                    encoder.encode(conversation(++counter));
                 }
+                double[] micros = new double[iterations];
+                for (int i = 0; i < iterations; i++) {
+                    List<ChatTurn> turns = conversation(++counter);
+                    long start = System.nanoTime();
+                    encoder.encode(turns);
+                    micros[i] = (System.nanoTime() - start) / 1e3;
+                }
+                Arrays.sort(micros);
+                double rate = throughput(encoder, seconds);
+                out.printf("%s: encode %d-turn conversation (%d tokens), one thread: p50=%.1f µs p99=%.1f µs mean=%.1f µs"
+                                + " (n=%d); all %d cores: %.0f conversations/s%n",
+                        model.id(), CONVERSATION.size(), tokens, BenchStatistics.nearestRank(micros, 0.50),
+                        BenchStatistics.nearestRank(micros, 0.99), Arrays.stream(micros).average().orElseThrow(),
+                        iterations, Runtime.getRuntime().availableProcessors(), rate);
             }
         }
     }

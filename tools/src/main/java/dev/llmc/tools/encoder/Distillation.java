@@ -81,8 +81,8 @@ final class Distillation {
     Result run(List<Path> corpus, String field, int paragraphCount, long seed, double[] lambdas, int iterations, Path target)
             throws Exception {
         int workers = Runtime.getRuntime().availableProcessors();
-        try (MiniLmTokenizer tokenizer = MiniLmTokenizer.load();
-                OnnxSentenceEncoder teacher = OnnxSentenceEncoder.load(tokenizer, MAX_TOKENS, 1)) {
+        MiniLmTokenizer tokenizer = MiniLmTokenizer.load();
+        try (OnnxSentenceEncoder teacher = OnnxSentenceEncoder.load(tokenizer, MAX_TOKENS, 1)) {
             int vocabulary = vocabularySize();
             int dimension = teacher.dimension();
             ConversationFormatter formatter = new ConversationFormatter(tokenizer, MAX_TOKENS);

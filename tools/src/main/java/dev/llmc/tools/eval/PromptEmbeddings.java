@@ -33,8 +33,8 @@ public final class PromptEmbeddings {
 
     /** Embeds the prompts (cached on disk under cacheRoot), printing progress with rate and ETA to log. */
     public static List<float[]> embed(List<String> prompts, EncoderModel model, Path cacheRoot, PrintStream log) {
-        try (MiniLmTokenizer tokenizer = MiniLmTokenizer.load();
-                SentenceEncoder encoder = model == EncoderModel.STATIC
+        MiniLmTokenizer tokenizer = MiniLmTokenizer.load();
+        try (SentenceEncoder encoder = model == EncoderModel.STATIC
                         ? StaticSentenceEncoder.load(tokenizer, MAX_TOKENS)
                         : new LazyOnnxEncoder(tokenizer)) {
             ConversationFormatter formatter = new ConversationFormatter(tokenizer, MAX_TOKENS);

@@ -31,7 +31,6 @@ class EmbeddingCacheTest {
     @AfterAll
     static void closeEncoder() {
         encoder.close();
-        tokenizer.close();
     }
 
     /** The real encoder, counting the texts it is asked to embed. */
