@@ -105,8 +105,9 @@ class LearningLoopIT {
             double secondPerTurn = second.regret / second.turns;
             err.printf("LearningLoopIT online: regret per turn %.4f, then %.4f; posterior means %.4f, then %.4f%n", firstPerTurn,
                     secondPerTurn, first.posteriorEvalUtility, second.posteriorEvalUtility);
-            // Static encoder, three runs on the loaded development VM: 0.13 then 0.06, 0.14 then 0.05, @IT3@ (MiniLM, four
-            // runs: 0.11–0.25 then 0.04–0.08; the first round can learn most of it already, so the rounds are not compared).
+            // Static encoder, three runs on the loaded development VM: 0.13 then 0.06, 0.14 then 0.05, 0.13 then 0.04
+            // (MiniLM, four runs: 0.11–0.25 then 0.04–0.08; the first round can learn most of it already, so the rounds
+            // are not compared).
             assertTrue(secondPerTurn < 0.3, () -> "regret per turn " + firstPerTurn + " then " + secondPerTurn);
             // What the gateway's posteriors learned, scored greedily on the evaluation prompts through the explanation.
             assertTrue(second.posteriorEvalUtility > coldStart + POSTERIOR_MARGIN,
