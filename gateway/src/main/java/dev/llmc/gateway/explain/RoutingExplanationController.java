@@ -3,11 +3,14 @@ package dev.llmc.gateway.explain;
 import dev.llmc.gateway.api.InvalidRequestException;
 import dev.llmc.gateway.api.JsonBodyReader;
 import dev.llmc.gateway.proxy.NodeHealth;
+import dev.llmc.gateway.routing.LinearThompsonPosteriors;
 import dev.llmc.gateway.routing.ServingControllers;
 import dev.llmc.model.encoder.ChatTurn;
 import dev.llmc.model.encoder.ConversationEncoder;
 import dev.llmc.model.scoring.Controller;
 import dev.llmc.model.scoring.ExpertProfile;
+import dev.llmc.model.scoring.ExpertScorer;
+import dev.llmc.model.scoring.ScoredExpert;
 import dev.llmc.registry.Expert;
 import dev.llmc.registry.ExpertCatalog;
 import io.micronaut.core.annotation.Nullable;
@@ -29,7 +32,9 @@ import java.util.stream.Collectors;
 /**
  * Admin only (no {@code RequiresRole}): why a conversation goes where it goes. Scores every active expert with a
  * healthy node for the conversation as the given (default: active) controller does, best first, without serving,
- * logging or touching stickiness, so asking does not change what chat does next.
+ * logging or touching stickiness, so asking does not change what chat does next. With {@code posterior_mean} the scores
+ * are linear Thompson sampling's posterior means (the active controller's score plus what each expert's posterior
+ * learned from feedback): the ranking that policy would serve without sampling.
  */
 @io.micronaut.http.annotation.Controller("/admin/routing/explain")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -40,27 +45,36 @@ final class RoutingExplanationController {
     private final NodeHealth health;
     private final ConversationEncoder encoder;
     private final ServingControllers controllers;
+    private final LinearThompsonPosteriors posteriors;
     private final JsonBodyReader json;
 
     RoutingExplanationController(ExpertCatalog catalog, NodeHealth health, ConversationEncoder encoder,
-                                 ServingControllers controllers, JsonBodyReader json) {
+                                 ServingControllers controllers, LinearThompsonPosteriors posteriors, JsonBodyReader json) {
         this.catalog = catalog;
         this.health = health;
         this.encoder = encoder;
         this.controllers = controllers;
+        this.posteriors = posteriors;
         this.json = json;
     }
 
-    /** Body: the conversation as chat sends it, optionally a controller version and how many experts to list. */
-    record ExplainRequest(List<Message> messages, @Nullable String controllerVersion, @Nullable Integer top) {
+    /**
+     * Body: the conversation as chat sends it, optionally a controller version, how many experts to list, and whether to
+     * rank by linear Thompson's posterior means.
+     */
+    record ExplainRequest(List<Message> messages, @Nullable String controllerVersion, @Nullable Integer top,
+                          @Nullable Boolean posteriorMean) {
     }
 
     /** One message of the conversation. */
     record Message(String role, String content) {
     }
 
-    /** The ranking: controller version and the experts best first with their scores. */
-    record Explanation(String controllerVersion, List<Score> experts) {
+    /**
+     * The ranking: controller version, the experts best first, and with posterior means how many observations the
+     * posteriors have folded against that version (null otherwise).
+     */
+    record Explanation(String controllerVersion, boolean posteriorMean, @Nullable Long observations, List<Score> experts) {
     }
 
     /** One expert's score for this conversation. */
@@ -76,13 +90,40 @@ final class RoutingExplanationController {
         if (top < 1 || top > 100) {
             throw InvalidRequestException.invalid("invalid_request", "'top' must be from 1 to 100, was " + top, "top");
         }
+        boolean posteriorMean = Boolean.TRUE.equals(request.posteriorMean());
         Controller controller = request.controllerVersion() == null ? controllers.active() : controllers.get(request.controllerVersion());
+        if (posteriorMean) {
+            requirePosteriors(controller);
+        }
         List<Expert> candidates = catalog.active().stream().filter(health::hasHealthyNode).toList();
         Map<String, Expert> byId = candidates.stream().collect(Collectors.toMap(Expert::id, Function.identity()));
         List<ExpertProfile> profiles = candidates.stream().map(expert -> new ExpertProfile(expert.id(), expert.theta())).toList();
-        List<Score> scores = profiles.isEmpty() ? List.of() : controller.rank(encoder.encode(turns), profiles, Math.min(top, profiles.size()))
-                .stream().map(s -> new Score(s.expertId(), byId.get(s.expertId()).name(), s.score())).toList();
-        return new Explanation(controller.version(), scores);
+        float[] embedding = encoder.encode(turns);
+        List<ScoredExpert> ranking = profiles.isEmpty() ? List.of()
+                : posteriorMean ? byPosteriorMean(controller, embedding, profiles) : controller.rank(embedding, profiles, profiles.size());
+        List<Score> scores = ranking.stream().limit(top)
+                .map(s -> new Score(s.expertId(), byId.get(s.expertId()).name(), s.score())).toList();
+        return new Explanation(controller.version(), posteriorMean,
+                posteriorMean ? posteriors.observations(controller.version()) : null, scores);
+    }
+
+    /** The posteriors are residuals over the active version and exist only under linear Thompson sampling. */
+    private void requirePosteriors(Controller controller) {
+        if (!posteriors.enabled()) {
+            throw InvalidRequestException.invalid("invalid_request",
+                    "'posterior_mean' needs llmc.routing.exploration.policy=linear-thompson; this gateway keeps no posteriors", "posterior_mean");
+        }
+        if (!controller.version().equals(controllers.active().version())) {
+            throw InvalidRequestException.invalid("invalid_request", "'posterior_mean' ranks over the active controller version ("
+                    + controllers.active().version() + "), not " + controller.version(), "controller_version");
+        }
+    }
+
+    /** Every expert's controller score plus its posterior's learned residual, best first. */
+    private List<ScoredExpert> byPosteriorMean(Controller controller, float[] embedding, List<ExpertProfile> profiles) {
+        return controller.rank(embedding, profiles, profiles.size()).stream()
+                .map(s -> new ScoredExpert(s.expertId(), s.score() + posteriors.learnedResidual(s.expertId(), controller.version(), embedding)))
+                .sorted(ExpertScorer.RANKING).toList();
     }
 
     private static List<ChatTurn> turns(@Nullable List<Message> messages) {

@@ -68,16 +68,30 @@ public final class LinearThompsonPosteriors {
         return current.controllerVersion().equals(controllerVersion) ? current.posteriors().getOrDefault(expertId, prior) : prior;
     }
 
+    /** Observations folded against controllerVersion over all experts: 0 until the first fold against it. */
+    public long observations(String controllerVersion) {
+        Folded current = folded;
+        return current.controllerVersion().equals(controllerVersion)
+                ? current.posteriors().values().stream().mapToLong(LinearPosterior::observations).sum() : 0;
+    }
+
     /** Observations folded into the expert's posterior (for tests and operators). */
-    public long observations(String expertId) {
+    public long expertObservations(String expertId) {
         LinearPosterior posterior = folded.posteriors().get(expertId);
         return posterior == null ? 0 : posterior.observations();
     }
 
-    /** xᵀA⁻¹b of the expert's posterior at e(C): what it has learned on top of the active controller's score. */
-    public double learnedResidual(String expertId, float[] embedding) {
-        LinearPosterior posterior = folded.posteriors().get(expertId);
-        return posterior == null ? 0 : posterior.meanAt(LinearThompson.features(embedding));
+    /** Whether posteriors are kept at all: only under {@code llmc.routing.exploration.policy=linear-thompson}. */
+    public boolean enabled() {
+        return config.linearThompson();
+    }
+
+    /**
+     * xᵀA⁻¹b of the expert's posterior at e(C): what it has learned on top of controllerVersion's score, 0 while nothing
+     * has been folded against that version (the posteriors are residuals over the active version only).
+     */
+    public double learnedResidual(String expertId, String controllerVersion, float[] embedding) {
+        return prior == null ? 0 : posterior(expertId, controllerVersion).meanAt(LinearThompson.features(embedding));
     }
 
     @Scheduled(fixedDelay = "${llmc.routing.exploration.refresh:1s}", initialDelay = "1s")

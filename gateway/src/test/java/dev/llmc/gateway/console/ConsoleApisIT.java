@@ -150,5 +150,11 @@ class ConsoleApisIT extends EmbeddedGatewayTest {
         assertEquals("messages", empty.json().at("/error/param").asText());
         GatewayHttp.Reply badRole = http().post("/admin/routing/explain", "{\"messages\": [{\"role\": \"robot\", \"content\": \"x\"}]}");
         assertEquals("messages[0].role", badRole.json().at("/error/param").asText());
+        // This gateway routes greedily, so it keeps no linear Thompson posteriors to rank by.
+        GatewayHttp.Reply noPosteriors = http().post("/admin/routing/explain", """
+                {"messages": [{"role": "user", "content": "bread"}], "posterior_mean": true}""");
+        assertEquals(400, noPosteriors.status(), noPosteriors.body());
+        assertEquals("posterior_mean", noPosteriors.json().at("/error/param").asText());
+        assertFalse(explanation.get("posterior_mean").asBoolean());
     }
 }

@@ -1,5 +1,6 @@
 package dev.llmc.gateway.routing;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmc.abtest.event.Event;
 import dev.llmc.abtest.event.Exposure;
 import dev.llmc.abtest.event.JdbcEventWriter;
@@ -15,6 +16,7 @@ import dev.llmc.gateway.testing.GatewayHttp.Reply;
 import dev.llmc.gateway.testing.SecondReplica;
 import dev.llmc.model.encoder.ChatTurn;
 import dev.llmc.model.encoder.ConversationEncoder;
+import dev.llmc.model.scoring.ContentBasedController;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
@@ -47,6 +49,7 @@ class LinearThompsonIT extends EmbeddedGatewayTest {
     private static final Map<String, String> LINEAR_THOMPSON = Map.of(
             "llmc.routing.exploration.policy", "linear-thompson",
             "llmc.routing.exploration.refresh", "200ms");
+    private static final String CONTENT = ContentBasedController.VERSION;
     private static final String QUESTION = "How long should I knead bread dough, and how warm should it rise?";
     private final FakeExpertNode baker = fakeNode("baker");
     private final FakeExpertNode coder = fakeNode("coder");
@@ -120,8 +123,8 @@ class LinearThompsonIT extends EmbeddedGatewayTest {
         String coderId = expertIds.get("coder");
         LinearThompsonPosteriors elsewhere = second.bean(LinearThompsonPosteriors.class);
         await("both replicas folded every observation").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() ->
-                posteriors.observations(bakerId) == bakerRatings && posteriors.observations(coderId) == coderObservations
-                        && elsewhere.observations(bakerId) == bakerRatings && elsewhere.observations(coderId) == coderObservations);
+                posteriors.expertObservations(bakerId) == bakerRatings && posteriors.expertObservations(coderId) == coderObservations
+                        && elsewhere.expertObservations(bakerId) == bakerRatings && elsewhere.expertObservations(coderId) == coderObservations);
         assertEquals(16 + (retried == null ? 0 : 1), log.count("select count(*) from exploration_observations"));
         if (retried != null) {
             assertEquals(0, log.count("select count(*) from exploration_observations where message_id = ? and signal_type = 'retry' and reward <> 0", retried));
@@ -130,15 +133,31 @@ class LinearThompsonIT extends EmbeddedGatewayTest {
         float[] embedding = encoder.encode(List.of(new ChatTurn("user", QUESTION)));
         if (bakerRatings > 0) {
             // Reward 1 is above any cosine score the content-based controller gives.
-            assertTrue(posteriors.learnedResidual(bakerId, embedding) > 0, "a liked expert is predicted above the controller's score");
+            assertTrue(posteriors.learnedResidual(bakerId, CONTENT, embedding) > 0, "a liked expert is predicted above the controller's score");
         }
         if (bakerRatings > 0 && coderObservations > 0) {
-            assertTrue(posteriors.learnedResidual(coderId, embedding) < posteriors.learnedResidual(bakerId, embedding),
+            assertTrue(posteriors.learnedResidual(coderId, CONTENT, embedding) < posteriors.learnedResidual(bakerId, CONTENT, embedding),
                     "a disliked expert gains less than a liked one");
         }
-        assertEquals(posteriors.learnedResidual(bakerId, embedding), elsewhere.learnedResidual(bakerId, embedding), 1e-9,
+        assertEquals(posteriors.learnedResidual(bakerId, CONTENT, embedding), elsewhere.learnedResidual(bakerId, CONTENT, embedding), 1e-9,
                 "the replicas agree");
-        assertEquals(posteriors.learnedResidual(coderId, embedding), elsewhere.learnedResidual(coderId, embedding), 1e-9);
+        assertEquals(posteriors.learnedResidual(coderId, CONTENT, embedding), elsewhere.learnedResidual(coderId, CONTENT, embedding), 1e-9);
+
+        // The explanation's posterior means are the controller's scores plus exactly those residuals, ranked by them.
+        String conversation = """
+                {"messages": [{"role": "user", "content": "%s"}], "posterior_mean": %s}""";
+        JsonNode byController = http().post("/admin/routing/explain", conversation.formatted(QUESTION, false)).json();
+        JsonNode byMean = http().post("/admin/routing/explain", conversation.formatted(QUESTION, true)).json();
+        assertTrue(byMean.get("posterior_mean").asBoolean());
+        assertEquals(bakerRatings + coderObservations, byMean.get("observations").asLong());
+        assertEquals(2, byMean.get("experts").size());
+        Map<String, Double> controllerScores = new HashMap<>();
+        byController.get("experts").forEach(e -> controllerScores.put(e.get("expert_id").asText(), e.get("score").asDouble()));
+        for (JsonNode expert : byMean.get("experts")) {
+            String id = expert.get("expert_id").asText();
+            assertEquals(controllerScores.get(id) + posteriors.learnedResidual(id, CONTENT, embedding), expert.get("score").asDouble(), 1e-9);
+        }
+        assertTrue(byMean.at("/experts/0/score").asDouble() >= byMean.at("/experts/1/score").asDouble());
 
         ignoresObservationsOfAnotherEncoder(bakerId, coderId, elsewhere);
     }
@@ -149,7 +168,7 @@ class LinearThompsonIT extends EmbeddedGatewayTest {
      */
     private void ignoresObservationsOfAnotherEncoder(String bakerId, String coderId, LinearThompsonPosteriors elsewhere)
             throws SQLException {
-        long before = posteriors.observations(bakerId) + posteriors.observations(coderId);
+        long before = posteriors.expertObservations(bakerId) + posteriors.expertObservations(coderId);
         Instant now = Instant.now();
         List<Event> foreign = new ArrayList<>();
         for (String encoderId : new String[] {"all-minilm-l6-v2", null}) {
@@ -175,8 +194,8 @@ class LinearThompsonIT extends EmbeddedGatewayTest {
         log.awaitDrained(Duration.ofSeconds(10));
         for (LinearThompsonPosteriors replica : List.of(posteriors, elsewhere)) {
             await("the newer rating folded").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> replica.observations(bakerId) + replica.observations(coderId) >= before + 1);
-            assertEquals(before + 1, replica.observations(bakerId) + replica.observations(coderId));
+                    .until(() -> replica.expertObservations(bakerId) + replica.expertObservations(coderId) >= before + 1);
+            assertEquals(before + 1, replica.expertObservations(bakerId) + replica.expertObservations(coderId));
         }
     }
 }

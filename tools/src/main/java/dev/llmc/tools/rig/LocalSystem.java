@@ -28,6 +28,8 @@ import java.util.concurrent.TimeUnit;
  * SIGTERM).
  */
 public final class LocalSystem implements AutoCloseable {
+    /** As ./llmc starts them: without it Lucene's vector scoring in the gateway runs scalar. */
+    private static final String VECTOR_MODULE = "--add-modules=jdk.incubator.vector";
 
     private final Path root;
     private final PrintStream err;
@@ -57,7 +59,7 @@ public final class LocalSystem implements AutoCloseable {
         String admin = "llmc-local-" + HexFormat.of().formatHex(bytes(16));
         Files.createDirectories(data);
         err.printf("starting gateway '%s' on :%d (embedded PostgreSQL/Redis and gateway.log in %s) ...%n", name, port, data);
-        List<String> command = new ArrayList<>(List.of("java", "-Dai.djl.offline=true"));
+        List<String> command = new ArrayList<>(List.of("java", VECTOR_MODULE, "-Dai.djl.offline=true"));
         command.addAll(javaOptions);
         // The embedded PostgreSQL and Redis are not in the gateway's own classpath (production images do not carry them).
         Path jar = jar("gateway");
@@ -84,7 +86,7 @@ public final class LocalSystem implements AutoCloseable {
         int port = freePort();
         String url = "http://127.0.0.1:" + port;
         err.printf("starting gpu-node on :%d (log %s) ...%n", port, logFile);
-        List<String> command = new ArrayList<>(List.of("java", "-Dai.djl.offline=true"));
+        List<String> command = new ArrayList<>(List.of("java", VECTOR_MODULE, "-Dai.djl.offline=true"));
         command.addAll(javaOptions);
         command.addAll(List.of("-jar", jar("gpu-node").toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile());

@@ -86,6 +86,14 @@ final class GatewayClient {
         return id;
     }
 
+    /** One chat message as {@code /chat} and the explanation take it. */
+    static JsonObject message(String role, String content) {
+        JsonObject message = new JsonObject();
+        message.addProperty("role", role);
+        message.addProperty("content", content);
+        return message;
+    }
+
     private static JsonObject arm(String name, String version, boolean control) {
         JsonObject arm = new JsonObject();
         arm.addProperty("name", name);
@@ -107,6 +115,23 @@ final class GatewayClient {
 
     void activate(String key, String version) {
         send("POST", "/controller/versions/" + version + "/activate", key, null, 200);
+    }
+
+    /** Linear Thompson's greedy choice for a one-turn conversation: the best posterior mean, and the observations behind it. */
+    record PosteriorChoice(String expert, long observations) {
+    }
+
+    /** {@code POST /admin/routing/explain} with {@code posterior_mean}: the top expert by posterior mean for prompt. */
+    PosteriorChoice posteriorMeanChoice(String adminKey, String prompt) {
+        JsonArray messages = new JsonArray();
+        messages.add(message("user", prompt));
+        JsonObject body = new JsonObject();
+        body.add("messages", messages);
+        body.addProperty("top", 1);
+        body.addProperty("posterior_mean", true);
+        JsonObject explanation = send("POST", "/admin/routing/explain", adminKey, body, 200).getAsJsonObject();
+        return new PosteriorChoice(explanation.getAsJsonArray("experts").get(0).getAsJsonObject().get("name").getAsString(),
+                explanation.get("observations").getAsLong());
     }
 
     /** The version's offline estimate on logged traffic, empty when the gateway cannot give one for it. */

@@ -78,6 +78,8 @@ final class LearningLoop implements AutoCloseable {
     private LocalSystem.Gateway gw;
     private HikariDataSource db;
     private GreedyEvaluation evaluation;
+    /** Null in batch mode, which keeps no posteriors. */
+    private PosteriorMeanEvaluation posteriorEvaluation;
     private SimulatedUsers users;
     private String active = ContentBasedController.VERSION;
 
@@ -116,6 +118,9 @@ final class LearningLoop implements AutoCloseable {
         err.printf("simulate: registered %d experts on the replay node %s%n", matrix.expertCount(), node.url());
         db = database(gw.dataDir());
         evaluation = new GreedyEvaluation(db, setup.encoder(), matrix, setup.split().test(), setup.evalEmbeddings(), columns);
+        if (setup.mode() != Mode.batch) {
+            posteriorEvaluation = new PosteriorMeanEvaluation(gateway, gw.adminKey(), db, matrix, setup.split().test(), columns);
+        }
         users = new SimulatedUsers(gateway, appKey, matrix, setup.split().train(), columns, setup.reactions(), setup.seed(),
                 setup.concurrency(), err);
         return evaluation.utility(ContentBasedController.VERSION);
@@ -151,7 +156,10 @@ final class LearningLoop implements AutoCloseable {
         return evaluation.utility(version);
     }
 
-    /** One round: traffic, then (unless online) train, A/B and promotion; both versions evaluated. */
+    /**
+     * One round: traffic, then (unless online) train, A/B and promotion; both versions evaluated, and in online and both
+     * modes the posterior means over the version active at the end of the round.
+     */
     SimulationReport.Round round(int number, Schedule schedule) throws InterruptedException {
         SimulationReport.Round row = new SimulationReport.Round(number);
         row.activeVersion = active;
@@ -161,6 +169,9 @@ final class LearningLoop implements AutoCloseable {
             abTest(row, candidate, "ab" + number, schedule);
         }
         row.activeEvalUtility = evaluate(row.activeVersion);
+        if (posteriorEvaluation != null) {
+            row.posteriorEvalUtility = posteriorEvaluation.utility();
+        }
         return row;
     }
 

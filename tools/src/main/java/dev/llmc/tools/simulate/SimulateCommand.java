@@ -69,8 +69,9 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--users", paramLabel = "N", defaultValue = "100",
             description = "simulated users per round, and fresh ones per A/B experiment (default ${DEFAULT-VALUE})")
     int users;
-    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "batch",
-            description = "batch (retrain, default policy), online (linear Thompson, no retraining) or both (default ${DEFAULT-VALUE})")
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "both",
+            description = "both (linear Thompson and retraining), batch (retraining, greedy routing) or online (linear "
+                    + "Thompson, no retraining) (default ${DEFAULT-VALUE})")
     LearningLoop.Mode mode;
     @Option(names = "--alpha", paramLabel = "A", defaultValue = "0.05",
             description = "one-sided significance level of the promotion test on mean rating per user (default ${DEFAULT-VALUE})")

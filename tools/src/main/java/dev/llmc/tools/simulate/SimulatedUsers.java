@@ -1,7 +1,6 @@
 package dev.llmc.tools.simulate;
 
 import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
 import dev.llmc.model.matrix.RoutingMatrix;
 import dev.llmc.tools.ProgressBar;
 
@@ -108,14 +107,14 @@ final class SimulatedUsers {
         JsonArray messages = new JsonArray();
         for (int questions = 1; budget.getAndDecrement() > 0; questions++) {
             int prompt = trainPrompts[random.nextInt(trainPrompts.length)];
-            messages.add(message("user", matrix.prompts().get(prompt)));
+            messages.add(GatewayClient.message("user", matrix.prompts().get(prompt)));
             GatewayClient.Reply reply = gateway.chat(appKey, user, conversationId, messages, false);
             double label = react(reply, prompt, random, listener);
             if (reactions.retries(label, random) && budget.getAndDecrement() > 0) {
                 reply = gateway.chat(appKey, user, conversationId, messages, true);
                 label = react(reply, prompt, random, listener);
             }
-            messages.add(message("assistant", reply.text()));
+            messages.add(GatewayClient.message("assistant", reply.text()));
             if (!reactions.continues(label, questions, random)) {
                 gateway.feedback(appKey, reply.messageId(), "end", null);
                 return;
@@ -141,12 +140,5 @@ final class SimulatedUsers {
             best = Math.max(best, matrix.label(prompt, e));
         }
         return best;
-    }
-
-    private static JsonObject message(String role, String content) {
-        JsonObject message = new JsonObject();
-        message.addProperty("role", role);
-        message.addProperty("content", content);
-        return message;
     }
 }

@@ -18,8 +18,9 @@ import java.util.Map;
 
 /** The figures of one simulation: baselines, one row per round, totals; as a table, a JSON object and a plot. */
 final class SimulationReport {
-    static final String HEADER = String.format(Locale.ROOT, "%5s %7s  %-20s %7s  %-20s %7s  %8s %8s  %9s %8s  %s",
-            "round", "turns", "active", "eval", "candidate", "eval", "off.cand", "off.act", "A/B lift", "p(1-s)", "promoted");
+    static final String HEADER = String.format(Locale.ROOT, "%5s %7s  %-20s %7s  %-20s %7s  %8s %8s  %9s %8s  %-8s  %s",
+            "round", "turns", "active", "eval", "candidate", "eval", "off.cand", "off.act", "A/B lift", "p(1-s)", "promoted",
+            "post.mean");
 
     private final String mode;
     private final long seed;
@@ -48,6 +49,8 @@ final class SimulationReport {
         double activeEvalUtility;
         String candidateVersion;
         Double candidateEvalUtility;
+        /** Linear Thompson's posterior means (over the version active at the round's end), greedily; null in batch mode. */
+        Double posteriorEvalUtility;
         Double offlineCandidate;
         Double offlineActive;
         /** The gateway's verdict on candidate versus active from the logged traffic (better, worse, …), when it gives one. */
@@ -105,10 +108,11 @@ final class SimulationReport {
         }
 
         String line() {
-            return String.format(Locale.ROOT, "%5d %7d  %-20s %7.4f  %-20s %7s  %8s %8s  %9s %8s  %s", round, turns,
+            return String.format(Locale.ROOT, "%5d %7d  %-20s %7.4f  %-20s %7s  %8s %8s  %9s %8s  %-8s  %s", round, turns,
                     activeVersion, activeEvalUtility, candidateVersion == null ? "-" : candidateVersion,
                     format(candidateEvalUtility, "%.4f"), format(offlineCandidate, "%.4f"), format(offlineActive, "%.4f"),
-                    format(abLift == null ? null : abLift * 100, "%+.1f%%"), format(pValue, "%.2g"), promoted ? "yes" : "no");
+                    format(abLift == null ? null : abLift * 100, "%+.1f%%"), format(pValue, "%.2g"), promoted ? "yes" : "no",
+                    format(posteriorEvalUtility, "%.4f"));
         }
 
         JsonObject json() {
@@ -119,6 +123,7 @@ final class SimulationReport {
             row.addProperty("active_eval_utility", activeEvalUtility);
             row.addProperty("candidate_version", candidateVersion);
             row.addProperty("candidate_eval_utility", candidateEvalUtility);
+            row.addProperty("posterior_eval_utility", posteriorEvalUtility);
             row.addProperty("promoted", promoted);
             row.addProperty("p_value", pValue);
             row.addProperty("ab_control_rating", abControlMean);
@@ -176,6 +181,11 @@ final class SimulationReport {
         return turns;
     }
 
+    /** The last round's posterior-mean evaluation utility: what the served policy learned; null in batch mode. */
+    Double finalPosteriorMean() {
+        return rounds.isEmpty() ? null : rounds.getLast().posteriorEvalUtility;
+    }
+
     long falsePromotions() {
         return rounds.stream().filter(r -> r.promoted && r.candidateEvalUtility < r.activeEvalUtility).count();
     }
@@ -183,12 +193,14 @@ final class SimulationReport {
     String summary() {
         return String.format(Locale.ROOT, """
                 evaluation utility (mean true label of the greedy choice on %d held-out prompts):
-                  cold start %.4f   final %.4f
+                  cold start %.4f   final %.4f%s
                   best single %.4f (%s, chosen on the training prompts)   in hindsight %.4f (%s)
                   random %.4f   oracle %.4f
                 promotions %d, false promotions %d; regret %.1f over %d turns (%.4f per turn)
                 %d turns in %.0f s of traffic (%.1f turns/s); %.0f s in all
-                """, evalPrompts, coldStart, finalUtility, bestSingle, bestSingleExpert, hindsight, hindsightExpert, random,
+                """, evalPrompts, coldStart, finalUtility,
+                finalPosteriorMean() == null ? "" : String.format(Locale.ROOT, "   linear Thompson posterior means %.4f", finalPosteriorMean()),
+                bestSingle, bestSingleExpert, hindsight, hindsightExpert, random,
                 oracle, rounds.stream().filter(r -> r.promoted).count(), falsePromotions(), regret, turns,
                 turns == 0 ? 0 : regret / turns, turns, trafficSeconds, turns / Math.max(trafficSeconds, 1e-9), seconds);
     }
@@ -200,6 +212,7 @@ final class SimulationReport {
         json.addProperty("experts", experts);
         json.addProperty("cold_start", coldStart);
         json.addProperty("final", finalUtility);
+        json.addProperty("final_posterior_mean", finalPosteriorMean());
         json.add("best_single", expertUtility(bestSingleExpert, bestSingle));
         json.add("best_single_hindsight", expertUtility(hindsightExpert, hindsight));
         json.addProperty("oracle", oracle);
@@ -227,10 +240,14 @@ final class SimulationReport {
     void writePlot(Path file) throws IOException {
         List<SvgChart.Point> active = new ArrayList<>(List.of(new SvgChart.Point(0, coldStart)));
         List<SvgChart.Point> candidates = new ArrayList<>();
+        List<SvgChart.Point> posteriorMeans = new ArrayList<>(List.of(new SvgChart.Point(0, coldStart)));
         for (Round r : rounds) {
             active.add(new SvgChart.Point(r.round, r.activeAfter()));
             if (r.candidateEvalUtility != null) {
                 candidates.add(new SvgChart.Point(r.round, r.candidateEvalUtility));
+            }
+            if (r.posteriorEvalUtility != null) {
+                posteriorMeans.add(new SvgChart.Point(r.round, r.posteriorEvalUtility));
             }
         }
         int last = Math.max(1, rounds.size());
@@ -238,6 +255,9 @@ final class SimulationReport {
         series.add(new SvgChart.Series("active controller", active, false, true));
         if (!candidates.isEmpty()) {
             series.add(new SvgChart.Series("candidate", candidates, true, true));
+        }
+        if (posteriorMeans.size() > 1) {
+            series.add(new SvgChart.Series("linear Thompson posterior means", posteriorMeans, false, true));
         }
         series.add(flat("oracle", oracle, last));
         series.add(flat("best single", bestSingle, last));
