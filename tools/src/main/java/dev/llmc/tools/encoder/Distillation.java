@@ -47,8 +47,11 @@ import java.util.regex.Pattern;
  *   <li>every vocabulary token t is embedded alone ([CLS] t [SEP]) by MiniLM: V₀_t (Model2Vec's starting point);</li>
  *   <li>corpus paragraphs, formatted as one-turn user conversations exactly as the gateway formats a turn, are
  *       embedded by MiniLM: the targets;</li>
+ *   <li>optionally ({@link AffineTokenPrior}) one affine map of every V₀_t, fitted so that mapped means match the
+ *       targets: the prior;</li>
  *   <li>{@link TokenVectorFit} pulls the token vectors so that a paragraph's mean token vector matches its target,
- *       for each ridge strength; the one with the best mean cosine on held-out paragraphs is written.</li>
+ *       towards the prior, for each ridge strength; the one with the best mean cosine on held-out paragraphs is
+ *       written.</li>
  * </ol>
  * Deterministic for the same corpus, seed and CPU (OnnxRuntime's float results may differ in the last bits
  * across CPUs, below the int8 step).
@@ -58,6 +61,9 @@ final class Distillation {
     static final int MAX_TOKENS = 128;
     private static final int BATCH = 64;
     private static final int MIN_PARAGRAPH_CHARS = 40;
+    /** Ridge on the affine prior's matrix, relative to the mean feature energy: barely more than numerical safety. */
+    private static final double AFFINE_RIDGE = 1e-4;
+    static final String SINGLE_TOKEN_CACHE_KEY = "all-minilm-l6-v2-fp32-single-token-v1";
     private static final Pattern PARAGRAPH_BREAK = Pattern.compile("\\n\\s*\\n");
 
     private final PrintStream log;
@@ -69,17 +75,20 @@ final class Distillation {
         this.cacheRoot = cacheRoot;
     }
 
-    record Result(int vocabulary, int paragraphs, double plainCosine, double lambda, double fittedCosine, Path file,
-                  long bytes, String sha256) {
+    /** priorCosine: of the affine prior, NaN without one. */
+    record Result(int vocabulary, int paragraphs, double plainCosine, double priorCosine, double lambda,
+                  double fittedCosine, Path file, long bytes, String sha256) {
         String summary() {
             return String.format("static encoder table: %d tokens, fitted on %d paragraphs; held-out cosine to MiniLM"
-                            + " %.4f single-token vectors, %.4f fitted (lambda %s, int8); %s (%d bytes) sha256 %s",
-                    vocabulary, paragraphs, plainCosine, fittedCosine, lambda, file, bytes, sha256);
+                            + " %.4f single-token vectors, %s, %.4f fitted (lambda %s, int8); %s (%d bytes) sha256 %s",
+                    vocabulary, paragraphs, plainCosine,
+                    Double.isNaN(priorCosine) ? "no affine prior" : String.format("%.4f affine prior", priorCosine),
+                    fittedCosine, lambda, file, bytes, sha256);
         }
     }
 
-    Result run(List<Path> corpus, String field, int paragraphCount, long seed, double[] lambdas, int iterations, Path target)
-            throws Exception {
+    Result run(List<Path> corpus, String field, int paragraphCount, long seed, boolean affinePrior, double[] lambdas,
+               int iterations, Path target) throws Exception {
         int workers = Runtime.getRuntime().availableProcessors();
         try (MiniLmTokenizer tokenizer = MiniLmTokenizer.load();
                 OnnxSentenceEncoder teacher = OnnxSentenceEncoder.load(tokenizer, MAX_TOKENS, 1)) {
@@ -88,13 +97,16 @@ final class Distillation {
             ConversationFormatter formatter = new ConversationFormatter(tokenizer, MAX_TOKENS);
 
             long start = System.nanoTime();
-            List<TokenizedText> singles = new ArrayList<>(vocabulary);
+            // Cached like the paragraphs, under a key of their own: a rerun with another corpus or recipe skips them.
             long[] specials = tokenizer.encodeKeepingEnd("", MAX_TOKENS).ids();
+            EmbeddingCache singleCache = new EmbeddingCache(cacheRoot, SINGLE_TOKEN_CACHE_KEY,
+                    new SingleTokenEncoder(teacher, specials, workers));
+            List<String> tokenKeys = new ArrayList<>(vocabulary);
             for (int t = 0; t < vocabulary; t++) {
-                long[] ids = {specials[0], t, specials[1]};
-                singles.add(new TokenizedText(ids, new long[] {1, 1, 1}, new long[3]));
+                tokenKeys.add(SingleTokenEncoder.KEY_PREFIX + t);
             }
-            List<float[]> tokenVectors = parallel(singles, teacher::embedTokenized, workers, BATCH, "tokens");
+            List<float[]> tokenVectors = singleCache.embedAll(tokenKeys, (done, total, seconds) -> log.printf(
+                    "single tokens: %d/%d (%.1f/s)%n", done, total, done / Math.max(seconds, 1e-9)));
             float[] start0 = new float[vocabulary * dimension];
             for (int t = 0; t < vocabulary; t++) {
                 System.arraycopy(tokenVectors.get(t), 0, start0, t * dimension, dimension);
@@ -119,12 +131,23 @@ final class Distillation {
             List<float[]> checkTargets = targets.subList(fitted, targets.size());
 
             // The mean of unit token vectors is shorter than a unit target: scale targets to the typical length so that
-            // the ridge pull towards V₀ does not fight a change of scale.
+            // the ridge pull towards the prior does not fight a change of scale.
             StaticTokenTable plain = new StaticTokenTable(vocabulary, dimension, start0);
             double scale = meanNorm(plain, fitIds);
             List<float[]> scaledTargets = targets.subList(0, fitted).stream().map(v -> scaled(v, scale)).toList();
             double plainCosine = meanCosine(new StaticSentenceEncoder(tokenizer, plain.quantised(), MAX_TOKENS), checkIds, checkTargets);
             log.printf("single-token vectors: held-out cosine %.4f (mean token-vector length %.3f)%n", plainCosine, scale);
+
+            float[] prior = start0;
+            double priorCosine = Double.NaN;
+            if (affinePrior) {
+                start = System.nanoTime();
+                prior = AffineTokenPrior.fit(start0, vocabulary, dimension, fitIds, scaledTargets, AFFINE_RIDGE);
+                priorCosine = meanCosine(new StaticSentenceEncoder(tokenizer,
+                        new StaticTokenTable(vocabulary, dimension, prior).quantised(), MAX_TOKENS), checkIds, checkTargets);
+                log.printf("affine map of the single-token vectors: held-out cosine %.4f (%.0f s)%n", priorCosine,
+                        (System.nanoTime() - start) / 1e9);
+            }
 
             TokenVectorFit fit = new TokenVectorFit(fitIds, vocabulary, dimension);
             StaticTokenTable best = null;
@@ -133,7 +156,7 @@ final class Distillation {
             for (double lambda : lambdas) {
                 start = System.nanoTime();
                 StaticTokenTable table = new StaticTokenTable(vocabulary, dimension,
-                        fit.fit(start0, scaledTargets, lambda, iterations)).quantised();
+                        fit.fit(prior, scaledTargets, lambda, iterations)).quantised();
                 double cosine = meanCosine(new StaticSentenceEncoder(tokenizer, table, MAX_TOKENS), checkIds, checkTargets);
                 log.printf("lambda %s: held-out cosine %.4f (%.0f s)%n", lambda, cosine, (System.nanoTime() - start) / 1e9);
                 if (cosine > bestCosine) {
@@ -143,7 +166,7 @@ final class Distillation {
                 }
             }
             write(best, target);
-            return new Result(vocabulary, fitted, plainCosine, bestLambda, bestCosine, target, Files.size(target), sha256(target));
+            return new Result(vocabulary, fitted, plainCosine, priorCosine, bestLambda, bestCosine, target, Files.size(target), sha256(target));
         }
     }
 
@@ -174,9 +197,9 @@ final class Distillation {
         return all.subList(0, Math.min(count, all.size()));
     }
 
-    /** Embeds items in batches on every core, in order; logs progress as what (none when null). */
-    private <T> List<float[]> parallel(List<T> items, Function<List<T>, List<float[]>> embed, int workers, int batch,
-                                       String what) throws Exception {
+    /** Embeds items in batches on every core, in order. */
+    private static <T> List<float[]> parallel(List<T> items, Function<List<T>, List<float[]>> embed, int workers, int batch)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(workers);
         try {
             List<Future<List<float[]>>> parts = new ArrayList<>();
@@ -185,11 +208,8 @@ final class Distillation {
                 parts.add(pool.submit(() -> embed.apply(chunk)));
             }
             List<float[]> result = new ArrayList<>(items.size());
-            for (int i = 0; i < parts.size(); i++) {
-                result.addAll(parts.get(i).get());
-                if (what != null && i % 50 == 49) {
-                    log.printf("%s: %d/%d%n", what, result.size(), items.size());
-                }
+            for (Future<List<float[]>> part : parts) {
+                result.addAll(part.get());
             }
             return result;
         } finally {
@@ -197,11 +217,52 @@ final class Distillation {
         }
     }
 
+    /** MiniLM on [CLS] t [SEP] for keys "token:t", on every core (the texts are cache keys, not text to tokenize). */
+    private static final class SingleTokenEncoder implements SentenceEncoder {
+        static final String KEY_PREFIX = "token:";
+        private final OnnxSentenceEncoder teacher;
+        private final long[] specials;
+        private final int workers;
+
+        SingleTokenEncoder(OnnxSentenceEncoder teacher, long[] specials, int workers) {
+            this.teacher = teacher;
+            this.specials = specials;
+            this.workers = workers;
+        }
+
+        @Override
+        public int dimension() {
+            return teacher.dimension();
+        }
+
+        @Override
+        public String id() {
+            return teacher.id();
+        }
+
+        @Override
+        public List<float[]> embed(List<String> keys) {
+            List<TokenizedText> singles = keys.stream().map(key -> {
+                long token = Long.parseLong(key.substring(KEY_PREFIX.length()));
+                return new TokenizedText(new long[] {specials[0], token, specials[1]}, new long[] {1, 1, 1}, new long[3]);
+            }).toList();
+            try {
+                return parallel(singles, teacher::embedTokenized, workers, BATCH);
+            } catch (Exception e) {
+                throw new IllegalStateException("MiniLM failed on single tokens", e);
+            }
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
     /**
      * MiniLM on every core for a list of texts: shortest first in small batches, so that padding stays small, then
      * back in the caller's order.
      */
-    private final class SortedParallelEncoder implements SentenceEncoder {
+    private static final class SortedParallelEncoder implements SentenceEncoder {
         private static final int SMALL_BATCH = 16;
         private final OnnxSentenceEncoder teacher;
         private final MiniLmTokenizer tokenizer;
@@ -233,7 +294,7 @@ final class Distillation {
             Arrays.sort(order, Comparator.comparingInt(i -> tokenized.get(i).length()));
             List<TokenizedText> sorted = Arrays.stream(order).map(tokenized::get).toList();
             try {
-                List<float[]> embedded = parallel(sorted, teacher::embedTokenized, workers, SMALL_BATCH, null);
+                List<float[]> embedded = parallel(sorted, teacher::embedTokenized, workers, SMALL_BATCH);
                 float[][] result = new float[texts.size()][];
                 for (int i = 0; i < order.length; i++) {
                     result[order[i]] = embedded.get(i);

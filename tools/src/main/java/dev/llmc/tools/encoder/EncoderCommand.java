@@ -45,6 +45,10 @@ public final class EncoderCommand implements Runnable {
         String field;
         @Option(names = "--paragraphs", defaultValue = "20000", description = "paragraphs sampled (default ${DEFAULT-VALUE}); 10% are held out")
         int paragraphs;
+        @Option(names = "--prior", defaultValue = "affine",
+                description = "what the fit is pulled towards: affine (one affine map of the single-token vectors, fitted"
+                        + " on the corpus) or single-token (the raw single-token vectors) (default ${DEFAULT-VALUE})")
+        String prior;
         @Option(names = "--lambda", defaultValue = "0.001,0.01,0.1", split = ",",
                 description = "ridge strengths tried; the best on the held-out paragraphs is kept (default ${DEFAULT-VALUE})")
         double[] lambdas;
@@ -65,10 +69,13 @@ public final class EncoderCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (paragraphs < 100 || iterations < 0 || Arrays.stream(lambdas).anyMatch(l -> !(l > 0))) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--paragraphs ≥ 100, --iterations ≥ 0, --lambda values > 0");
+            if (paragraphs < 100 || iterations < 0 || Arrays.stream(lambdas).anyMatch(l -> !(l > 0))
+                    || !List.of("affine", "single-token").contains(prior)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--paragraphs ≥ 100, --iterations ≥ 0, --lambda values > 0, --prior affine or single-token");
             }
-            Distillation.Result result = new Distillation(err, cacheRoot).run(corpus, field, paragraphs, seed, lambdas, iterations, target);
+            Distillation.Result result = new Distillation(err, cacheRoot).run(corpus, field, paragraphs, seed,
+                    prior.equals("affine"), lambdas, iterations, target);
             out.println(result.summary());
             return 0;
         }
