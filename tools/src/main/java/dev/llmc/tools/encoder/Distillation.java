@@ -45,13 +45,10 @@ import java.util.regex.Pattern;
  * Builds the static encoder's table from all-MiniLM-L6-v2 (the model of the project's Maven dependency):
  * <ol>
  *   <li>every vocabulary token t is embedded alone ([CLS] t [SEP]) by MiniLM: V₀_t (Model2Vec's starting point);</li>
- *   <li>corpus paragraphs, formatted as one-turn user conversations exactly as the gateway formats a turn, are
+ *   <li>corpus paragraphs (and optionally {@link WordNetGlosses}), formatted as one-turn user conversations exactly as the gateway formats a turn, are
  *       embedded by MiniLM: the targets;</li>
- *   <li>optionally ({@link AffineTokenPrior}) one affine map of every V₀_t, fitted so that mapped means match the
- *       targets: the prior;</li>
  *   <li>{@link TokenVectorFit} pulls the token vectors so that a paragraph's mean token vector matches its target,
- *       towards the prior, for each ridge strength; the one with the best mean cosine on held-out paragraphs is
- *       written.</li>
+ *       for each ridge strength; the one with the best mean cosine on held-out paragraphs is written.</li>
  * </ol>
  * Deterministic for the same corpus, seed and CPU (OnnxRuntime's float results may differ in the last bits
  * across CPUs, below the int8 step).
@@ -59,10 +56,11 @@ import java.util.regex.Pattern;
 final class Distillation {
 
     static final int MAX_TOKENS = 128;
-    private static final int BATCH = 64;
+    private static final int SINGLE_TOKEN_BATCH = 64;
+    /** Small, so that a batch of paragraphs sorted by length pads little. */
+    private static final int PARAGRAPH_BATCH = 16;
+    private static final String TOKEN_KEY = "token:";
     private static final int MIN_PARAGRAPH_CHARS = 40;
-    /** Ridge on the affine prior's matrix, relative to the mean feature energy: barely more than numerical safety. */
-    private static final double AFFINE_RIDGE = 1e-4;
     static final String SINGLE_TOKEN_CACHE_KEY = "all-minilm-l6-v2-fp32-single-token-v1";
     private static final Pattern PARAGRAPH_BREAK = Pattern.compile("\\n\\s*\\n");
 
@@ -75,20 +73,18 @@ final class Distillation {
         this.cacheRoot = cacheRoot;
     }
 
-    /** priorCosine: of the affine prior, NaN without one. */
-    record Result(int vocabulary, int paragraphs, double plainCosine, double priorCosine, double lambda,
-                  double fittedCosine, Path file, long bytes, String sha256) {
+    record Result(int vocabulary, int paragraphs, double plainCosine, double lambda, double fittedCosine, Path file,
+                  long bytes, String sha256) {
         String summary() {
             return String.format("static encoder table: %d tokens, fitted on %d paragraphs; held-out cosine to MiniLM"
-                            + " %.4f single-token vectors, %s, %.4f fitted (lambda %s, int8); %s (%d bytes) sha256 %s",
-                    vocabulary, paragraphs, plainCosine,
-                    Double.isNaN(priorCosine) ? "no affine prior" : String.format("%.4f affine prior", priorCosine),
-                    fittedCosine, lambda, file, bytes, sha256);
+                            + " %.4f single-token vectors, %.4f fitted (lambda %s, int8); %s (%d bytes) sha256 %s",
+                    vocabulary, paragraphs, plainCosine, fittedCosine, lambda, file, bytes, sha256);
         }
     }
 
-    Result run(List<Path> corpus, String field, int paragraphCount, long seed, boolean affinePrior, double[] lambdas,
-               int iterations, Path target) throws Exception {
+    /** wordNet: a WordNet database directory whose glosses (glossCount of them) join the corpus, or null. */
+    Result run(List<Path> corpus, String field, int paragraphCount, Path wordNet, int glossCount, long seed,
+               double[] lambdas, int iterations, Path target) throws Exception {
         int workers = Runtime.getRuntime().availableProcessors();
         try (MiniLmTokenizer tokenizer = MiniLmTokenizer.load();
                 OnnxSentenceEncoder teacher = OnnxSentenceEncoder.load(tokenizer, MAX_TOKENS, 1)) {
@@ -99,11 +95,13 @@ final class Distillation {
             long start = System.nanoTime();
             // Cached like the paragraphs, under a key of their own: a rerun with another corpus or recipe skips them.
             long[] specials = tokenizer.encodeKeepingEnd("", MAX_TOKENS).ids();
-            EmbeddingCache singleCache = new EmbeddingCache(cacheRoot, SINGLE_TOKEN_CACHE_KEY,
-                    new SingleTokenEncoder(teacher, specials, workers));
+            // The cache keys texts, so each token is named by "token:<id>" and the teacher reads the id back.
+            EmbeddingCache singleCache = new EmbeddingCache(cacheRoot, SINGLE_TOKEN_CACHE_KEY, new ParallelTeacher(teacher,
+                    key -> new TokenizedText(new long[] {specials[0], Long.parseLong(key.substring(TOKEN_KEY.length())),
+                            specials[1]}, new long[] {1, 1, 1}, new long[3]), SINGLE_TOKEN_BATCH, workers));
             List<String> tokenKeys = new ArrayList<>(vocabulary);
             for (int t = 0; t < vocabulary; t++) {
-                tokenKeys.add(SingleTokenEncoder.KEY_PREFIX + t);
+                tokenKeys.add(TOKEN_KEY + t);
             }
             List<float[]> tokenVectors = singleCache.embedAll(tokenKeys, (done, total, seconds) -> log.printf(
                     "single tokens: %d/%d (%.1f/s)%n", done, total, done / Math.max(seconds, 1e-9)));
@@ -113,13 +111,19 @@ final class Distillation {
             }
             log.printf("embedded %d single tokens in %.0f s%n", vocabulary, (System.nanoTime() - start) / 1e9);
 
-            List<String> texts = paragraphs(corpus, field, paragraphCount, seed).stream()
+            List<String> sample = paragraphs(corpus, field, paragraphCount, seed);
+            if (wordNet != null) {
+                sample = new ArrayList<>(sample);
+                sample.addAll(WordNetGlosses.read(wordNet, glossCount, seed, MIN_PARAGRAPH_CHARS));
+                Collections.shuffle(sample, new Random(seed)); // glosses in the held-out tenth too
+            }
+            List<String> texts = sample.stream()
                     .map(p -> formatter.format(List.of(new ChatTurn("user", p)))).toList();
             List<int[]> ids = texts.stream().map(text -> toInts(tokenizer.encodeKeepingEnd(text, MAX_TOKENS).ids())).toList();
             start = System.nanoTime();
             // The same cache and key as eval's MiniLM embeddings (same model, limit and formatting): a rerun is free.
             EmbeddingCache cache = new EmbeddingCache(cacheRoot, PromptEmbeddings.cacheKey(EncoderModel.MINILM),
-                    new SortedParallelEncoder(teacher, tokenizer, workers));
+                    new ParallelTeacher(teacher, teacher::tokenize, PARAGRAPH_BATCH, workers));
             List<float[]> targets = cache.embedAll(texts, (done, total, seconds) -> log.printf(
                     "paragraphs: %d/%d (%.1f/s)%n", done, total, done / Math.max(seconds, 1e-9)));
             log.printf("embedded %d paragraphs in %.0f s%n", texts.size(), (System.nanoTime() - start) / 1e9);
@@ -131,23 +135,12 @@ final class Distillation {
             List<float[]> checkTargets = targets.subList(fitted, targets.size());
 
             // The mean of unit token vectors is shorter than a unit target: scale targets to the typical length so that
-            // the ridge pull towards the prior does not fight a change of scale.
+            // the ridge pull towards V₀ does not fight a change of scale.
             StaticTokenTable plain = new StaticTokenTable(vocabulary, dimension, start0);
             double scale = meanNorm(plain, fitIds);
             List<float[]> scaledTargets = targets.subList(0, fitted).stream().map(v -> scaled(v, scale)).toList();
             double plainCosine = meanCosine(new StaticSentenceEncoder(tokenizer, plain.quantised(), MAX_TOKENS), checkIds, checkTargets);
             log.printf("single-token vectors: held-out cosine %.4f (mean token-vector length %.3f)%n", plainCosine, scale);
-
-            float[] prior = start0;
-            double priorCosine = Double.NaN;
-            if (affinePrior) {
-                start = System.nanoTime();
-                prior = AffineTokenPrior.fit(start0, vocabulary, dimension, fitIds, scaledTargets, AFFINE_RIDGE);
-                priorCosine = meanCosine(new StaticSentenceEncoder(tokenizer,
-                        new StaticTokenTable(vocabulary, dimension, prior).quantised(), MAX_TOKENS), checkIds, checkTargets);
-                log.printf("affine map of the single-token vectors: held-out cosine %.4f (%.0f s)%n", priorCosine,
-                        (System.nanoTime() - start) / 1e9);
-            }
 
             TokenVectorFit fit = new TokenVectorFit(fitIds, vocabulary, dimension);
             StaticTokenTable best = null;
@@ -156,7 +149,7 @@ final class Distillation {
             for (double lambda : lambdas) {
                 start = System.nanoTime();
                 StaticTokenTable table = new StaticTokenTable(vocabulary, dimension,
-                        fit.fit(prior, scaledTargets, lambda, iterations)).quantised();
+                        fit.fit(start0, scaledTargets, lambda, iterations)).quantised();
                 double cosine = meanCosine(new StaticSentenceEncoder(tokenizer, table, MAX_TOKENS), checkIds, checkTargets);
                 log.printf("lambda %s: held-out cosine %.4f (%.0f s)%n", lambda, cosine, (System.nanoTime() - start) / 1e9);
                 if (cosine > bestCosine) {
@@ -166,7 +159,7 @@ final class Distillation {
                 }
             }
             write(best, target);
-            return new Result(vocabulary, fitted, plainCosine, priorCosine, bestLambda, bestCosine, target, Files.size(target), sha256(target));
+            return new Result(vocabulary, fitted, plainCosine, bestLambda, bestCosine, target, Files.size(target), sha256(target));
         }
     }
 
@@ -217,60 +210,20 @@ final class Distillation {
         }
     }
 
-    /** MiniLM on [CLS] t [SEP] for keys "token:t", on every core (the texts are cache keys, not text to tokenize). */
-    private static final class SingleTokenEncoder implements SentenceEncoder {
-        static final String KEY_PREFIX = "token:";
-        private final OnnxSentenceEncoder teacher;
-        private final long[] specials;
-        private final int workers;
-
-        SingleTokenEncoder(OnnxSentenceEncoder teacher, long[] specials, int workers) {
-            this.teacher = teacher;
-            this.specials = specials;
-            this.workers = workers;
-        }
-
-        @Override
-        public int dimension() {
-            return teacher.dimension();
-        }
-
-        @Override
-        public String id() {
-            return teacher.id();
-        }
-
-        @Override
-        public List<float[]> embed(List<String> keys) {
-            List<TokenizedText> singles = keys.stream().map(key -> {
-                long token = Long.parseLong(key.substring(KEY_PREFIX.length()));
-                return new TokenizedText(new long[] {specials[0], token, specials[1]}, new long[] {1, 1, 1}, new long[3]);
-            }).toList();
-            try {
-                return parallel(singles, teacher::embedTokenized, workers, BATCH);
-            } catch (Exception e) {
-                throw new IllegalStateException("MiniLM failed on single tokens", e);
-            }
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     /**
-     * MiniLM on every core for a list of texts: shortest first in small batches, so that padding stays small, then
-     * back in the caller's order.
+     * MiniLM on every core for a list of texts, each turned into model input by toInput: shortest first in batches, so
+     * that padding stays small, then back in the caller's order.
      */
-    private static final class SortedParallelEncoder implements SentenceEncoder {
-        private static final int SMALL_BATCH = 16;
+    private static final class ParallelTeacher implements SentenceEncoder {
         private final OnnxSentenceEncoder teacher;
-        private final MiniLmTokenizer tokenizer;
+        private final Function<String, TokenizedText> toInput;
+        private final int batch;
         private final int workers;
 
-        SortedParallelEncoder(OnnxSentenceEncoder teacher, MiniLmTokenizer tokenizer, int workers) {
+        ParallelTeacher(OnnxSentenceEncoder teacher, Function<String, TokenizedText> toInput, int batch, int workers) {
             this.teacher = teacher;
-            this.tokenizer = tokenizer;
+            this.toInput = toInput;
+            this.batch = batch;
             this.workers = workers;
         }
 
@@ -286,7 +239,7 @@ final class Distillation {
 
         @Override
         public List<float[]> embed(List<String> texts) {
-            List<TokenizedText> tokenized = texts.stream().map(teacher::tokenize).toList();
+            List<TokenizedText> tokenized = texts.stream().map(toInput).toList();
             Integer[] order = new Integer[texts.size()];
             for (int i = 0; i < order.length; i++) {
                 order[i] = i;
@@ -294,7 +247,7 @@ final class Distillation {
             Arrays.sort(order, Comparator.comparingInt(i -> tokenized.get(i).length()));
             List<TokenizedText> sorted = Arrays.stream(order).map(tokenized::get).toList();
             try {
-                List<float[]> embedded = parallel(sorted, teacher::embedTokenized, workers, SMALL_BATCH);
+                List<float[]> embedded = parallel(sorted, teacher::embedTokenized, workers, batch);
                 float[][] result = new float[texts.size()][];
                 for (int i = 0; i < order.length; i++) {
                     result[order[i]] = embedded.get(i);
