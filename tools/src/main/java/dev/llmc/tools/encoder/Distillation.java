@@ -45,7 +45,7 @@ import java.util.regex.Pattern;
  * Builds the static encoder's table from all-MiniLM-L6-v2 (the model of the project's Maven dependency):
  * <ol>
  *   <li>every vocabulary token t is embedded alone ([CLS] t [SEP]) by MiniLM: V₀_t (Model2Vec's starting point);</li>
- *   <li>corpus paragraphs, formatted as one-turn user conversations exactly as the gateway formats a turn, are
+ *   <li>corpus paragraphs (and optionally {@link WordNetGlosses}), formatted as one-turn user conversations exactly as the gateway formats a turn, are
  *       embedded by MiniLM: the targets;</li>
  *   <li>{@link TokenVectorFit} pulls the token vectors so that a paragraph's mean token vector matches its target,
  *       for each ridge strength; the one with the best mean cosine on held-out paragraphs is written.</li>
@@ -56,8 +56,12 @@ import java.util.regex.Pattern;
 final class Distillation {
 
     static final int MAX_TOKENS = 128;
-    private static final int BATCH = 64;
+    private static final int SINGLE_TOKEN_BATCH = 64;
+    /** Small, so that a batch of paragraphs sorted by length pads little. */
+    private static final int PARAGRAPH_BATCH = 16;
+    private static final String TOKEN_KEY = "token:";
     private static final int MIN_PARAGRAPH_CHARS = 40;
+    static final String SINGLE_TOKEN_CACHE_KEY = "all-minilm-l6-v2-fp32-single-token-v1";
     private static final Pattern PARAGRAPH_BREAK = Pattern.compile("\\n\\s*\\n");
 
     private final PrintStream log;
@@ -78,8 +82,9 @@ final class Distillation {
         }
     }
 
-    Result run(List<Path> corpus, String field, int paragraphCount, long seed, double[] lambdas, int iterations, Path target)
-            throws Exception {
+    /** wordNet: a WordNet database directory whose glosses (glossCount of them) join the corpus, or null. */
+    Result run(List<Path> corpus, String field, int paragraphCount, Path wordNet, int glossCount, long seed,
+               double[] lambdas, int iterations, Path target) throws Exception {
         int workers = Runtime.getRuntime().availableProcessors();
         MiniLmTokenizer tokenizer = MiniLmTokenizer.load();
         try (OnnxSentenceEncoder teacher = OnnxSentenceEncoder.load(tokenizer, MAX_TOKENS, 1)) {
@@ -88,26 +93,37 @@ final class Distillation {
             ConversationFormatter formatter = new ConversationFormatter(tokenizer, MAX_TOKENS);
 
             long start = System.nanoTime();
-            List<TokenizedText> singles = new ArrayList<>(vocabulary);
+            // Cached like the paragraphs, under a key of their own: a rerun with another corpus or recipe skips them.
             long[] specials = tokenizer.encodeKeepingEnd("", MAX_TOKENS).ids();
+            // The cache keys texts, so each token is named by "token:<id>" and the teacher reads the id back.
+            EmbeddingCache singleCache = new EmbeddingCache(cacheRoot, SINGLE_TOKEN_CACHE_KEY, new ParallelTeacher(teacher,
+                    key -> new TokenizedText(new long[] {specials[0], Long.parseLong(key.substring(TOKEN_KEY.length())),
+                            specials[1]}, new long[] {1, 1, 1}, new long[3]), SINGLE_TOKEN_BATCH, workers));
+            List<String> tokenKeys = new ArrayList<>(vocabulary);
             for (int t = 0; t < vocabulary; t++) {
-                long[] ids = {specials[0], t, specials[1]};
-                singles.add(new TokenizedText(ids, new long[] {1, 1, 1}, new long[3]));
+                tokenKeys.add(TOKEN_KEY + t);
             }
-            List<float[]> tokenVectors = parallel(singles, teacher::embedTokenized, workers, BATCH, "tokens");
+            List<float[]> tokenVectors = singleCache.embedAll(tokenKeys, (done, total, seconds) -> log.printf(
+                    "single tokens: %d/%d (%.1f/s)%n", done, total, done / Math.max(seconds, 1e-9)));
             float[] start0 = new float[vocabulary * dimension];
             for (int t = 0; t < vocabulary; t++) {
                 System.arraycopy(tokenVectors.get(t), 0, start0, t * dimension, dimension);
             }
             log.printf("embedded %d single tokens in %.0f s%n", vocabulary, (System.nanoTime() - start) / 1e9);
 
-            List<String> texts = paragraphs(corpus, field, paragraphCount, seed).stream()
+            List<String> sample = paragraphs(corpus, field, paragraphCount, seed);
+            if (wordNet != null) {
+                sample = new ArrayList<>(sample);
+                sample.addAll(WordNetGlosses.read(wordNet, glossCount, seed, MIN_PARAGRAPH_CHARS));
+                Collections.shuffle(sample, new Random(seed)); // glosses in the held-out tenth too
+            }
+            List<String> texts = sample.stream()
                     .map(p -> formatter.format(List.of(new ChatTurn("user", p)))).toList();
             List<int[]> ids = texts.stream().map(text -> toInts(tokenizer.encodeKeepingEnd(text, MAX_TOKENS).ids())).toList();
             start = System.nanoTime();
             // The same cache and key as eval's MiniLM embeddings (same model, limit and formatting): a rerun is free.
             EmbeddingCache cache = new EmbeddingCache(cacheRoot, PromptEmbeddings.cacheKey(EncoderModel.MINILM),
-                    new SortedParallelEncoder(teacher, tokenizer, workers));
+                    new ParallelTeacher(teacher, teacher::tokenize, PARAGRAPH_BATCH, workers));
             List<float[]> targets = cache.embedAll(texts, (done, total, seconds) -> log.printf(
                     "paragraphs: %d/%d (%.1f/s)%n", done, total, done / Math.max(seconds, 1e-9)));
             log.printf("embedded %d paragraphs in %.0f s%n", texts.size(), (System.nanoTime() - start) / 1e9);
@@ -174,9 +190,9 @@ final class Distillation {
         return all.subList(0, Math.min(count, all.size()));
     }
 
-    /** Embeds items in batches on every core, in order; logs progress as what (none when null). */
-    private <T> List<float[]> parallel(List<T> items, Function<List<T>, List<float[]>> embed, int workers, int batch,
-                                       String what) throws Exception {
+    /** Embeds items in batches on every core, in order. */
+    private static <T> List<float[]> parallel(List<T> items, Function<List<T>, List<float[]>> embed, int workers, int batch)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(workers);
         try {
             List<Future<List<float[]>>> parts = new ArrayList<>();
@@ -185,11 +201,8 @@ final class Distillation {
                 parts.add(pool.submit(() -> embed.apply(chunk)));
             }
             List<float[]> result = new ArrayList<>(items.size());
-            for (int i = 0; i < parts.size(); i++) {
-                result.addAll(parts.get(i).get());
-                if (what != null && i % 50 == 49) {
-                    log.printf("%s: %d/%d%n", what, result.size(), items.size());
-                }
+            for (Future<List<float[]>> part : parts) {
+                result.addAll(part.get());
             }
             return result;
         } finally {
@@ -198,18 +211,19 @@ final class Distillation {
     }
 
     /**
-     * MiniLM on every core for a list of texts: shortest first in small batches, so that padding stays small, then
-     * back in the caller's order.
+     * MiniLM on every core for a list of texts, each turned into model input by toInput: shortest first in batches, so
+     * that padding stays small, then back in the caller's order.
      */
-    private final class SortedParallelEncoder implements SentenceEncoder {
-        private static final int SMALL_BATCH = 16;
+    private static final class ParallelTeacher implements SentenceEncoder {
         private final OnnxSentenceEncoder teacher;
-        private final MiniLmTokenizer tokenizer;
+        private final Function<String, TokenizedText> toInput;
+        private final int batch;
         private final int workers;
 
-        SortedParallelEncoder(OnnxSentenceEncoder teacher, MiniLmTokenizer tokenizer, int workers) {
+        ParallelTeacher(OnnxSentenceEncoder teacher, Function<String, TokenizedText> toInput, int batch, int workers) {
             this.teacher = teacher;
-            this.tokenizer = tokenizer;
+            this.toInput = toInput;
+            this.batch = batch;
             this.workers = workers;
         }
 
@@ -225,7 +239,7 @@ final class Distillation {
 
         @Override
         public List<float[]> embed(List<String> texts) {
-            List<TokenizedText> tokenized = texts.stream().map(teacher::tokenize).toList();
+            List<TokenizedText> tokenized = texts.stream().map(toInput).toList();
             Integer[] order = new Integer[texts.size()];
             for (int i = 0; i < order.length; i++) {
                 order[i] = i;
@@ -233,7 +247,7 @@ final class Distillation {
             Arrays.sort(order, Comparator.comparingInt(i -> tokenized.get(i).length()));
             List<TokenizedText> sorted = Arrays.stream(order).map(tokenized::get).toList();
             try {
-                List<float[]> embedded = parallel(sorted, teacher::embedTokenized, workers, SMALL_BATCH, null);
+                List<float[]> embedded = parallel(sorted, teacher::embedTokenized, workers, batch);
                 float[][] result = new float[texts.size()][];
                 for (int i = 0; i < order.length; i++) {
                     result[order[i]] = embedded.get(i);

@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -45,6 +46,12 @@ public final class EncoderCommand implements Runnable {
         String field;
         @Option(names = "--paragraphs", defaultValue = "20000", description = "paragraphs sampled (default ${DEFAULT-VALUE}); 10% are held out")
         int paragraphs;
+        @Option(names = "--wordnet", paramLabel = "DIR",
+                description = "also fit on definitions from this WordNet 3.0 database (data.noun, …; Debian's wordnet-base:"
+                        + " /usr/share/wordnet)")
+        Path wordNet;
+        @Option(names = "--glosses", defaultValue = "10000", description = "WordNet definitions sampled with --wordnet (default ${DEFAULT-VALUE})")
+        int glosses;
         @Option(names = "--lambda", defaultValue = "0.001,0.01,0.1", split = ",",
                 description = "ridge strengths tried; the best on the held-out paragraphs is kept (default ${DEFAULT-VALUE})")
         double[] lambdas;
@@ -65,10 +72,16 @@ public final class EncoderCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (paragraphs < 100 || iterations < 0 || Arrays.stream(lambdas).anyMatch(l -> !(l > 0))) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--paragraphs ≥ 100, --iterations ≥ 0, --lambda values > 0");
+            if (paragraphs < 100 || glosses < 0 || iterations < 0 || Arrays.stream(lambdas).anyMatch(l -> !(l > 0))) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--paragraphs ≥ 100, --glosses ≥ 0, --iterations ≥ 0, --lambda values > 0");
             }
-            Distillation.Result result = new Distillation(err, cacheRoot).run(corpus, field, paragraphs, seed, lambdas, iterations, target);
+            if (wordNet != null && !Files.isRegularFile(wordNet.resolve("data.noun"))) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--wordnet " + wordNet + " holds no data.noun (apt-get install wordnet-base: /usr/share/wordnet)");
+            }
+            Distillation.Result result = new Distillation(err, cacheRoot).run(corpus, field, paragraphs, wordNet, glosses,
+                    seed, lambdas, iterations, target);
             out.println(result.summary());
             return 0;
         }
