@@ -7,10 +7,15 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -55,15 +60,47 @@ public final class ExpertCatalog {
 
     /** Validates the draft and stores it as a pending expert with feature vector {@code theta}; a passed health check activates it. */
     public Expert register(ExpertDraft draft, String owner, float[] theta) {
-        requireTheta(theta);
+        return registerAll(List.of(draft), owner, Collections.singletonList(theta)).getFirst();
+    }
+
+    /**
+     * Validates the drafts and stores them all or none as pending experts, {@code thetas} in the same order, with one
+     * snapshot reload for the whole batch. A draft breaking a rule names itself: {@code experts[i].name}, …
+     */
+    public List<Expert> registerAll(List<ExpertDraft> drafts, String owner, List<float[]> thetas) {
         Objects.requireNonNull(owner, "owner");
-        ExpertDraft valid = ExpertDraftValidator.validate(draft);
+        if (drafts.size() != thetas.size()) {
+            throw new IllegalArgumentException(drafts.size() + " drafts but " + thetas.size() + " θ");
+        }
         // PostgreSQL keeps microseconds; truncating here makes the returned expert equal the stored one.
-        Expert expert = new Expert(newId(), valid.name(), valid.description(), owner, ExpertStatus.PENDING,
-                theta.clone(), valid.nodes(), now());
-        registry.insert(expert);
+        Instant now = now();
+        Set<String> names = HashSet.newHashSet(drafts.size());
+        List<Expert> experts = new ArrayList<>(drafts.size());
+        for (int i = 0; i < drafts.size(); i++) {
+            requireTheta(thetas.get(i));
+            ExpertDraft valid = validateInBatch(drafts, i);
+            if (!names.add(valid.name())) {
+                throw new InvalidExpertException("experts[" + i + "].name",
+                        "experts[" + i + "].name '" + valid.name() + "' appears earlier in the same request");
+            }
+            experts.add(new Expert(newId(), valid.name(), valid.description(), owner, ExpertStatus.PENDING,
+                    thetas.get(i).clone(), valid.nodes(), now));
+        }
+        registry.insertAll(experts);
         refreshAfterWrite();
-        return expert;
+        return experts;
+    }
+
+    /** The draft validated; in a batch of several, a broken rule names the draft's position. */
+    private static ExpertDraft validateInBatch(List<ExpertDraft> drafts, int i) {
+        try {
+            return ExpertDraftValidator.validate(drafts.get(i));
+        } catch (InvalidExpertException e) {
+            if (drafts.size() == 1) {
+                throw e;
+            }
+            throw new InvalidExpertException("experts[" + i + "]." + e.field(), "experts[" + i + "]." + e.getMessage());
+        }
     }
 
     /** All experts from the database (retired ones included), oldest first. */
@@ -111,8 +148,16 @@ public final class ExpertCatalog {
 
     /** A node of this pending expert passed a health check: it becomes active. Returns whether it changed. */
     public boolean markHealthy(String id) {
-        boolean changed = registry.changeStatus(id, ExpertStatus.PENDING, ExpertStatus.ACTIVE, now());
-        if (changed) {
+        return !markHealthy(List.of(id)).isEmpty();
+    }
+
+    /**
+     * A node of each of these pending experts passed a health check: they become active, in one statement and one
+     * snapshot reload. Returns the ids that changed (those still pending).
+     */
+    public Set<String> markHealthy(Collection<String> ids) {
+        Set<String> changed = registry.changeStatus(ids, ExpertStatus.PENDING, ExpertStatus.ACTIVE, now());
+        if (!changed.isEmpty()) {
             refreshAfterWrite();
         }
         return changed;
