@@ -10,12 +10,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -26,14 +26,16 @@ public final class ExpertCatalog {
     private static final Logger LOG = LoggerFactory.getLogger(ExpertCatalog.class);
     private static final String ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
     private static final int ID_LENGTH = 20;
+    private static final long NEVER_LOADED = Long.MIN_VALUE;
 
     private final ExpertRegistry registry;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
-    private final AtomicReference<Snapshot> snapshot = new AtomicReference<>(new Snapshot(List.of(), List.of(), Map.of()));
+    private final AtomicReference<Snapshot> snapshot = new AtomicReference<>(new Snapshot(NEVER_LOADED, List.of(), List.of(), Map.of()));
     // Serialises refreshes so that a slow, older read can never overwrite a newer snapshot. A lock rather
     // than synchronized: callers may be virtual threads, which synchronized pins during JDBC I/O on Java 21.
     private final ReentrantLock refreshLock = new ReentrantLock();
+    private final AtomicLong reloads = new AtomicLong();
 
     public ExpertCatalog(ExpertRegistry registry, Clock clock) {
         this.registry = registry;
@@ -72,35 +74,19 @@ public final class ExpertCatalog {
         if (drafts.size() != thetas.size()) {
             throw new IllegalArgumentException(drafts.size() + " drafts but " + thetas.size() + " θ");
         }
+        thetas.forEach(ExpertCatalog::requireTheta);
+        List<ExpertDraft> valid = ExpertDraftValidator.validateAll(drafts);
         // PostgreSQL keeps microseconds; truncating here makes the returned expert equal the stored one.
         Instant now = now();
-        Set<String> names = HashSet.newHashSet(drafts.size());
-        List<Expert> experts = new ArrayList<>(drafts.size());
-        for (int i = 0; i < drafts.size(); i++) {
-            requireTheta(thetas.get(i));
-            ExpertDraft valid = validateInBatch(drafts, i);
-            if (!names.add(valid.name())) {
-                throw new InvalidExpertException("experts[" + i + "].name",
-                        "experts[" + i + "].name '" + valid.name() + "' appears earlier in the same request");
-            }
-            experts.add(new Expert(newId(), valid.name(), valid.description(), owner, ExpertStatus.PENDING,
-                    thetas.get(i).clone(), valid.nodes(), now));
+        List<Expert> experts = new ArrayList<>(valid.size());
+        for (int i = 0; i < valid.size(); i++) {
+            ExpertDraft draft = valid.get(i);
+            experts.add(new Expert(newId(), draft.name(), draft.description(), owner, ExpertStatus.PENDING,
+                    thetas.get(i).clone(), draft.nodes(), now));
         }
         registry.insertAll(experts);
         refreshAfterWrite();
         return experts;
-    }
-
-    /** The draft validated; in a batch of several, a broken rule names the draft's position. */
-    private static ExpertDraft validateInBatch(List<ExpertDraft> drafts, int i) {
-        try {
-            return ExpertDraftValidator.validate(drafts.get(i));
-        } catch (InvalidExpertException e) {
-            if (drafts.size() == 1) {
-                throw e;
-            }
-            throw new InvalidExpertException("experts[" + i + "]." + e.field(), "experts[" + i + "]." + e.getMessage());
-        }
     }
 
     /** All experts from the database (retired ones included), oldest first. */
@@ -184,16 +170,25 @@ public final class ExpertCatalog {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
-    /** Reloads the snapshot from the database; on failure the previous snapshot stays in place. */
+    /**
+     * Reloads the snapshot from the database unless the registry's version is still the snapshot's (nothing committed
+     * since); on failure the previous snapshot stays in place.
+     */
     public void refresh() {
         refreshLock.lock();
         try {
+            // Read before the experts: a change committed in between makes the next refresh reload again.
+            long version = registry.version();
+            if (version == snapshot.get().version()) {
+                return;
+            }
             List<Expert> live = registry.findAll().stream()
                     .filter(expert -> expert.status() != ExpertStatus.RETIRED)
                     .toList();
             List<Expert> active = live.stream().filter(expert -> expert.status() == ExpertStatus.ACTIVE).toList();
-            snapshot.set(new Snapshot(live, active,
+            snapshot.set(new Snapshot(version, live, active,
                     active.stream().collect(Collectors.toUnmodifiableMap(Expert::name, Function.identity()))));
+            reloads.incrementAndGet();
         } catch (RegistryUnavailableException e) {
             LOG.warn("expert snapshot not refreshed, keeping the previous one ({} experts): {}",
                     snapshot.get().active().size(), e.getMessage());
@@ -201,6 +196,11 @@ public final class ExpertCatalog {
         } finally {
             refreshLock.unlock();
         }
+    }
+
+    /** How many times the snapshot was reloaded from the database (each reads every expert). */
+    public long reloads() {
+        return reloads.get();
     }
 
     /** Experts that are not retired (pending, active, paused) as of the last refresh: what health checks probe. */
@@ -235,6 +235,6 @@ public final class ExpertCatalog {
         return id.toString();
     }
 
-    private record Snapshot(List<Expert> live, List<Expert> active, Map<String, Expert> byName) {
+    private record Snapshot(long version, List<Expert> live, List<Expert> active, Map<String, Expert> byName) {
     }
 }

@@ -18,6 +18,9 @@ public interface ExpertRegistry {
      */
     void insertAll(List<Expert> experts);
 
+    /** A number that changes with every committed change to the experts or their nodes. */
+    long version();
+
     /** All experts, oldest first (then by name). */
     List<Expert> findAll();
 

@@ -230,6 +230,20 @@ public final class JdbcExpertRegistry implements ExpertRegistry {
     }
 
     @Override
+    public long version() {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("select version from registry_version");
+             ResultSet rows = statement.executeQuery()) {
+            if (!rows.next()) {
+                throw new SQLException("registry_version has no row");
+            }
+            return rows.getLong(1);
+        } catch (SQLException e) {
+            throw unavailable("read the registry version", e);
+        }
+    }
+
+    @Override
     public List<Expert> findAll() {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(SELECT + ORDER)) {

@@ -134,6 +134,8 @@ class ExpertCatalogIT {
         List<Expert> experts = counted.registerAll(drafts, "owner_1", thetas);
 
         assertEquals(1, reloads.get());
+        counted.refresh();
+        assertEquals(1, reloads.get(), "the registry's version is the snapshot's: nothing to reload");
         assertEquals(50, counted.live().size());
         assertEquals(50, experts.stream().map(Expert::id).distinct().count());
         assertArrayEquals(new float[] {49, 1}, experts.get(49).theta());

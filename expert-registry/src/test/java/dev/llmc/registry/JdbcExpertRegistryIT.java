@@ -170,6 +170,22 @@ class JdbcExpertRegistryIT {
     }
 
     @Test
+    void everyCommittedChangeMovesTheVersionAndReadsDoNot() {
+        long start = registry.version();
+        registry.insertAll(List.of(expert("exp_1", "one", T0), expert("exp_2", "two", T0)));
+        long afterInsert = registry.version();
+        registry.findAll();
+        assertEquals(afterInsert, registry.version());
+        registry.changeStatus(List.of("exp_1"), ExpertStatus.ACTIVE, ExpertStatus.PAUSED, T0);
+
+        assertTrue(afterInsert > start);
+        long afterPause = registry.version();
+        assertTrue(afterPause > afterInsert);
+        assertThrows(DuplicateExpertException.class, () -> registry.insert(expert("exp_3", "one", T0)));
+        assertEquals(afterPause, registry.version(), "a rolled-back insert changes nothing");
+    }
+
+    @Test
     void insertAllStoresNoneWhenOneNameIsTaken() {
         registry.insert(expert("exp_1", "cooking", T0));
 

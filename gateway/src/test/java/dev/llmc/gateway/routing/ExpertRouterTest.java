@@ -96,11 +96,14 @@ class ExpertRouterTest {
     private final InMemoryConversationExperts conversations = new InMemoryConversationExperts(Duration.ofHours(1), System::currentTimeMillis);
 
     private ExpertRouter router(StickinessConfig stickiness, ExplorationConfig exploration) {
-        // The catalogue reads its snapshot from the registry; only findAll is needed for routing.
+        // The catalogue reads its snapshot from the registry; only findAll and version are needed for routing.
         ExpertRegistry registry = (ExpertRegistry) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {ExpertRegistry.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("findAll")) {
                         return List.copyOf(experts);
+                    }
+                    if (method.getName().equals("version")) {
+                        return (long) experts.hashCode();  // changes whenever the list does
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });
