@@ -127,7 +127,7 @@ class ExpertRouterTest {
         LinearThompsonPosteriors posteriors = new LinearThompsonPosteriors(null, exploration, controllers, catalog, encoder);
         return new ExpertRouter(catalog, encoder, controllers, new RoutingConfig(3, Duration.ofSeconds(2)), health,
                 new FeedbackCounts(null, noColdStart), noColdStart, new Stickiness(conversations, stickiness), posteriors,
-                new SimpleMeterRegistry(), new PreparedRankings(new ScoringIndexConfig(100_000, 200, 16, 100), rankingBuilds));
+                new SimpleMeterRegistry(), new PreparedRankings(new ScoringIndexConfig(100_000, 200, 16, 100, 1), rankingBuilds));
     }
 
     private static List<ChatTurn> ask(String question) {

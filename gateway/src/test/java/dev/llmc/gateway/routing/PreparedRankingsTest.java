@@ -36,7 +36,7 @@ class PreparedRankingsTest {
     private final Deque<Runnable> builds = new ArrayDeque<>();
 
     private PreparedRankings rankings(int threshold) {
-        return new PreparedRankings(new ScoringIndexConfig(threshold, 20, 16, 100), builds::add);
+        return new PreparedRankings(new ScoringIndexConfig(threshold, 20, 16, 100, 1), builds::add);
     }
 
     private void runBuilds() {
@@ -135,7 +135,7 @@ class PreparedRankingsTest {
         CountDownLatch buildMayRun = new CountDownLatch(1);
         ExecutorService background = Executors.newSingleThreadExecutor();
         try {
-            PreparedRankings rankings = new PreparedRankings(new ScoringIndexConfig(100_000, 20, 16, 100), task -> background.execute(() -> {
+            PreparedRankings rankings = new PreparedRankings(new ScoringIndexConfig(100_000, 20, 16, 100, 1), task -> background.execute(() -> {
                 try {
                     buildMayRun.await();
                 } catch (InterruptedException e) {

@@ -64,6 +64,12 @@ public class ScoringBenchmark {
     /** Candidates the index fetches for re-ranking. */
     @Param({"50"})
     int candidates;
+    /** HNSW's beam width while building the index. */
+    @Param({"100"})
+    int beamWidth;
+    /** Threads that build the index together. */
+    @Param({"2"})
+    int buildThreads;
 
     private ExpertRanking ranking;
     private float[][] queries;
@@ -90,8 +96,8 @@ public class ScoringBenchmark {
             ranking = scorer.prepare(profiles, exact);
             return;
         }
-        ScoringSettings indexed = new ScoringSettings(1, candidates, ScoringSettings.DEFAULT.maxConnections(),
-                ScoringSettings.DEFAULT.beamWidth());
+        ScoringSettings indexed = new ScoringSettings(1, candidates, ScoringSettings.DEFAULT.maxConnections(), beamWidth,
+                buildThreads);
         long start = System.nanoTime();
         ranking = scorer.prepare(profiles, indexed);
         double buildSeconds = (System.nanoTime() - start) / 1e9;
@@ -102,11 +108,11 @@ public class ScoringBenchmark {
             Set<String> truth = new HashSet<>(ids(reference.rank(queries[q], TOP_K)));
             found += (int) ranking.rank(queries[q], TOP_K).stream().filter(hit -> truth.contains(hit.expertId())).count();
         }
-        System.out.printf("%nindex: %d experts, %s controller: build %.1f s, recall@10 %.3f over %d turns%n",
-                experts, controller, buildSeconds, found / (double) (TOP_K * turns), turns);
+        System.out.printf("%nindex: %d experts, %s controller, beam %d, %d build thread(s): build %.1f s, recall@10 %.3f over %d turns%n",
+                experts, controller, beamWidth, buildThreads, buildSeconds, found / (double) (TOP_K * turns), turns);
     }
 
-    /** After the measurement: updates add segments (each searched) and deletions, which would slow what follows. */
+    /** After the measurement: additions grow the graph, which would change what the searches measure. */
     @TearDown(Level.Trial)
     public void measureUpdates() throws IOException {
         if (ranking instanceof IndexedScan index) {
