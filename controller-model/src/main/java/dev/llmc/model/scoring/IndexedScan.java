@@ -39,6 +39,8 @@ public final class IndexedScan implements ExpertRanking {
     private static final long SEED = 42;
     /** Nodes {@link #add} may insert after the build: a graph of known size builds concurrently but cannot grow. */
     static final int ADD_CAPACITY = 1024;
+    /** Graphs of at most this many times the candidates asked for are scored in full instead of searched. */
+    private static final int SCAN_ALL_FACTOR = 4;
 
     private final ScoringMatrix matrix;
     private final ExactScan exact;
@@ -101,6 +103,14 @@ public final class IndexedScan implements ExpertRanking {
         ExactScan.TopRows best = new ExactScan.TopRows(matrix, topK);
         double[] scratch = new double[matrix.heads()];
         int k = Math.max(candidates, topK);
+        int nodes = vectors.size();
+        if (nodes <= SCAN_ALL_FACTOR * k) {
+            // A search for k candidates visits several times k nodes anyway; a graph this small is scored in full.
+            for (int node = live.nextSetBit(0); node < nodes; node = node + 1 < nodes ? live.nextSetBit(node + 1) : nodes) {
+                best.offer(rows[node], matrix.score(rows[node], x, scratch));
+            }
+            return best.ranking();
+        }
         TopKnnCollector collector = new TopKnnCollector(k, Integer.MAX_VALUE);
         try {
             HnswGraphSearcher.search(SCORER.getRandomVectorScorer(SIMILARITY, values, ScoringMatrix.surrogateQuery(x)),

@@ -50,6 +50,53 @@ class ExpertBadInputIT extends EmbeddedGatewayTest {
         assertRejected(http().post("/experts", body.replace("NODE", node.baseUrl())), messagePart);
     }
 
+    @ParameterizedTest(name = "bulk: {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            no list               | {}                                                                                    | 'experts' must list 1 to 1000 experts    | experts
+            empty list            | {"experts": []}                                                                       | 'experts' must list 1 to 1000 experts    | experts
+            null entry            | {"experts": [null]}                                                                   | experts[0] must not be null              | experts[0]
+            null node             | {"experts": [{"name": "b0", "description": "d", "nodes": [null]}]}                    | experts[0].nodes[0] must not be null     | ''
+            second name bad       | {"experts": [{"name": "b1", "description": "d", "nodes": [{"base_url": "NODE"}]}, {"name": "auto", "description": "d", "nodes": [{"base_url": "NODE"}]}] | experts[1].name 'auto' is reserved | experts[1].name
+            name repeated         | {"experts": [{"name": "b2", "description": "d", "nodes": [{"base_url": "NODE"}]}, {"name": "b2", "description": "e", "nodes": [{"base_url": "NODE"}]}] | experts[1].name 'b2' appears earlier | experts[1].name
+            second url bad        | {"experts": [{"name": "b3", "description": "d", "nodes": [{"base_url": "NODE"}]}, {"name": "b4", "description": "d", "nodes": [{"base_url": "not a url"}]}] | experts[1].nodes[0].base_url | experts[1].nodes[0].base_url
+            unresolvable host     | {"experts": [{"name": "b5", "description": "d", "nodes": [{"base_url": "http://no-such-host.invalid/v1"}]}] | experts[0].nodes[0].base_url host 'no-such-host.invalid' does not resolve | experts[0].nodes[0].base_url
+            """)
+    void bulkRegisterRejectsNamingTheExpertAndStoresNone(String caseName, String body, String messagePart, String param) {
+        Reply reply = http().post("/experts/bulk", body.replace("NODE", node.baseUrl()));
+
+        assertRejected(reply, messagePart);
+        if (!param.isEmpty()) {
+            assertEquals(param, reply.json().at("/error/param").asText(), reply.body());
+        }
+        assertEquals(1, http().get("/experts").json().get("data").size(), "nothing stored");
+    }
+
+    @Test
+    void bulkRegisterOfATakenNameIsAConflictAndStoresNone() {
+        Reply reply = http().post("/experts/bulk", """
+                {"experts": [{"name": "c1", "description": "d", "nodes": [{"base_url": "%1$s"}]},
+                             {"name": "existing", "description": "d", "nodes": [{"base_url": "%1$s"}]}]}""".formatted(node.baseUrl()));
+
+        assertEquals(409, reply.status(), reply.body());
+        assertEquals("expert_exists", reply.json().at("/error/code").asText());
+        assertTrue(reply.json().at("/error/message").asText().contains("'existing'"), reply.body());
+        assertEquals(1, http().get("/experts").json().get("data").size(), "nothing stored");
+    }
+
+    @Test
+    void bulkRegisterIsForAdminsOnlyAndAtMostAThousandAtOnce() {
+        String one = """
+                {"experts": [{"name": "d1", "description": "d", "nodes": [{"base_url": "%s"}]}]}""".formatted(node.baseUrl());
+        assertEquals(403, issueKey("developer", "dev-bulk").post("/experts/bulk", one).status());
+
+        StringBuilder tooMany = new StringBuilder("{\"experts\": [");
+        for (int i = 0; i <= 1000; i++) {
+            tooMany.append(i == 0 ? "" : ",").append("{\"name\": \"e").append(i).append("\", \"description\": \"d\", \"nodes\": [{\"base_url\": \"")
+                    .append(node.baseUrl()).append("\"}]}");
+        }
+        assertRejected(http().post("/experts/bulk", tooMany.append("]}").toString()), "'experts' must list 1 to 1000 experts");
+    }
+
     @Test
     void registerRejectsOversizedDescription() {
         assertRejected(http().post("/experts", """
