@@ -8,8 +8,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,17 +53,32 @@ class ExpertBadInputIT extends EmbeddedGatewayTest {
         assertRejected(http().post("/experts", body.replace("NODE", node.baseUrl())), messagePart);
     }
 
+    private static final String BULK_ONE = """
+            {"name": "%s", "description": "d", "nodes": [{"base_url": "%s"}]}""";
+
+    static Stream<Arguments> badBulkRegistrations() {
+        return Stream.of(
+                Arguments.of("no list", "{}", "'experts' must list 1 to 1000 experts", "experts"),
+                Arguments.of("empty list", "{\"experts\": []}", "'experts' must list 1 to 1000 experts", "experts"),
+                Arguments.of("null entry", "{\"experts\": [null]}", "experts[0] must not be null", "experts[0]"),
+                Arguments.of("null node", "{\"experts\": [{\"name\": \"b0\", \"description\": \"d\", \"nodes\": [null]}]}",
+                        "experts[0].nodes[0] must not be null", ""),
+                Arguments.of("second name bad", bulk(BULK_ONE.formatted("b1", "NODE"), BULK_ONE.formatted("auto", "NODE")),
+                        "experts[1].name 'auto' is reserved", "experts[1].name"),
+                Arguments.of("name repeated", bulk(BULK_ONE.formatted("b2", "NODE"), BULK_ONE.formatted("b2", "NODE")),
+                        "experts[1].name 'b2' appears earlier", "experts[1].name"),
+                Arguments.of("second url bad", bulk(BULK_ONE.formatted("b3", "NODE"), BULK_ONE.formatted("b4", "not a url")),
+                        "experts[1].nodes[0].base_url", "experts[1].nodes[0].base_url"),
+                Arguments.of("unresolvable host", bulk(BULK_ONE.formatted("b5", "http://no-such-host.invalid/v1")),
+                        "experts[0].nodes[0].base_url host 'no-such-host.invalid' does not resolve", "experts[0].nodes[0].base_url"));
+    }
+
+    private static String bulk(String... experts) {
+        return "{\"experts\": [" + String.join(", ", experts) + "]}";
+    }
+
     @ParameterizedTest(name = "bulk: {0}")
-    @CsvSource(delimiter = '|', textBlock = """
-            no list               | {}                                                                                    | 'experts' must list 1 to 1000 experts    | experts
-            empty list            | {"experts": []}                                                                       | 'experts' must list 1 to 1000 experts    | experts
-            null entry            | {"experts": [null]}                                                                   | experts[0] must not be null              | experts[0]
-            null node             | {"experts": [{"name": "b0", "description": "d", "nodes": [null]}]}                    | experts[0].nodes[0] must not be null     | ''
-            second name bad       | {"experts": [{"name": "b1", "description": "d", "nodes": [{"base_url": "NODE"}]}, {"name": "auto", "description": "d", "nodes": [{"base_url": "NODE"}]}] | experts[1].name 'auto' is reserved | experts[1].name
-            name repeated         | {"experts": [{"name": "b2", "description": "d", "nodes": [{"base_url": "NODE"}]}, {"name": "b2", "description": "e", "nodes": [{"base_url": "NODE"}]}] | experts[1].name 'b2' appears earlier | experts[1].name
-            second url bad        | {"experts": [{"name": "b3", "description": "d", "nodes": [{"base_url": "NODE"}]}, {"name": "b4", "description": "d", "nodes": [{"base_url": "not a url"}]}] | experts[1].nodes[0].base_url | experts[1].nodes[0].base_url
-            unresolvable host     | {"experts": [{"name": "b5", "description": "d", "nodes": [{"base_url": "http://no-such-host.invalid/v1"}]}] | experts[0].nodes[0].base_url host 'no-such-host.invalid' does not resolve | experts[0].nodes[0].base_url
-            """)
+    @MethodSource("badBulkRegistrations")
     void bulkRegisterRejectsNamingTheExpertAndStoresNone(String caseName, String body, String messagePart, String param) {
         Reply reply = http().post("/experts/bulk", body.replace("NODE", node.baseUrl()));
 
