@@ -23,12 +23,12 @@ import java.util.concurrent.Executors;
 /**
  * The controller's ranking of the routable experts, prepared once and reused while neither the controller nor the set
  * of routable experts changes: a turn then costs the scan (or the index search) only, not laying out every expert.
- * When the routable experts change (registration, status, node health) the ranking is rebuilt on a background thread
- * (an HNSW build takes seconds to minutes at index sizes) while the previous one keeps serving, narrowed to the experts
- * still routable; an expert registered meanwhile becomes routable when the rebuild is swapped in. Changes that arrive
- * during a rebuild are coalesced into one more rebuild of the latest set. Only a controller seen for the first time,
- * or a set sharing no expert with the previous one, is prepared on the request thread, as an exact scan (a layout, no
- * index), the index then following in the background.
+ * When the routable experts change (registration, status, node health), a set below the index threshold is laid out
+ * again at once (an exact scan: milliseconds). From the threshold on, the index is rebuilt on a background thread (an
+ * HNSW build takes minutes at index sizes) while the previous ranking keeps serving, narrowed to the experts still
+ * routable; an expert that joined meanwhile is routed to once the rebuild is swapped in. Changes that arrive during a
+ * rebuild are coalesced into one more rebuild of the latest set. Only a controller seen for the first time, or a set
+ * sharing no expert with the previous one, is scanned exactly on the request thread until its index is built.
  */
 @Singleton
 final class PreparedRankings implements AutoCloseable {
@@ -96,6 +96,13 @@ final class PreparedRankings implements AutoCloseable {
         if (sameScoring(serving.experts, experts)) {
             slot.serving = new Prepared(controller, experts, serving.ranking);
             return serving.ranking;
+        }
+        if (experts.size() < config.threshold()) {
+            // Below the index threshold a rebuild is a layout (milliseconds at 10,000 experts): done here, so the experts
+            // served are always the routable ones (a node back in rotation is routed to at once).
+            ExpertRanking exact = new ExactScan(controller.layout(profiles(experts)));
+            slot.serving = new Prepared(controller, experts, exact);
+            return exact;
         }
         List<Expert> failed = slot.failed;
         if (failed == null || !sameObjects(failed, experts)) {

@@ -52,6 +52,7 @@ class ExpertRouterTest {
     private final NodeHealth health = new NodeHealth(5, Duration.ofSeconds(10), System::nanoTime, new SimpleMeterRegistry());
     /** Where ranking rebuilds run: at once unless a test holds them back. */
     private Executor rankingBuilds = Runnable::run;
+    private int indexThreshold = 100_000;
     private ExpertCatalog catalog;
 
     @BeforeAll
@@ -127,7 +128,7 @@ class ExpertRouterTest {
         LinearThompsonPosteriors posteriors = new LinearThompsonPosteriors(null, exploration, controllers, catalog, encoder);
         return new ExpertRouter(catalog, encoder, controllers, new RoutingConfig(3, Duration.ofSeconds(2)), health,
                 new FeedbackCounts(null, noColdStart), noColdStart, new Stickiness(conversations, stickiness), posteriors,
-                new SimpleMeterRegistry(), new PreparedRankings(new ScoringIndexConfig(100_000, 200, 16, 100, 1), rankingBuilds));
+                new SimpleMeterRegistry(), new PreparedRankings(new ScoringIndexConfig(indexThreshold, 200, 16, 100, 1), rankingBuilds));
     }
 
     private static List<ChatTurn> ask(String question) {
@@ -153,6 +154,7 @@ class ExpertRouterTest {
     void aTurnDuringARankingRebuildIsServedByThePreviousRankingAndTheNewExpertIsRoutedAfterIt() {
         Deque<Runnable> builds = new ArrayDeque<>();
         rankingBuilds = builds::add;
+        indexThreshold = 1;  // every set is indexed, so rebuilds run in the background
         expert("chef", BAKING);
         expert("coder", CODE);
         ExpertRouter router = router(NO_STICKINESS);

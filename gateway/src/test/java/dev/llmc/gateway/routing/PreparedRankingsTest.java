@@ -39,6 +39,11 @@ class PreparedRankingsTest {
         return new PreparedRankings(new ScoringIndexConfig(threshold, 20, 16, 100, 1), builds::add);
     }
 
+    /** From one expert on: every set gets an index, built in the background (the first one after an exact scan). */
+    private PreparedRankings indexed() {
+        return rankings(1);
+    }
+
     private void runBuilds() {
         while (!builds.isEmpty()) {
             builds.poll().run();
@@ -54,18 +59,17 @@ class PreparedRankingsTest {
         assertSame(first, rankings.of(content, snapshot));
         // A registry reload: new but equal Expert objects.
         assertSame(first, rankings.of(content, experts(3, 0f)));
-        assertTrue(builds.isEmpty(), "nothing to rebuild");
-        rankings.of(content, experts(3, 0.5f));
-        runBuilds();
         ExpertRanking shifted = rankings.of(content, experts(3, 0.5f));
+        assertTrue(builds.isEmpty(), "below the index threshold the exact scan is laid out again at once");
         assertNotSame(first, shifted);
         assertInstanceOf(ExactScan.class, shifted);
+        assertEquals(0.5, shifted.score(new float[] {1f, 0f, 0f}, "exp_0").score(), 1e-6);
         assertNotSame(shifted, rankings.of(new ContentBasedController(), experts(3, 0.5f)), "another controller");
     }
 
     @Test
     void aTurnDuringARebuildIsServedByThePreviousRankingAndTheNewExpertAfterIt() {
-        PreparedRankings rankings = rankings(100_000);
+        PreparedRankings rankings = indexed();
         List<Expert> before = experts(10, 0f);
         assertEquals("exp_7", rankings.of(content, before).rank(X, 1).getFirst().expertId());
         List<Expert> after = new ArrayList<>(before);
@@ -90,7 +94,7 @@ class PreparedRankingsTest {
 
     @Test
     void expertsThatLeftAreNeverRankedWhileTheRebuildRuns() {
-        PreparedRankings rankings = rankings(100_000);
+        PreparedRankings rankings = indexed();
         List<Expert> before = experts(10, 0f);
         rankings.of(content, before);
         List<Expert> without7 = before.stream().filter(expert -> !expert.id().equals("exp_7")).toList();
@@ -107,7 +111,7 @@ class PreparedRankingsTest {
 
     @Test
     void aSetSharingNoExpertWithThePreviousIsScannedExactlyAtOnce() {
-        PreparedRankings rankings = rankings(100_000);
+        PreparedRankings rankings = indexed();
         rankings.of(content, experts(3, 0f));
         List<Expert> others = List.of(expert(20, new float[] {0f, 1f, 5f}), expert(21, new float[] {0f, 1f, 1f}));
 
@@ -116,7 +120,7 @@ class PreparedRankingsTest {
 
     @Test
     void aFailedBuildKeepsThePreviousRankingServing() {
-        PreparedRankings rankings = rankings(100_000);
+        PreparedRankings rankings = indexed();
         List<Expert> before = experts(3, 0f);
         ExpertRanking first = rankings.of(content, before);
         List<Expert> mismatched = new ArrayList<>(before);
@@ -135,7 +139,7 @@ class PreparedRankingsTest {
         CountDownLatch buildMayRun = new CountDownLatch(1);
         ExecutorService background = Executors.newSingleThreadExecutor();
         try {
-            PreparedRankings rankings = new PreparedRankings(new ScoringIndexConfig(100_000, 20, 16, 100, 1), task -> background.execute(() -> {
+            PreparedRankings rankings = new PreparedRankings(new ScoringIndexConfig(1, 20, 16, 100, 1), task -> background.execute(() -> {
                 try {
                     buildMayRun.await();
                 } catch (InterruptedException e) {
