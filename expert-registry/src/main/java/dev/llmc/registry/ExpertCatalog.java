@@ -7,10 +7,15 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -21,14 +26,16 @@ public final class ExpertCatalog {
     private static final Logger LOG = LoggerFactory.getLogger(ExpertCatalog.class);
     private static final String ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
     private static final int ID_LENGTH = 20;
+    private static final long NEVER_LOADED = Long.MIN_VALUE;
 
     private final ExpertRegistry registry;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
-    private final AtomicReference<Snapshot> snapshot = new AtomicReference<>(new Snapshot(List.of(), List.of(), Map.of()));
+    private final AtomicReference<Snapshot> snapshot = new AtomicReference<>(new Snapshot(NEVER_LOADED, List.of(), List.of(), Map.of()));
     // Serialises refreshes so that a slow, older read can never overwrite a newer snapshot. A lock rather
     // than synchronized: callers may be virtual threads, which synchronized pins during JDBC I/O on Java 21.
     private final ReentrantLock refreshLock = new ReentrantLock();
+    private final AtomicLong reloads = new AtomicLong();
 
     public ExpertCatalog(ExpertRegistry registry, Clock clock) {
         this.registry = registry;
@@ -55,15 +62,31 @@ public final class ExpertCatalog {
 
     /** Validates the draft and stores it as a pending expert with feature vector {@code theta}; a passed health check activates it. */
     public Expert register(ExpertDraft draft, String owner, float[] theta) {
-        requireTheta(theta);
+        return registerAll(List.of(draft), owner, Collections.singletonList(theta)).getFirst();
+    }
+
+    /**
+     * Validates the drafts and stores them all or none as pending experts, {@code thetas} in the same order, with one
+     * snapshot reload for the whole batch. A draft breaking a rule names itself: {@code experts[i].name}, …
+     */
+    public List<Expert> registerAll(List<ExpertDraft> drafts, String owner, List<float[]> thetas) {
         Objects.requireNonNull(owner, "owner");
-        ExpertDraft valid = ExpertDraftValidator.validate(draft);
+        if (drafts.size() != thetas.size()) {
+            throw new IllegalArgumentException(drafts.size() + " drafts but " + thetas.size() + " θ");
+        }
+        thetas.forEach(ExpertCatalog::requireTheta);
+        List<ExpertDraft> valid = ExpertDraftValidator.validateAll(drafts);
         // PostgreSQL keeps microseconds; truncating here makes the returned expert equal the stored one.
-        Expert expert = new Expert(newId(), valid.name(), valid.description(), owner, ExpertStatus.PENDING,
-                theta.clone(), valid.nodes(), now());
-        registry.insert(expert);
+        Instant now = now();
+        List<Expert> experts = new ArrayList<>(valid.size());
+        for (int i = 0; i < valid.size(); i++) {
+            ExpertDraft draft = valid.get(i);
+            experts.add(new Expert(newId(), draft.name(), draft.description(), owner, ExpertStatus.PENDING,
+                    thetas.get(i).clone(), draft.nodes(), now));
+        }
+        registry.insertAll(experts);
         refreshAfterWrite();
-        return expert;
+        return experts;
     }
 
     /** All experts from the database (retired ones included), oldest first. */
@@ -111,8 +134,16 @@ public final class ExpertCatalog {
 
     /** A node of this pending expert passed a health check: it becomes active. Returns whether it changed. */
     public boolean markHealthy(String id) {
-        boolean changed = registry.changeStatus(id, ExpertStatus.PENDING, ExpertStatus.ACTIVE, now());
-        if (changed) {
+        return !markHealthy(List.of(id)).isEmpty();
+    }
+
+    /**
+     * A node of each of these pending experts passed a health check: they become active, in one statement and one
+     * snapshot reload. Returns the ids that changed (those still pending).
+     */
+    public Set<String> markHealthy(Collection<String> ids) {
+        Set<String> changed = registry.changeStatus(ids, ExpertStatus.PENDING, ExpertStatus.ACTIVE, now());
+        if (!changed.isEmpty()) {
             refreshAfterWrite();
         }
         return changed;
@@ -139,16 +170,25 @@ public final class ExpertCatalog {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
-    /** Reloads the snapshot from the database; on failure the previous snapshot stays in place. */
+    /**
+     * Reloads the snapshot from the database unless the registry's version is still the snapshot's (nothing committed
+     * since); on failure the previous snapshot stays in place.
+     */
     public void refresh() {
         refreshLock.lock();
         try {
+            // Read before the experts: a change committed in between makes the next refresh reload again.
+            long version = registry.version();
+            if (version == snapshot.get().version()) {
+                return;
+            }
             List<Expert> live = registry.findAll().stream()
                     .filter(expert -> expert.status() != ExpertStatus.RETIRED)
                     .toList();
             List<Expert> active = live.stream().filter(expert -> expert.status() == ExpertStatus.ACTIVE).toList();
-            snapshot.set(new Snapshot(live, active,
+            snapshot.set(new Snapshot(version, live, active,
                     active.stream().collect(Collectors.toUnmodifiableMap(Expert::name, Function.identity()))));
+            reloads.incrementAndGet();
         } catch (RegistryUnavailableException e) {
             LOG.warn("expert snapshot not refreshed, keeping the previous one ({} experts): {}",
                     snapshot.get().active().size(), e.getMessage());
@@ -156,6 +196,11 @@ public final class ExpertCatalog {
         } finally {
             refreshLock.unlock();
         }
+    }
+
+    /** How many times the snapshot was reloaded from the database (each reads every expert). */
+    public long reloads() {
+        return reloads.get();
     }
 
     /** Experts that are not retired (pending, active, paused) as of the last refresh: what health checks probe. */
@@ -190,6 +235,6 @@ public final class ExpertCatalog {
         return id.toString();
     }
 
-    private record Snapshot(List<Expert> live, List<Expert> active, Map<String, Expert> byName) {
+    private record Snapshot(long version, List<Expert> live, List<Expert> active, Map<String, Expert> byName) {
     }
 }

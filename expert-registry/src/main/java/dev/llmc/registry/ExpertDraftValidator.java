@@ -3,8 +3,10 @@ package dev.llmc.registry;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** The rules a draft must meet before it becomes an expert. */
@@ -31,6 +33,31 @@ public final class ExpertDraftValidator {
             throw invalid("name", "'auto' is reserved: it asks the controller to choose an expert");
         }
         return new ExpertDraft(name, description(draft.description()), nodes(draft.nodes(), name));
+    }
+
+    /**
+     * Validates a batch of drafts as {@link #validate(ExpertDraft)} does each, also refusing a name repeated within it;
+     * a broken rule names the draft's position ({@code experts[i].name}, …) unless the batch holds one draft.
+     */
+    public static List<ExpertDraft> validateAll(List<ExpertDraft> drafts) {
+        Set<String> names = HashSet.newHashSet(drafts.size());
+        List<ExpertDraft> valid = new ArrayList<>(drafts.size());
+        for (int i = 0; i < drafts.size(); i++) {
+            ExpertDraft draft;
+            try {
+                draft = validate(drafts.get(i));
+            } catch (InvalidExpertException e) {
+                if (drafts.size() == 1) {
+                    throw e;
+                }
+                throw new InvalidExpertException("experts[" + i + "]." + e.field(), "experts[" + i + "]." + e.getMessage());
+            }
+            if (!names.add(draft.name())) {
+                throw invalid("experts[" + i + "].name", "'" + draft.name() + "' appears earlier in the same request");
+            }
+            valid.add(draft);
+        }
+        return valid;
     }
 
     /** Returns the patch normalised like a draft; {@code expertName} is the default model of new nodes. */

@@ -11,9 +11,12 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Keeps experts in PostgreSQL (tables created by {@link RegistrySchema}). Every θ it writes is recorded as coming from
@@ -42,50 +45,75 @@ public final class JdbcExpertRegistry implements ExpertRegistry {
 
     @Override
     public void insert(Expert expert) {
+        insertAll(List.of(expert));
+    }
+
+    @Override
+    public void insertAll(List<Expert> experts) {
         try {
             inTransaction(connection -> {
-                insert(connection, expert);
+                insert(connection, experts);
                 return null;
             });
         } catch (SQLException e) {
-            if (UNIQUE_VIOLATION.equals(e.getSQLState()) && e instanceof PSQLException psql
+            // A batch reports the server's error as its next exception.
+            SQLException server = e.getNextException() instanceof PSQLException next ? next : e;
+            if (UNIQUE_VIOLATION.equals(server.getSQLState()) && server instanceof PSQLException psql
                     && psql.getServerErrorMessage() != null
                     && NAME_CONSTRAINT.equals(psql.getServerErrorMessage().getConstraint())) {
-                throw new DuplicateExpertException(expert.name());
+                throw new DuplicateExpertException(takenName(psql.getServerErrorMessage().getDetail(), experts));
             }
-            throw unavailable("store expert '" + expert.name() + "'", e);
+            throw unavailable(experts.size() == 1 ? "store expert '" + experts.getFirst().name() + "'"
+                    : "store " + experts.size() + " experts", e);
         }
     }
 
-    private void insert(Connection connection, Expert expert) throws SQLException {
+    /** The name PostgreSQL reports as taken ("Key (name)=(cooking) already exists."), else the first one. */
+    private static String takenName(String detail, List<Expert> experts) {
+        if (detail != null) {
+            for (Expert expert : experts) {
+                if (detail.contains("=(" + expert.name() + ")")) {
+                    return expert.name();
+                }
+            }
+        }
+        return experts.getFirst().name();
+    }
+
+    private void insert(Connection connection, List<Expert> experts) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("insert into experts (id, name, description, owner,"
                 + " status, theta, created_at, updated_at, theta_encoder) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            statement.setString(1, expert.id());
-            statement.setString(2, expert.name());
-            statement.setString(3, expert.description());
-            statement.setString(4, expert.owner());
-            statement.setString(5, expert.status().wireName());
-            statement.setArray(6, connection.createArrayOf("real", boxed(expert.theta())));
-            statement.setObject(7, OffsetDateTime.ofInstant(expert.createdAt(), ZoneOffset.UTC));
-            statement.setObject(8, OffsetDateTime.ofInstant(expert.updatedAt(), ZoneOffset.UTC));
-            statement.setString(9, thetaEncoder);
-            statement.executeUpdate();
+            for (Expert expert : experts) {
+                statement.setString(1, expert.id());
+                statement.setString(2, expert.name());
+                statement.setString(3, expert.description());
+                statement.setString(4, expert.owner());
+                statement.setString(5, expert.status().wireName());
+                statement.setArray(6, connection.createArrayOf("real", boxed(expert.theta())));
+                statement.setObject(7, OffsetDateTime.ofInstant(expert.createdAt(), ZoneOffset.UTC));
+                statement.setObject(8, OffsetDateTime.ofInstant(expert.updatedAt(), ZoneOffset.UTC));
+                statement.setString(9, thetaEncoder);
+                statement.addBatch();
+            }
+            statement.executeBatch();
         }
-        insertNodes(connection, expert);
+        insertNodes(connection, experts);
     }
 
-    private static void insertNodes(Connection connection, Expert expert) throws SQLException {
+    private static void insertNodes(Connection connection, List<Expert> experts) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
                 "insert into expert_nodes (expert_id, position, base_url, model, weight, encrypted_api_key) values (?, ?, ?, ?, ?, ?)")) {
-            for (int position = 0; position < expert.nodes().size(); position++) {
-                ExpertNode node = expert.nodes().get(position);
-                statement.setString(1, expert.id());
-                statement.setInt(2, position);
-                statement.setString(3, node.baseUrl());
-                statement.setString(4, node.model());
-                statement.setInt(5, node.weight());
-                statement.setString(6, node.encryptedApiKey());
-                statement.addBatch();
+            for (Expert expert : experts) {
+                for (int position = 0; position < expert.nodes().size(); position++) {
+                    ExpertNode node = expert.nodes().get(position);
+                    statement.setString(1, expert.id());
+                    statement.setInt(2, position);
+                    statement.setString(3, node.baseUrl());
+                    statement.setString(4, node.model());
+                    statement.setInt(5, node.weight());
+                    statement.setString(6, node.encryptedApiKey());
+                    statement.addBatch();
+                }
             }
             statement.executeBatch();
         }
@@ -119,7 +147,7 @@ public final class JdbcExpertRegistry implements ExpertRegistry {
                         statement.setString(1, expert.id());
                         statement.executeUpdate();
                     }
-                    insertNodes(connection, expert);
+                    insertNodes(connection, List.of(expert));
                 }
                 return updated > 0;
             });
@@ -177,17 +205,41 @@ public final class JdbcExpertRegistry implements ExpertRegistry {
     }
 
     @Override
-    public boolean changeStatus(String id, ExpertStatus from, ExpertStatus to, Instant at) {
+    public Set<String> changeStatus(Collection<String> ids, ExpertStatus from, ExpertStatus to, Instant at) {
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(
-                     "update experts set status = ?, updated_at = ? where id = ? and status = ?")) {
+                     "update experts set status = ?, updated_at = ? where id = any(?) and status = ? returning id")) {
             statement.setString(1, to.wireName());
             statement.setObject(2, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
-            statement.setString(3, id);
+            statement.setArray(3, connection.createArrayOf("text", ids.toArray()));
             statement.setString(4, from.wireName());
-            return statement.executeUpdate() > 0;
+            Set<String> changed = new HashSet<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    changed.add(rows.getString(1));
+                }
+            }
+            return changed;
         } catch (SQLException e) {
-            throw unavailable("change the status of expert '" + id + "'", e);
+            throw unavailable("change the status of " + (ids.size() == 1 ? "expert '" + ids.iterator().next() + "'"
+                    : ids.size() + " experts"), e);
+        }
+    }
+
+    @Override
+    public long version() {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("select version from registry_version");
+             ResultSet rows = statement.executeQuery()) {
+            if (!rows.next()) {
+                throw new SQLException("registry_version has no row");
+            }
+            return rows.getLong(1);
+        } catch (SQLException e) {
+            throw unavailable("read the registry version", e);
         }
     }
 

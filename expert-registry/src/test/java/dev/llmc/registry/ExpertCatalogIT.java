@@ -4,13 +4,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -101,6 +106,64 @@ class ExpertCatalogIT {
 
         assertEquals(List.of(expert.id()), catalog.active().stream().map(Expert::id).toList());
         assertEquals(Optional.of(expert.id()), catalog.activeByName("cooking").map(Expert::id));
+    }
+
+    @Test
+    void registerAllStoresTheBatchWithOneSnapshotReloadAndActivatesItWithAnother() {
+        AtomicInteger reloads = new AtomicInteger();
+        JdbcExpertRegistry jdbc = new JdbcExpertRegistry(DATABASE.dataSource(), "test-encoder");
+        ExpertRegistry counting = (ExpertRegistry) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ExpertRegistry.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("findAll")) {
+                        reloads.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(jdbc, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        ExpertCatalog counted = new ExpertCatalog(counting, CLOCK);
+        List<ExpertDraft> drafts = new ArrayList<>();
+        List<float[]> thetas = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            drafts.add(draft("expert-" + i));
+            thetas.add(new float[] {i, 1});
+        }
+
+        List<Expert> experts = counted.registerAll(drafts, "owner_1", thetas);
+
+        assertEquals(1, reloads.get());
+        counted.refresh();
+        assertEquals(1, reloads.get(), "the registry's version is the snapshot's: nothing to reload");
+        assertEquals(50, counted.live().size());
+        assertEquals(50, experts.stream().map(Expert::id).distinct().count());
+        assertArrayEquals(new float[] {49, 1}, experts.get(49).theta());
+        Set<String> halfIds = experts.subList(0, 25).stream().map(Expert::id).collect(Collectors.toSet());
+        assertEquals(halfIds, counted.markHealthy(halfIds));
+        assertEquals(2, reloads.get());
+        assertEquals(25, counted.active().size());
+        assertEquals(Set.of(), counted.markHealthy(halfIds), "already active");
+        assertEquals(2, reloads.get(), "nothing changed, nothing reloaded");
+    }
+
+    @Test
+    void registerAllRejectsABatchWithABrokenOrRepeatedDraftNamingItAndStoresNone() {
+        InvalidExpertException broken = assertThrows(InvalidExpertException.class, () -> catalog.registerAll(
+                List.of(draft("cooking"), draft("auto")), "owner_1", List.of(THETA, THETA)));
+        assertEquals("experts[1].name", broken.field());
+        assertTrue(broken.getMessage().startsWith("experts[1].name 'auto' is reserved"), broken.getMessage());
+
+        InvalidExpertException repeated = assertThrows(InvalidExpertException.class, () -> catalog.registerAll(
+                List.of(draft("cooking"), draft("law"), draft("cooking")), "owner_1", List.of(THETA, THETA, THETA)));
+        assertEquals("experts[2].name", repeated.field());
+
+        assertTrue(catalog.list().isEmpty());
+        catalog.registerAll(List.of(draft("law"), draft("law-2")), "owner_1", List.of(THETA, THETA));
+        DuplicateExpertException taken = assertThrows(DuplicateExpertException.class,
+                () -> catalog.registerAll(List.of(draft("tax"), draft("law")), "owner_1", List.of(THETA, THETA)));
+        assertEquals("an expert named 'law' already exists", taken.getMessage());
+        assertEquals(List.of("law", "law-2"), catalog.list().stream().map(Expert::name).toList());
     }
 
     @Test

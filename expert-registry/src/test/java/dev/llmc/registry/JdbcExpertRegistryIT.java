@@ -14,8 +14,11 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -114,8 +117,8 @@ class JdbcExpertRegistryIT {
         registry.insert(new Expert("exp_1", "cooking", "d", "o", ExpertStatus.PENDING, new float[] {1},
                 List.of(new ExpertNode("http://n", "m")), T0));
 
-        assertTrue(registry.changeStatus("exp_1", ExpertStatus.PENDING, ExpertStatus.ACTIVE, T0.plusSeconds(1)));
-        assertFalse(registry.changeStatus("exp_1", ExpertStatus.PENDING, ExpertStatus.ACTIVE, T0.plusSeconds(2)));
+        assertEquals(Set.of("exp_1"), registry.changeStatus(List.of("exp_1"), ExpertStatus.PENDING, ExpertStatus.ACTIVE, T0.plusSeconds(1)));
+        assertEquals(Set.of(), registry.changeStatus(List.of("exp_1"), ExpertStatus.PENDING, ExpertStatus.ACTIVE, T0.plusSeconds(2)));
         Expert found = registry.findById("exp_1").orElseThrow();
         assertEquals(ExpertStatus.ACTIVE, found.status());
         assertEquals(T0.plusSeconds(1), found.updatedAt());
@@ -130,7 +133,7 @@ class JdbcExpertRegistryIT {
             registry.insert(expert("exp_1", "cooking", T0));
             assertEquals(1, pg.getNotifications(2000).length, "insert of expert and nodes is one notification");
 
-            registry.changeStatus("exp_1", ExpertStatus.ACTIVE, ExpertStatus.PAUSED, T0);
+            registry.changeStatus(List.of("exp_1"), ExpertStatus.ACTIVE, ExpertStatus.PAUSED, T0);
             assertEquals(1, pg.getNotifications(2000).length);
         }
     }
@@ -150,6 +153,63 @@ class JdbcExpertRegistryIT {
         DuplicateExpertException e = assertThrows(DuplicateExpertException.class,
                 () -> registry.insert(expert("exp_2", "cooking", T0)));
         assertEquals("an expert named 'cooking' already exists", e.getMessage());
+    }
+
+    @Test
+    void insertAllStoresEveryExpertInOneTransactionWithOneNotification() throws SQLException {
+        try (Connection listener = DATABASE.dataSource().getConnection(); Statement listen = listener.createStatement()) {
+            listen.execute("listen llmc_registry");
+            PGConnection pg = listener.unwrap(PGConnection.class);
+
+            registry.insertAll(List.of(expert("exp_1", "one", T0), expert("exp_2", "two", T0.plusSeconds(1)),
+                    expert("exp_3", "three", T0.plusSeconds(2))));
+
+            assertEquals(List.of("one", "two", "three"), registry.findAll().stream().map(Expert::name).toList());
+            assertEquals(1, pg.getNotifications(2000).length, "one notification for the whole batch");
+        }
+    }
+
+    @Test
+    void everyCommittedChangeMovesTheVersionAndReadsDoNot() {
+        long start = registry.version();
+        registry.insertAll(List.of(expert("exp_1", "one", T0), expert("exp_2", "two", T0)));
+        long afterInsert = registry.version();
+        registry.findAll();
+        assertEquals(afterInsert, registry.version());
+        registry.changeStatus(List.of("exp_1"), ExpertStatus.ACTIVE, ExpertStatus.PAUSED, T0);
+
+        assertTrue(afterInsert > start);
+        long afterPause = registry.version();
+        assertTrue(afterPause > afterInsert);
+        assertThrows(DuplicateExpertException.class, () -> registry.insert(expert("exp_3", "one", T0)));
+        assertEquals(afterPause, registry.version(), "a rolled-back insert changes nothing");
+    }
+
+    @Test
+    void insertAllStoresNoneWhenOneNameIsTaken() {
+        registry.insert(expert("exp_1", "cooking", T0));
+
+        DuplicateExpertException e = assertThrows(DuplicateExpertException.class, () -> registry.insertAll(
+                List.of(expert("exp_2", "baking", T0), expert("exp_3", "cooking", T0))));
+
+        assertEquals("an expert named 'cooking' already exists", e.getMessage());
+        assertEquals(List.of("cooking"), registry.findAll().stream().map(Expert::name).toList());
+    }
+
+    @Test
+    void changeStatusOfManyChangesOnlyThoseStillInTheExpectedStatus() {
+        registry.insertAll(List.of(pending("exp_1", "one"), pending("exp_2", "two"), pending("exp_3", "three")));
+        registry.changeStatus(List.of("exp_2"), ExpertStatus.PENDING, ExpertStatus.PAUSED, T0);
+
+        assertEquals(Set.of("exp_1", "exp_3"), registry.changeStatus(List.of("exp_1", "exp_2", "exp_3", "exp_missing"),
+                ExpertStatus.PENDING, ExpertStatus.ACTIVE, T0.plusSeconds(1)));
+        assertEquals(Map.of("one", ExpertStatus.ACTIVE, "two", ExpertStatus.PAUSED, "three", ExpertStatus.ACTIVE),
+                registry.findAll().stream().collect(Collectors.toMap(Expert::name, Expert::status)));
+        assertEquals(Set.of(), registry.changeStatus(List.of(), ExpertStatus.PENDING, ExpertStatus.ACTIVE, T0));
+    }
+
+    private static Expert pending(String id, String name) {
+        return new Expert(id, name, "d", "o", ExpertStatus.PENDING, new float[] {1}, List.of(new ExpertNode("http://n", "m")), T0);
     }
 
     @Test

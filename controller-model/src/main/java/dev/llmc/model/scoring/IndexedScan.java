@@ -2,68 +2,93 @@ package dev.llmc.model.scoring;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import org.apache.lucene.codecs.KnnVectorsFormat;
-import org.apache.lucene.codecs.lucene103.Lucene103Codec;
-import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
-import org.apache.lucene.document.Document;
-import org.apache.lucene.document.KnnFloatVectorField;
-import org.apache.lucene.document.LongPoint;
-import org.apache.lucene.document.NumericDocValuesField;
-import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.NumericDocValues;
-import org.apache.lucene.index.ReaderUtil;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.lucene.codecs.hnsw.FlatVectorScorerUtil;
+import org.apache.lucene.codecs.hnsw.FlatVectorsScorer;
+import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.VectorSimilarityFunction;
-import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.search.TopDocs;
-import org.apache.lucene.store.ByteBuffersDirectory;
+import org.apache.lucene.search.TaskExecutor;
+import org.apache.lucene.search.TopKnnCollector;
+import org.apache.lucene.util.FixedBitSet;
+import org.apache.lucene.util.hnsw.HnswBuilder;
+import org.apache.lucene.util.hnsw.HnswConcurrentMergeBuilder;
+import org.apache.lucene.util.hnsw.HnswGraph;
+import org.apache.lucene.util.hnsw.HnswGraphBuilder;
+import org.apache.lucene.util.hnsw.HnswGraphSearcher;
+import org.apache.lucene.util.hnsw.NeighborArray;
+import org.apache.lucene.util.hnsw.OnHeapHnswGraph;
+import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
 
 /**
- * Above the index threshold: an in-memory Lucene HNSW graph over each expert's linear surrogate vector (maximum inner
- * product, the bias folded in as one more dimension) fetches candidates, which are then re-ranked exactly by the serving
- * score. Approximate: an expert the graph search misses is not ranked (recall is measured by {@code llmc-tools}' JMH
- * benchmark, see docs/benchmarks.md).
+ * Above the index threshold: a Lucene HNSW graph, built on the heap straight from each expert's linear surrogate vector
+ * (maximum inner product, the bias folded in as one more dimension; no index files, no segments), fetches candidates,
+ * which are then re-ranked exactly by the serving score. The graph is built by {@code settings.buildThreads()} threads
+ * (Lucene's concurrent graph builder). Approximate: an expert the graph search misses is not ranked (recall is measured
+ * by {@code llmc-tools}' JMH benchmark, see docs/benchmarks.md). Searches may run concurrently; {@link #add} and
+ * {@link #remove} may not run while anything else uses the index (the gateway replaces a ranking instead).
  */
 public final class IndexedScan implements ExpertRanking {
-    private static final String VECTOR = "surrogate";
-    private static final String ROW = "row";
+    private static final VectorSimilarityFunction SIMILARITY = VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT;
+    private static final FlatVectorsScorer SCORER = FlatVectorScorerUtil.getLucene99FlatVectorsScorer();
+    private static final long SEED = 42;
+    /** Nodes {@link #add} may insert after the build: a graph of known size builds concurrently but cannot grow. */
+    static final int ADD_CAPACITY = 1024;
+    /** Graphs of at most this many times the candidates asked for are scored in full instead of searched. */
+    private static final int SCAN_ALL_FACTOR = 4;
 
     private final ScoringMatrix matrix;
     private final ExactScan exact;
     private final int candidates;
-    private final IndexWriter writer;
-    private volatile DirectoryReader reader;
-    private volatile IndexSearcher searcher;
+    /** Graph node → its surrogate vector; nodes are added, never reordered. */
+    private final List<float[]> vectors;
+    private final FloatVectorValues values;
+    private final RandomVectorScorerSupplier scorers;
+    private final OnHeapHnswGraph graph;
+    private final ScoringSettings settings;
+    /** Inserts nodes after the build (which froze its builder); made on the first {@link #add}. */
+    private HnswGraphBuilder inserter;
+    /** Graph node → matrix row. */
+    private int[] rows;
+    /** The nodes searches may return: a removed expert's node stays in the graph as a waypoint. */
+    private FixedBitSet live;
 
     public IndexedScan(ScoringMatrix matrix, ScoringSettings settings) {
         this.matrix = matrix;
         this.exact = new ExactScan(matrix);
         this.candidates = settings.candidates();
-        KnnVectorsFormat hnsw = new Lucene99HnswVectorsFormat(settings.maxConnections(), settings.beamWidth());
-        IndexWriterConfig config = new IndexWriterConfig()
-                .setCodec(new Lucene103Codec() {
-                    @Override
-                    public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
-                        return hnsw;
-                    }
-                })
-                // One large segment: each segment is a graph of its own that every query searches.
-                .setRAMBufferSizeMB(1024);
+        int n = matrix.size();
+        vectors = new ArrayList<>(n);
+        rows = new int[n];
+        for (int row = 0; row < n; row++) {
+            vectors.add(matrix.surrogate(row));
+            rows[row] = row;
+        }
+        live = new FixedBitSet(Math.max(n, 1));
+        live.set(0, n);
+        int dimension = n == 0 ? 1 : vectors.getFirst().length;
+        values = FloatVectorValues.fromFloats(vectors, dimension);
+        ExecutorService threads = settings.buildThreads() > 1 ? Executors.newFixedThreadPool(settings.buildThreads(),
+                Thread.ofPlatform().daemon().name("llmc-index-build-", 0).factory()) : null;
+        this.settings = settings;
         try {
-            writer = new IndexWriter(new ByteBuffersDirectory(), config);
-            for (int row = 0; row < matrix.size(); row++) {
-                writer.addDocument(document(row, matrix.surrogate(row)));
-            }
-            writer.commit();
-            reader = DirectoryReader.open(writer);
-            searcher = new IndexSearcher(reader);
+            scorers = SCORER.getRandomVectorScorerSupplier(SIMILARITY, values);
+            HnswGraphBuilder single = HnswGraphBuilder.create(scorers, settings.maxConnections(), settings.beamWidth(), SEED,
+                    n + ADD_CAPACITY);
+            HnswBuilder builder = threads == null ? single : new HnswConcurrentMergeBuilder(new TaskExecutor(threads),
+                    settings.buildThreads(), scorers, settings.maxConnections(), settings.beamWidth(), single.getGraph(), null);
+            graph = builder.build(n);
         } catch (IOException e) {
             throw new UncheckedIOException("building the expert index failed", e);
+        } finally {
+            if (threads != null) {
+                threads.shutdownNow();
+            }
         }
     }
 
@@ -77,21 +102,25 @@ public final class IndexedScan implements ExpertRanking {
         float[] x = matrix.project(conversationEmbedding);
         ExactScan.TopRows best = new ExactScan.TopRows(matrix, topK);
         double[] scratch = new double[matrix.heads()];
-        IndexSearcher current = searcher;
-        try {
-            TopDocs hits = current.search(new KnnFloatVectorQuery(VECTOR, ScoringMatrix.surrogateQuery(x),
-                    Math.max(candidates, topK)), Math.max(candidates, topK));
-            List<LeafReaderContext> leaves = current.getIndexReader().leaves();
-            for (ScoreDoc hit : hits.scoreDocs) {
-                LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(hit.doc, leaves));
-                NumericDocValues rows = leaf.reader().getNumericDocValues(ROW);
-                if (rows != null && rows.advanceExact(hit.doc - leaf.docBase)) {
-                    int row = (int) rows.longValue();
-                    best.offer(row, matrix.score(row, x, scratch));
-                }
+        int k = Math.max(candidates, topK);
+        int nodes = vectors.size();
+        if (nodes <= SCAN_ALL_FACTOR * k) {
+            // A search for k candidates visits several times k nodes anyway; a graph this small is scored in full.
+            for (int node = live.nextSetBit(0); node < nodes; node = node + 1 < nodes ? live.nextSetBit(node + 1) : nodes) {
+                best.offer(rows[node], matrix.score(rows[node], x, scratch));
             }
+            return best.ranking();
+        }
+        TopKnnCollector collector = new TopKnnCollector(k, Integer.MAX_VALUE);
+        try {
+            HnswGraphSearcher.search(SCORER.getRandomVectorScorer(SIMILARITY, values, ScoringMatrix.surrogateQuery(x)),
+                    collector, new Cursor(graph), live);
         } catch (IOException e) {
             throw new UncheckedIOException("searching the expert index failed", e);
+        }
+        for (ScoreDoc hit : collector.topDocs().scoreDocs) {
+            int row = rows[hit.doc];
+            best.offer(row, matrix.score(row, x, scratch));
         }
         return best.ranking();
     }
@@ -102,37 +131,99 @@ public final class IndexedScan implements ExpertRanking {
     }
 
     /**
-     * Inserts the matrix's expert {@code row} into the graph and makes it searchable, returning the nanoseconds it took:
-     * what registering one expert costs the index (serving rebuilds the ranking on a registry change today).
+     * Inserts the matrix's expert {@code row} into the graph as a new node and makes it searchable, returning the
+     * nanoseconds it took: what registering one expert costs the index. At most {@value #ADD_CAPACITY} times.
      */
     public long add(int row) throws IOException {
         long start = System.nanoTime();
-        writer.addDocument(document(row, matrix.surrogate(row)));
-        refresh();
-        return System.nanoTime() - start;
-    }
-
-    /** Removes the expert {@code row} from the graph and makes that visible, returning the nanoseconds it took. */
-    public long remove(int row) throws IOException {
-        long start = System.nanoTime();
-        writer.deleteDocuments(LongPoint.newExactQuery(ROW, row));
-        refresh();
-        return System.nanoTime() - start;
-    }
-
-    private void refresh() throws IOException {
-        DirectoryReader changed = DirectoryReader.openIfChanged(reader, writer);
-        if (changed != null) {
-            reader = changed;
-            searcher = new IndexSearcher(changed);
+        int node = vectors.size();
+        if (node >= matrix.size() + ADD_CAPACITY) {
+            throw new IllegalStateException("the index took " + ADD_CAPACITY + " additions: build a new one");
         }
+        vectors.add(matrix.surrogate(row));
+        if (node == rows.length) {
+            rows = Arrays.copyOf(rows, node * 2);
+        }
+        rows[node] = row;
+        live = FixedBitSet.ensureCapacity(live, node);
+        if (inserter == null) {
+            // The builder's constructor that continues an existing graph is protected.
+            inserter = new HnswGraphBuilder(scorers, settings.maxConnections(), settings.beamWidth(), SEED, graph) {
+            };
+        }
+        inserter.addGraphNode(node);
+        live.set(node);
+        return System.nanoTime() - start;
     }
 
-    private static Document document(int row, float[] surrogate) {
-        Document document = new Document();
-        document.add(new KnnFloatVectorField(VECTOR, surrogate, VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT));
-        document.add(new NumericDocValuesField(ROW, row));
-        document.add(new LongPoint(ROW, row));
-        return document;
+    /** Stops returning the expert {@code row}'s nodes, returning the nanoseconds it took. */
+    public long remove(int row) {
+        long start = System.nanoTime();
+        for (int node = 0; node < vectors.size(); node++) {
+            if (rows[node] == row) {
+                live.clear(node);
+            }
+        }
+        return System.nanoTime() - start;
+    }
+
+    /**
+     * A read-only view of the graph with its own neighbour cursor: {@link OnHeapHnswGraph#seek} keeps the cursor in the
+     * graph itself, so concurrent searches each read through one of these.
+     */
+    private static final class Cursor extends HnswGraph {
+        private final OnHeapHnswGraph graph;
+        private NeighborArray neighbors;
+        private int next;
+
+        Cursor(OnHeapHnswGraph graph) {
+            this.graph = graph;
+        }
+
+        @Override
+        public void seek(int level, int target) {
+            neighbors = graph.getNeighbors(level, target);
+            next = 0;
+        }
+
+        @Override
+        public int nextNeighbor() {
+            return next < neighbors.size() ? neighbors.nodes()[next++] : DocIdSetIterator.NO_MORE_DOCS;
+        }
+
+        @Override
+        public int neighborCount() {
+            return neighbors.size();
+        }
+
+        @Override
+        public int size() {
+            return graph.size();
+        }
+
+        @Override
+        public int maxNodeId() {
+            return graph.maxNodeId();
+        }
+
+        @Override
+        public int numLevels() {
+            return graph.numLevels();
+        }
+
+        @Override
+        public int maxConn() {
+            return graph.maxConn();
+        }
+
+        @Override
+        public int entryNode() {
+            return graph.entryNode();
+        }
+
+        @Override
+        public NodesIterator getNodesOnLevel(int level) {
+            return graph.getNodesOnLevel(level);
+        }
     }
 }

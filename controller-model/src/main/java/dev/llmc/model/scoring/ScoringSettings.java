@@ -8,19 +8,20 @@ package dev.llmc.model.scoring;
  * @param candidates     how many candidates the index fetches per turn (at least topK are always fetched)
  * @param maxConnections HNSW's M: graph edges per node
  * @param beamWidth      HNSW's beam width while building
+ * @param buildThreads   threads that build the graph together
  */
-public record ScoringSettings(int indexThreshold, int candidates, int maxConnections, int beamWidth) {
+public record ScoringSettings(int indexThreshold, int candidates, int maxConnections, int beamWidth, int buildThreads) {
 
-    public static final ScoringSettings DEFAULT = new ScoringSettings(100_000, 50, 16, 100);
+    public static final ScoringSettings DEFAULT = new ScoringSettings(100_000, 50, 16, 100, 1);
 
     public ScoringSettings {
-        if (indexThreshold < 1 || candidates < 1 || maxConnections < 2 || beamWidth < 1) {
-            throw new IllegalArgumentException("index-threshold and candidates must be ≥ 1, max-connections ≥ 2, beam-width ≥ 1");
+        if (indexThreshold < 1 || candidates < 1 || maxConnections < 2 || beamWidth < 1 || buildThreads < 1) {
+            throw new IllegalArgumentException("index-threshold, candidates and build-threads must be ≥ 1, max-connections ≥ 2, beam-width ≥ 1");
         }
     }
 
     /** The exact scan at every size. */
     public static ScoringSettings exact() {
-        return new ScoringSettings(Integer.MAX_VALUE, DEFAULT.candidates, DEFAULT.maxConnections, DEFAULT.beamWidth);
+        return new ScoringSettings(Integer.MAX_VALUE, DEFAULT.candidates, DEFAULT.maxConnections, DEFAULT.beamWidth, 1);
     }
 }

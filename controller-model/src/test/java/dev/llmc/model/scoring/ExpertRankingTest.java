@@ -11,7 +11,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ExpertRankingTest {
     private static final int DIMENSION = 384;
@@ -51,8 +56,8 @@ class ExpertRankingTest {
     @Test
     void thresholdChoosesTheExactScanOrTheIndex() {
         List<ExpertProfile> experts = randomExperts(new Random(2), 100);
-        ScoringSettings threshold100 = new ScoringSettings(100, 20, 16, 100);
-        ScoringSettings threshold101 = new ScoringSettings(101, 20, 16, 100);
+        ScoringSettings threshold100 = new ScoringSettings(100, 20, 16, 100, 1);
+        ScoringSettings threshold101 = new ScoringSettings(101, 20, 16, 100, 1);
 
         assertInstanceOf(IndexedScan.class, CONTENT.prepare(experts, threshold100));
         assertInstanceOf(ExactScan.class, CONTENT.prepare(experts, threshold101));
@@ -67,7 +72,7 @@ class ExpertRankingTest {
         for (int i = 0; i < 10; i++) {
             experts.add(new ExpertProfile("near-" + i, mix(query, unit(random, DIMENSION), 0.95f - 0.03f * i)));
         }
-        ExpertRanking indexed = CONTENT.prepare(experts, new ScoringSettings(1_000, 50, 16, 100));
+        ExpertRanking indexed = CONTENT.prepare(experts, new ScoringSettings(1_000, 50, 16, 100, 1));
 
         List<ScoredExpert> expected = CONTENT.rank(query, experts, 10);
         assertEquals(List.of("near-0", "near-1", "near-2", "near-3", "near-4", "near-5", "near-6", "near-7", "near-8",
@@ -79,12 +84,13 @@ class ExpertRankingTest {
         }
     }
 
-    @Test
-    void indexRecallOnRandomDataMeetsTheFloor() {
+    @ParameterizedTest(name = "built by {0} thread(s)")
+    @ValueSource(ints = {1, 2})
+    void indexRecallOnRandomDataMeetsTheFloor(int buildThreads) {
         Random random = new Random(4);
         List<ExpertProfile> experts = randomExperts(random, 4_000);
         ExpertRanking exact = CONTENT.prepare(experts, ScoringSettings.exact());
-        ExpertRanking indexed = CONTENT.prepare(experts, new ScoringSettings(1_000, 200, 16, 100));
+        ExpertRanking indexed = CONTENT.prepare(experts, new ScoringSettings(1_000, 200, 16, 100, buildThreads));
 
         int found = 0;
         int queries = 30;
@@ -98,10 +104,33 @@ class ExpertRankingTest {
     }
 
     @Test
+    void concurrentSearchesFindWhatOneSearchAtATimeFinds() throws Exception {
+        Random random = new Random(6);
+        List<ExpertProfile> experts = randomExperts(random, 2_000);
+        ExpertRanking indexed = CONTENT.prepare(experts, new ScoringSettings(1_000, 50, 16, 100, 1));
+        List<float[]> queries = new ArrayList<>();
+        List<List<String>> alone = new ArrayList<>();
+        for (int q = 0; q < 200; q++) {
+            queries.add(unit(random, DIMENSION));
+            alone.add(ids(indexed.rank(queries.getLast(), 10)));
+        }
+
+        try (ExecutorService threads = Executors.newFixedThreadPool(4)) {
+            List<Future<List<String>>> together = new ArrayList<>();
+            for (float[] query : queries) {
+                together.add(threads.submit(() -> ids(indexed.rank(query, 10))));
+            }
+            for (int q = 0; q < queries.size(); q++) {
+                assertEquals(alone.get(q), together.get(q).get(), "query " + q);
+            }
+        }
+    }
+
+    @Test
     void indexFollowsAnExpertRemovedAndAddedAgain() throws IOException {
         Random random = new Random(5);
         List<ExpertProfile> experts = randomExperts(random, 2_000);
-        IndexedScan indexed = (IndexedScan) CONTENT.prepare(experts, new ScoringSettings(1_000, 100, 16, 100));
+        IndexedScan indexed = (IndexedScan) CONTENT.prepare(experts, new ScoringSettings(1_000, 100, 16, 100, 1));
         ScoringMatrix matrix = CONTENT.layout(experts);
         float[] x = unit(random, DIMENSION);
         String best = indexed.rank(x, 1).getFirst().expertId();

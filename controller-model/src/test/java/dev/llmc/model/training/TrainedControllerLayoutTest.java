@@ -50,7 +50,7 @@ class TrainedControllerLayoutTest {
         Random random = new Random(8);
         Controller controller = controller(random);
         List<ExpertProfile> experts = experts(random, 3_000);
-        ExpertRanking indexed = controller.prepare(experts, new ScoringSettings(1_000, 200, 16, 100));
+        ExpertRanking indexed = controller.prepare(experts, new ScoringSettings(1_000, 200, 16, 100, 1));
 
         int found = 0;
         for (int q = 0; q < 20; q++) {

@@ -36,6 +36,7 @@ import java.util.stream.IntStream;
 @ExecuteOn(TaskExecutors.BLOCKING)
 @RequiresRole(Caller.Role.DEVELOPER)
 final class ExpertController {
+    static final int MAX_BULK = 1000;
     private final ExpertService experts;
     private final ExpertStatsStore stats;
     private final NodeHealth health;
@@ -78,9 +79,40 @@ final class ExpertController {
             @RequestBody(content = @Content(schema = @Schema(implementation = RegisterRequest.class))) @Body @Nullable String body,
             @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
         RegisterRequest request = json.read(body, RegisterRequest.class);
-        Expert expert = experts.register(new ExpertDraft(request.name(), request.description(), nodes(request.nodes())),
+        Expert expert = experts.register(new ExpertDraft(request.name(), request.description(), nodes(request.nodes(), "")),
                 apiKeys(request.nodes()), caller);
         return HttpResponse.status(HttpStatus.CREATED).body(view(expert));
+    }
+
+    /** Body of {@code POST /experts/bulk}. */
+    record BulkRegisterRequest(List<RegisterRequest> experts) {
+    }
+
+    /**
+     * Admin only: registers up to {@value #MAX_BULK} experts at once, all or none, with one registry write and one
+     * snapshot reload (one request per expert would reload the snapshot once each).
+     */
+    @Post("/bulk")
+    @RequiresRole(Caller.Role.ADMIN)
+    HttpResponse<ExpertList> registerAll(
+            @RequestBody(content = @Content(schema = @Schema(implementation = BulkRegisterRequest.class))) @Body @Nullable String body,
+            @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+        BulkRegisterRequest request = json.read(body, BulkRegisterRequest.class);
+        if (request.experts() == null || request.experts().isEmpty() || request.experts().size() > MAX_BULK) {
+            throw InvalidRequestException.invalid("invalid_request", "'experts' must list 1 to " + MAX_BULK + " experts", "experts");
+        }
+        List<ExpertDraft> drafts = new ArrayList<>(request.experts().size());
+        List<List<String>> apiKeys = new ArrayList<>(request.experts().size());
+        for (int i = 0; i < request.experts().size(); i++) {
+            RegisterRequest expert = request.experts().get(i);
+            if (expert == null) {
+                throw InvalidRequestException.invalid("invalid_request", "experts[" + i + "] must not be null", "experts[" + i + "]");
+            }
+            drafts.add(new ExpertDraft(expert.name(), expert.description(), nodes(expert.nodes(), "experts[" + i + "].")));
+            apiKeys.add(apiKeys(expert.nodes()));
+        }
+        List<Expert> registered = experts.registerAll(drafts, apiKeys, caller);
+        return HttpResponse.status(HttpStatus.CREATED).body(new ExpertList(registered.stream().map(this::view).toList()));
     }
 
     @Get
@@ -99,7 +131,7 @@ final class ExpertController {
             @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
         PatchRequest request = json.read(body, PatchRequest.class);
         ExpertPatch patch = new ExpertPatch(request.description(),
-                request.nodes() == null ? null : nodes(request.nodes()), status(request.status()));
+                request.nodes() == null ? null : nodes(request.nodes(), ""), status(request.status()));
         return view(experts.update(id, patch, request.nodes() == null ? List.of() : apiKeys(request.nodes()), caller));
     }
 
@@ -134,7 +166,8 @@ final class ExpertController {
                 expert.createdAt(), expert.updatedAt());
     }
 
-    private static List<ExpertNode> nodes(List<NodeRequest> requests) {
+    /** {@code field}: what the API's field names start with ({@code experts[i].} in a batch). */
+    private static List<ExpertNode> nodes(List<NodeRequest> requests, String field) {
         if (requests == null) {
             return null;
         }
@@ -142,7 +175,7 @@ final class ExpertController {
         for (int i = 0; i < requests.size(); i++) {
             NodeRequest node = requests.get(i);
             if (node == null) {
-                throw InvalidRequestException.invalid("nodes[" + i + "] must not be null");
+                throw InvalidRequestException.invalid(field + "nodes[" + i + "] must not be null");
             }
             nodes.add(new ExpertNode(node.baseUrl(), node.model(), node.weight() == null ? 1 : node.weight(), null));
         }

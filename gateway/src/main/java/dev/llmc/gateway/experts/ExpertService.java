@@ -21,7 +21,9 @@ import jakarta.inject.Singleton;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Registers and changes experts for their owners: θ_m = e(description) until a trained controller exists (the same
@@ -33,6 +35,8 @@ import java.util.List;
 @Singleton
 public final class ExpertService {
     private static final int MAX_API_KEY = 4096;
+    /** Descriptions per encoder call when registering a batch. */
+    private static final int EMBEDDING_BATCH = 64;
     private final ExpertCatalog catalog;
     private final SentenceEncoder encoder;
     private final NodeAddressPolicy addresses;
@@ -56,10 +60,33 @@ public final class ExpertService {
         ExpertDraft valid = ExpertDraftValidator.validate(draft);
         checkNodeQuota(valid.nodes().size(), 0, caller);
         checkExpertQuota(caller);
-        List<ExpertNode> nodes = guardAndSeal(valid.nodes(), apiKeys);
+        List<ExpertNode> nodes = guardAndSeal(valid.nodes(), apiKeys, "", new HashSet<>());
         Expert expert = catalog.register(new ExpertDraft(valid.name(), valid.description(), nodes), caller.owner(),
                 encoder.embed(valid.description()));
         return healthChecker.check(expert);
+    }
+
+    /**
+     * Registers a batch for an admin (quotas do not apply): all or none, one registry write and snapshot reload, each
+     * distinct node host resolved once and each distinct node URL and key probed once, descriptions embedded in batches.
+     *
+     * @param apiKeys per draft, as for {@link #register}
+     */
+    public List<Expert> registerAll(List<ExpertDraft> drafts, List<List<String>> apiKeys, Caller caller) {
+        List<ExpertDraft> valid = ExpertDraftValidator.validateAll(drafts);
+        Set<String> allowedHosts = new HashSet<>();
+        List<ExpertDraft> sealed = new ArrayList<>(valid.size());
+        for (int i = 0; i < valid.size(); i++) {
+            ExpertDraft draft = valid.get(i);
+            sealed.add(new ExpertDraft(draft.name(), draft.description(),
+                    guardAndSeal(draft.nodes(), apiKeys.get(i), "experts[" + i + "].", allowedHosts)));
+        }
+        List<float[]> thetas = new ArrayList<>(valid.size());
+        for (int from = 0; from < valid.size(); from += EMBEDDING_BATCH) {
+            thetas.addAll(encoder.embed(valid.subList(from, Math.min(valid.size(), from + EMBEDDING_BATCH)).stream()
+                    .map(ExpertDraft::description).toList()));
+        }
+        return healthChecker.check(catalog.registerAll(sealed, caller.owner(), thetas));
     }
 
     public List<Expert> list(Caller caller) {
@@ -81,7 +108,7 @@ public final class ExpertService {
         if (valid.nodes() != null) {
             checkNodeQuota(valid.nodes().size(), current.nodes().size(), caller);
         }
-        List<ExpertNode> nodes = valid.nodes() == null ? null : guardAndSeal(valid.nodes(), apiKeys);
+        List<ExpertNode> nodes = valid.nodes() == null ? null : guardAndSeal(valid.nodes(), apiKeys, "", new HashSet<>());
         float[] theta = valid.description() == null ? null : encoder.embed(valid.description());
         Expert updated = catalog.update(id, new ExpertPatch(valid.description(), nodes, valid.status()), theta);
         return nodes == null ? updated : healthChecker.check(updated);
@@ -125,28 +152,36 @@ public final class ExpertService {
         return new QuotaExceededException(message);
     }
 
-    private List<ExpertNode> guardAndSeal(List<ExpertNode> nodes, List<String> apiKeys) {
+    /**
+     * The nodes with their URLs checked against request forgery and keys sealed; {@code field} prefixes the API's field
+     * names (a batch's {@code experts[i].}); hosts already in {@code allowedHosts} are not resolved again.
+     */
+    private List<ExpertNode> guardAndSeal(List<ExpertNode> nodes, List<String> apiKeys, String field, Set<String> allowedHosts) {
         List<ExpertNode> sealed = new ArrayList<>(nodes.size());
         for (int i = 0; i < nodes.size(); i++) {
             ExpertNode node = nodes.get(i);
             String host = URI.create(node.baseUrl()).getHost();
-            try {
-                addresses.resolveAllowed(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
-            } catch (BlockedAddressException e) {
-                throw new InvalidExpertException("nodes[" + i + "].base_url", "nodes[" + i + "].base_url is not allowed: " + e.getMessage());
-            } catch (UnknownHostException e) {
-                throw new InvalidExpertException("nodes[" + i + "].base_url", "nodes[" + i + "].base_url host '" + host + "' does not resolve");
+            String baseUrlField = field + "nodes[" + i + "].base_url";
+            if (!allowedHosts.contains(host)) {
+                try {
+                    addresses.resolveAllowed(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
+                } catch (BlockedAddressException e) {
+                    throw new InvalidExpertException(baseUrlField, baseUrlField + " is not allowed: " + e.getMessage());
+                } catch (UnknownHostException e) {
+                    throw new InvalidExpertException(baseUrlField, baseUrlField + " host '" + host + "' does not resolve");
+                }
+                allowedHosts.add(host);
             }
             String apiKey = i < apiKeys.size() ? apiKeys.get(i) : null;
             sealed.add(new ExpertNode(node.baseUrl(), node.model(), node.weight(),
-                    apiKey == null ? null : cipher.seal(checkApiKey(i, apiKey), node.baseUrl())));
+                    apiKey == null ? null : cipher.seal(checkApiKey(field + "nodes[" + i + "].api_key", apiKey), node.baseUrl())));
         }
         return sealed;
     }
 
-    private static String checkApiKey(int index, String apiKey) {
+    private static String checkApiKey(String field, String apiKey) {
         if (apiKey.isBlank() || apiKey.length() > MAX_API_KEY || apiKey.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
-            throw new InvalidExpertException("nodes[" + index + "].api_key", "nodes[" + index + "].api_key must be 1 to " + MAX_API_KEY
+            throw new InvalidExpertException(field, field + " must be 1 to " + MAX_API_KEY
                     + " printable ASCII characters without spaces (omit it when the node needs no key)");
         }
         return apiKey;

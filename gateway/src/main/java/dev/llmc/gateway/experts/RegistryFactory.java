@@ -4,6 +4,8 @@ import dev.llmc.gateway.storage.DatabaseNotifications;
 import dev.llmc.model.encoder.SentenceEncoder;
 import dev.llmc.registry.ExpertCatalog;
 import dev.llmc.registry.JdbcExpertRegistry;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 
@@ -20,8 +22,12 @@ final class RegistryFactory {
     static final String CHANNEL = "llmc_registry";
 
     @Context
-    ExpertCatalog expertCatalog(DataSource dataSource, DatabaseNotifications notifications, SentenceEncoder encoder) {
+    ExpertCatalog expertCatalog(DataSource dataSource, DatabaseNotifications notifications, SentenceEncoder encoder,
+                                MeterRegistry meters) {
         ExpertCatalog catalog = new ExpertCatalog(new JdbcExpertRegistry(dataSource, encoder.id()), Clock.systemUTC());
+        FunctionCounter.builder("llmc.registry.snapshot.reloads", catalog, ExpertCatalog::reloads)
+                .description("reloads of the in-memory expert snapshot from the database (each reads every expert)")
+                .register(meters);
         // After a switch of llmc.encoder.model, θ of the old encoder would be compared with e(C) of the new one.
         catalog.reembedDescriptions(encoder::embed);
         catalog.refresh();

@@ -22,6 +22,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Probes the nodes of every expert that is not retired ({@code GET <base_url>/models}), in parallel, every
@@ -61,31 +63,56 @@ public final class NodeHealthChecker implements AutoCloseable {
         }));
         credentials.keySet().retainAll(seen);
         health.retainOnly(live);
-        live.stream().filter(expert -> expert.status() == ExpertStatus.PENDING).forEach(this::activateIfHealthy);
+        activateHealthy(live.stream().filter(expert -> expert.status() == ExpertStatus.PENDING).toList());
     }
 
     /** Probes one expert's nodes now (after registration or a change of nodes) and activates it if it was pending. */
     public Expert check(Expert expert) {
-        probe(ProbeGroups.of(List.of(expert), this::credential));
-        if (expert.status() == ExpertStatus.PENDING && activateIfHealthy(expert)) {
-            return catalog.get(expert.id());
-        }
-        return expert;
+        return check(List.of(expert)).getFirst();
     }
 
-    private boolean activateIfHealthy(Expert expert) {
-        if (!health.hasHealthyNode(expert)) {
-            return false;
+    /**
+     * Probes these experts' nodes now, once per distinct URL and credential, and activates the pending ones that passed
+     * in one registry write; returns the experts as they are then (activated ones from the refreshed snapshot).
+     */
+    public List<Expert> check(List<Expert> experts) {
+        probe(ProbeGroups.of(experts, this::credential));
+        List<Expert> pending = experts.stream().filter(expert -> expert.status() == ExpertStatus.PENDING).toList();
+        Set<String> activated = activateHealthy(pending);
+        List<Expert> healthy = pending.stream().filter(health::hasHealthyNode).toList();
+        if (healthy.isEmpty()) {
+            return experts;
+        }
+        if (activated.size() < healthy.size()) {
+            // The periodic check activated some meanwhile; its snapshot reload may not have finished yet.
+            try {
+                catalog.refresh();
+            } catch (RegistryUnavailableException e) {
+                return experts;
+            }
+        }
+        Map<String, Expert> live = catalog.live().stream().collect(Collectors.toMap(Expert::id, Function.identity()));
+        return experts.stream().map(expert -> expert.status() == ExpertStatus.PENDING ? live.getOrDefault(expert.id(), expert) : expert).toList();
+    }
+
+    /** Activates the pending experts with a healthy node; returns the ids activated. */
+    private Set<String> activateHealthy(List<Expert> pending) {
+        List<Expert> healthy = pending.stream().filter(health::hasHealthyNode).toList();
+        if (healthy.isEmpty()) {
+            return Set.of();
         }
         try {
-            boolean activated = catalog.markHealthy(expert.id());
-            if (activated) {
-                LOG.info("expert {} passed its first health check: active", expert.name());
+            Set<String> activated = catalog.markHealthy(healthy.stream().map(Expert::id).toList());
+            List<String> names = healthy.stream().filter(expert -> activated.contains(expert.id())).map(Expert::name).toList();
+            if (!names.isEmpty()) {
+                LOG.info("{} passed {} first health check: active", names.size() == 1 ? "expert " + names.getFirst()
+                        : names.size() + " experts (" + String.join(", ", names.subList(0, Math.min(NAMES_LOGGED, names.size())))
+                        + (names.size() > NAMES_LOGGED ? ", …)" : ")"), names.size() == 1 ? "its" : "their");
             }
             return activated;
         } catch (RegistryUnavailableException e) {
-            LOG.warn("expert {} is healthy but could not be activated: {}", expert.name(), e.getMessage());
-            return false;
+            LOG.warn("{} healthy expert(s) could not be activated: {}", healthy.size(), e.getMessage());
+            return Set.of();
         }
     }
 

@@ -24,6 +24,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -119,6 +120,8 @@ public final class ExpertRouter {
         }
         ScoredExpert bestNew = active.stream().filter(expert -> feedback.isNew(expert.id()))
                 .map(expert -> prepared.score(embedding, expert.id()))
+                // Null: registered while the ranking is rebuilt, so not routable until it is swapped in.
+                .filter(Objects::nonNull)
                 .min(ExpertScorer.RANKING)
                 .map(best -> outcome.scoreOf().apply(best.expertId())).orElse(null);
         Map<String, Double> policyOdds = odds;

@@ -70,6 +70,7 @@ class OpenApiIT extends EmbeddedGatewayTest {
                 "post /feedback", List.of("message_id", "type", "value"),
                 "post /keys", List.of("role", "owner", "requests_per_minute", "tokens_per_minute"),
                 "post /experts", List.of("name", "description", "nodes"),
+                "post /experts/bulk", List.of("experts"),
                 "patch /experts/{id}", List.of("description", "nodes", "status"),
                 "post /experiments", List.of("name", "unit", "traffic", "arms"),
                 "patch /experiments/{id}", List.of("weights", "traffic"));

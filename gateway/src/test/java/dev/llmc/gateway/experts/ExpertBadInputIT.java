@@ -8,8 +8,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,6 +51,68 @@ class ExpertBadInputIT extends EmbeddedGatewayTest {
             """)
     void registerRejects(String caseName, String body, String messagePart) {
         assertRejected(http().post("/experts", body.replace("NODE", node.baseUrl())), messagePart);
+    }
+
+    private static final String BULK_ONE = """
+            {"name": "%s", "description": "d", "nodes": [{"base_url": "%s"}]}""";
+
+    static Stream<Arguments> badBulkRegistrations() {
+        return Stream.of(
+                Arguments.of("no list", "{}", "'experts' must list 1 to 1000 experts", "experts"),
+                Arguments.of("empty list", "{\"experts\": []}", "'experts' must list 1 to 1000 experts", "experts"),
+                Arguments.of("null entry", "{\"experts\": [null]}", "experts[0] must not be null", "experts[0]"),
+                Arguments.of("null node", "{\"experts\": [{\"name\": \"b0\", \"description\": \"d\", \"nodes\": [null]}]}",
+                        "experts[0].nodes[0] must not be null", ""),
+                Arguments.of("second name bad", bulk(BULK_ONE.formatted("b1", "NODE"), BULK_ONE.formatted("auto", "NODE")),
+                        "experts[1].name 'auto' is reserved", "experts[1].name"),
+                Arguments.of("name repeated", bulk(BULK_ONE.formatted("b2", "NODE"), BULK_ONE.formatted("b2", "NODE")),
+                        "experts[1].name 'b2' appears earlier", "experts[1].name"),
+                Arguments.of("second url bad", bulk(BULK_ONE.formatted("b3", "NODE"), BULK_ONE.formatted("b4", "not a url")),
+                        "experts[1].nodes[0].base_url", "experts[1].nodes[0].base_url"),
+                Arguments.of("unresolvable host", bulk(BULK_ONE.formatted("b5", "http://no-such-host.invalid/v1")),
+                        "experts[0].nodes[0].base_url host 'no-such-host.invalid' does not resolve", "experts[0].nodes[0].base_url"));
+    }
+
+    private static String bulk(String... experts) {
+        return "{\"experts\": [" + String.join(", ", experts) + "]}";
+    }
+
+    @ParameterizedTest(name = "bulk: {0}")
+    @MethodSource("badBulkRegistrations")
+    void bulkRegisterRejectsNamingTheExpertAndStoresNone(String caseName, String body, String messagePart, String param) {
+        Reply reply = http().post("/experts/bulk", body.replace("NODE", node.baseUrl()));
+
+        assertRejected(reply, messagePart);
+        if (!param.isEmpty()) {
+            assertEquals(param, reply.json().at("/error/param").asText(), reply.body());
+        }
+        assertEquals(1, http().get("/experts").json().get("data").size(), "nothing stored");
+    }
+
+    @Test
+    void bulkRegisterOfATakenNameIsAConflictAndStoresNone() {
+        Reply reply = http().post("/experts/bulk", """
+                {"experts": [{"name": "c1", "description": "d", "nodes": [{"base_url": "%1$s"}]},
+                             {"name": "existing", "description": "d", "nodes": [{"base_url": "%1$s"}]}]}""".formatted(node.baseUrl()));
+
+        assertEquals(409, reply.status(), reply.body());
+        assertEquals("expert_exists", reply.json().at("/error/code").asText());
+        assertTrue(reply.json().at("/error/message").asText().contains("'existing'"), reply.body());
+        assertEquals(1, http().get("/experts").json().get("data").size(), "nothing stored");
+    }
+
+    @Test
+    void bulkRegisterIsForAdminsOnlyAndAtMostAThousandAtOnce() {
+        String one = """
+                {"experts": [{"name": "d1", "description": "d", "nodes": [{"base_url": "%s"}]}]}""".formatted(node.baseUrl());
+        assertEquals(403, issueKey("developer", "dev-bulk").post("/experts/bulk", one).status());
+
+        StringBuilder tooMany = new StringBuilder("{\"experts\": [");
+        for (int i = 0; i <= 1000; i++) {
+            tooMany.append(i == 0 ? "" : ",").append("{\"name\": \"e").append(i).append("\", \"description\": \"d\", \"nodes\": [{\"base_url\": \"")
+                    .append(node.baseUrl()).append("\"}]}");
+        }
+        assertRejected(http().post("/experts/bulk", tooMany.append("]}").toString()), "'experts' must list 1 to 1000 experts");
     }
 
     @Test

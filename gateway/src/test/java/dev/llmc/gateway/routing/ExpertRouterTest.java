@@ -26,10 +26,13 @@ import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,6 +50,10 @@ class ExpertRouterTest {
     private final AtomicInteger encodes = new AtomicInteger();
     private final List<Expert> experts = new ArrayList<>();
     private final NodeHealth health = new NodeHealth(5, Duration.ofSeconds(10), System::nanoTime, new SimpleMeterRegistry());
+    /** Where ranking rebuilds run: at once unless a test holds them back. */
+    private Executor rankingBuilds = Runnable::run;
+    private int indexThreshold = 100_000;
+    private ExpertCatalog catalog;
 
     @BeforeAll
     static void loadTokenizer() {
@@ -90,15 +97,18 @@ class ExpertRouterTest {
     private final InMemoryConversationExperts conversations = new InMemoryConversationExperts(Duration.ofHours(1), System::currentTimeMillis);
 
     private ExpertRouter router(StickinessConfig stickiness, ExplorationConfig exploration) {
-        // The catalogue reads its snapshot from the registry; only findAll is needed for routing.
+        // The catalogue reads its snapshot from the registry; only findAll and version are needed for routing.
         ExpertRegistry registry = (ExpertRegistry) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {ExpertRegistry.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("findAll")) {
                         return List.copyOf(experts);
                     }
+                    if (method.getName().equals("version")) {
+                        return (long) experts.hashCode();  // changes whenever the list does
+                    }
                     throw new UnsupportedOperationException(method.getName());
                 });
-        ExpertCatalog catalog = new ExpertCatalog(registry, Clock.systemUTC());
+        catalog = new ExpertCatalog(registry, Clock.systemUTC());
         catalog.refresh();
         Controller content = new ContentBasedController();
         ServingControllers controllers = new ServingControllers() {
@@ -118,7 +128,7 @@ class ExpertRouterTest {
         LinearThompsonPosteriors posteriors = new LinearThompsonPosteriors(null, exploration, controllers, catalog, encoder);
         return new ExpertRouter(catalog, encoder, controllers, new RoutingConfig(3, Duration.ofSeconds(2)), health,
                 new FeedbackCounts(null, noColdStart), noColdStart, new Stickiness(conversations, stickiness), posteriors,
-                new SimpleMeterRegistry(), new PreparedRankings(new ScoringIndexConfig(100_000, 200, 16, 100)));
+                new SimpleMeterRegistry(), new PreparedRankings(new ScoringIndexConfig(indexThreshold, 200, 16, 100, 1), rankingBuilds));
     }
 
     private static List<ChatTurn> ask(String question) {
@@ -138,6 +148,27 @@ class ExpertRouterTest {
         assertEquals(1.0, decision.propensity(), "greedy");
         assertEquals("content", decision.controllerVersion());
         assertEquals(3, decision.embedding().length);
+    }
+
+    @Test
+    void aTurnDuringARankingRebuildIsServedByThePreviousRankingAndTheNewExpertIsRoutedAfterIt() {
+        Deque<Runnable> builds = new ArrayDeque<>();
+        rankingBuilds = builds::add;
+        indexThreshold = 1;  // every set is indexed, so rebuilds run in the background
+        expert("chef", BAKING);
+        expert("coder", CODE);
+        ExpertRouter router = router(NO_STICKINESS);
+        assertEquals("chef", router.route(null, ask("Why is my bread dense?"), RoutePlan.auto()).candidates().getFirst().expert().name());
+        expert("baker", new float[] {2, 0, 0});
+        catalog.refresh();
+
+        RoutingDecision duringRebuild = router.route(null, ask("Why is my bread dense?"), RoutePlan.auto());
+
+        assertEquals(List.of("chef", "coder"), duringRebuild.candidates().stream().map(c -> c.expert().name()).toList());
+        assertEquals(1, builds.size(), "the rebuild waits for the background");
+        builds.poll().run();
+        RoutingDecision after = router.route(null, ask("Why is my bread dense?"), RoutePlan.auto());
+        assertEquals(List.of("baker", "chef", "coder"), after.candidates().stream().map(c -> c.expert().name()).toList());
     }
 
     @Test

@@ -9,10 +9,13 @@ import org.junit.jupiter.api.TestInstance;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Base for integration tests: the whole gateway on a random port with a real embedded PostgreSQL and Redis
@@ -33,7 +36,11 @@ public abstract class EmbeddedGatewayTest implements TestPropertyProvider {
     public Map<String, String> getProperties() {
         Map<String, String> properties = new HashMap<>();
         try {
-            properties.put("llmc.embedded.data-dir", Files.createTempDirectory("llmc-it").toString());
+            Path dataDir = Files.createTempDirectory("llmc-it");
+            // PostgreSQL and Redis stop with the application context, after this class's last test: remove their data
+            // when the test JVM exits (thousands of runs of 40 MB and more each filled the shared disk).
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRecursively(dataDir)));
+            properties.put("llmc.embedded.data-dir", dataDir.toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -46,6 +53,14 @@ public abstract class EmbeddedGatewayTest implements TestPropertyProvider {
         properties.put("llmc.secrets-key", SECRETS_KEY);
         properties.putAll(extraProperties());
         return properties;
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // Best effort at exit: a leftover temporary directory is harmless.
+        }
     }
 
     /** Properties a test class adds or overrides. */
