@@ -11,7 +11,7 @@ public enum EncoderModel {
     /** all-MiniLM-L6-v2, a 6-layer transformer on OnnxRuntime: milliseconds per text on a CPU; what GPUs run. */
     MINILM("minilm", "all-minilm-l6-v2"),
     /** Static token vectors distilled from MiniLM ({@link StaticSentenceEncoder}): no matrix product, mostly tokenizing. */
-    STATIC("static", "static-minilm-v1");
+    STATIC("static", "static-minilm-v2");
 
     /** The gateway's default on a CPU: the fastest encoder that met the routing-quality bar (docs/encoders.md). */
     public static final String DEFAULT_NAME = "static";

@@ -15,7 +15,7 @@ import java.util.List;
 public final class StaticSentenceEncoder implements SentenceEncoder {
 
     /** The committed table, built by {@code llmc-tools encoder distill} (command and checksum in docs/encoders.md). */
-    public static final String RESOURCE = "/static-minilm-v1.bin.gz";
+    public static final String RESOURCE = "/static-minilm-v2.bin.gz";
 
     private final MiniLmTokenizer tokenizer;
     private final StaticTokenTable table;

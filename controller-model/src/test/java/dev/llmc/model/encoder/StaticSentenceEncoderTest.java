@@ -73,7 +73,7 @@ class StaticSentenceEncoderTest {
             assertEquals(1.0, Math.sqrt(dot(embedding, embedding)), 1e-5);
         }
         assertEquals(384, COMMITTED.dimension());
-        assertEquals("static-minilm-v1", COMMITTED.id());
+        assertEquals("static-minilm-v2", COMMITTED.id());
     }
 
     @Test
