@@ -12,7 +12,7 @@ package dev.llmc.model.scoring;
  */
 public record ScoringSettings(int indexThreshold, int candidates, int maxConnections, int beamWidth, int buildThreads) {
 
-    public static final ScoringSettings DEFAULT = new ScoringSettings(100_000, 50, 16, 100, 1);
+    public static final ScoringSettings DEFAULT = new ScoringSettings(100_000, 200, 16, 100, 1);
 
     public ScoringSettings {
         if (indexThreshold < 1 || candidates < 1 || maxConnections < 2 || beamWidth < 1 || buildThreads < 1) {

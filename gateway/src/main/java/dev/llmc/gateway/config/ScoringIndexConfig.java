@@ -16,7 +16,7 @@ import io.micronaut.core.bind.annotation.Bindable;
 @ConfigurationProperties("llmc.routing.index")
 public record ScoringIndexConfig(
         @Bindable(defaultValue = "100000") int threshold,
-        @Bindable(defaultValue = "50") int candidates,
+        @Bindable(defaultValue = "200") int candidates,
         @Bindable(defaultValue = "16") int maxConnections,
         @Bindable(defaultValue = "100") int beamWidth,
         @Bindable(defaultValue = "1") int buildThreads) {

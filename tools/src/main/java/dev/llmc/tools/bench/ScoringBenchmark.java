@@ -63,7 +63,7 @@ public class ScoringBenchmark {
     @Param({"exact", "indexed"})
     String scan;
     /** Candidates the index fetches for re-ranking. */
-    @Param({"50"})
+    @Param({"200"})
     int candidates;
     /** HNSW's beam width while building the index. */
     @Param({"100"})
