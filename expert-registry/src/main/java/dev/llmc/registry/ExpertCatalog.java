@@ -46,7 +46,7 @@ public final class ExpertCatalog {
 
     /**
      * Re-embeds the description of every expert whose θ another encoder computed (after {@code llmc.encoder.model}
-     * changed) and reloads the snapshot; returns how many were re-embedded. Content θ of two encoders never mix.
+     * changed) and refreshes the snapshot; returns how many were re-embedded. Content θ of two encoders never mix.
      */
     public int reembedDescriptions(Function<String, float[]> embedDescription) {
         List<Expert> stale = registry.findEmbeddedByAnotherEncoder();
@@ -69,7 +69,7 @@ public final class ExpertCatalog {
 
     /**
      * Validates the drafts and stores them all or none as pending experts, {@code thetas} in the same order, with one
-     * snapshot reload for the whole batch. A draft breaking a rule names itself: {@code experts[i].name}, …
+     * snapshot update for the whole batch. A draft breaking a rule names itself: {@code experts[i].name}, …
      */
     public List<Expert> registerAll(List<ExpertDraft> drafts, String owner, List<float[]> thetas) {
         Objects.requireNonNull(owner, "owner");
@@ -146,7 +146,7 @@ public final class ExpertCatalog {
 
     /**
      * A node of each of these pending experts passed a health check: they become active, in one statement and one
-     * snapshot reload. Returns the ids that changed (those still pending).
+     * snapshot update. Returns the ids that changed (those still pending).
      */
     public Set<String> markHealthy(Collection<String> ids) {
         Set<String> changed = registry.changeStatus(ids, ExpertStatus.PENDING, ExpertStatus.ACTIVE, now());

@@ -66,7 +66,7 @@ public final class ExpertService {
     }
 
     /**
-     * Registers a batch for an admin (quotas do not apply): all or none, one registry write and snapshot reload, each
+     * Registers a batch for an admin (quotas do not apply): all or none, one registry write and snapshot update, each
      * distinct node host resolved once and each distinct node URL and key probed once, descriptions embedded in batches.
      *
      * @param apiKeys per draft, as for {@link #register}

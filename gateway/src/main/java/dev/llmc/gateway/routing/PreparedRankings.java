@@ -108,7 +108,7 @@ final class PreparedRankings implements AutoCloseable {
         if (sameObjects(serving.experts, experts)) {
             return serving.ranking;
         }
-        // A registry reload (every llmc.routing.registry-refresh) re-creates equal Expert objects: keep the ranking.
+        // A full registry read re-creates equal Expert objects, an edit of nodes alone replaces one: keep the ranking.
         if (sameScoring(serving.experts, experts)) {
             slot.serving = new Prepared(controller, experts, serving.ranking);
             return serving.ranking;
@@ -186,7 +186,7 @@ final class PreparedRankings implements AutoCloseable {
         return experts.stream().map(expert -> new ExpertProfile(expert.id(), expert.theta())).toList();
     }
 
-    /** Element identity: the registry snapshot's Expert objects are reused until a reload replaces them. */
+    /** Element identity: the registry snapshot's Expert objects are reused until a change replaces them. */
     static boolean sameObjects(List<Expert> a, List<Expert> b) {
         if (a == b) {
             return true;
@@ -208,7 +208,8 @@ final class PreparedRankings implements AutoCloseable {
             return false;
         }
         for (int i = 0; i < a.size(); i++) {
-            if (!a.get(i).id().equals(b.get(i).id()) || !Arrays.equals(a.get(i).theta(), b.get(i).theta())) {
+            // A snapshot update keeps the Expert objects of experts that did not change: no θ to compare.
+            if (a.get(i) != b.get(i) && (!a.get(i).id().equals(b.get(i).id()) || !Arrays.equals(a.get(i).theta(), b.get(i).theta()))) {
                 return false;
             }
         }
