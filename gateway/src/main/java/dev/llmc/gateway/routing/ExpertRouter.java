@@ -129,12 +129,12 @@ public final class ExpertRouter {
             stickiness.record(conversationKey, choice.expert().expertId());
         }
 
-        ActiveExperts byId = routable.active();
+        ActiveExperts snapshot = routable.active();
         List<RankedExpert> candidates = new ArrayList<>(outcome.ranking().size() + 1);
-        candidates.add(new RankedExpert(byId.byId(choice.expert().expertId()), choice.expert().score()));
+        candidates.add(new RankedExpert(snapshot.byId(choice.expert().expertId()), choice.expert().score()));
         for (ScoredExpert scored : outcome.ranking()) {
             if (!scored.expertId().equals(choice.expert().expertId())) {
-                candidates.add(new RankedExpert(byId.byId(scored.expertId()), scored.score()));
+                candidates.add(new RankedExpert(snapshot.byId(scored.expertId()), scored.score()));
             }
         }
         return new RoutingDecision(candidates, embedding, encoder.encoderId(), controller.version(), choice.propensity(), encoderNanos, plan.policyName());
