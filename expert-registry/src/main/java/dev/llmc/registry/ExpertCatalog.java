@@ -10,6 +10,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,7 +21,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /** The registry's service: rules, ids and clock for writes, and the in-memory snapshot of experts the router and health checks read. */
 public final class ExpertCatalog {
@@ -31,11 +32,12 @@ public final class ExpertCatalog {
     private final ExpertRegistry registry;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
-    private final AtomicReference<Snapshot> snapshot = new AtomicReference<>(new Snapshot(NEVER_LOADED, List.of(), List.of(), Map.of()));
+    private final AtomicReference<Snapshot> snapshot = new AtomicReference<>(new Snapshot(NEVER_LOADED, List.of(), ActiveExperts.NONE));
     // Serialises refreshes so that a slow, older read can never overwrite a newer snapshot. A lock rather
     // than synchronized: callers may be virtual threads, which synchronized pins during JDBC I/O on Java 21.
     private final ReentrantLock refreshLock = new ReentrantLock();
     private final AtomicLong reloads = new AtomicLong();
+    private final AtomicLong updates = new AtomicLong();
 
     public ExpertCatalog(ExpertRegistry registry, Clock clock) {
         this.registry = registry;
@@ -44,7 +46,7 @@ public final class ExpertCatalog {
 
     /**
      * Re-embeds the description of every expert whose θ another encoder computed (after {@code llmc.encoder.model}
-     * changed) and reloads the snapshot; returns how many were re-embedded. Content θ of two encoders never mix.
+     * changed) and refreshes the snapshot; returns how many were re-embedded. Content θ of two encoders never mix.
      */
     public int reembedDescriptions(Function<String, float[]> embedDescription) {
         List<Expert> stale = registry.findEmbeddedByAnotherEncoder();
@@ -67,7 +69,7 @@ public final class ExpertCatalog {
 
     /**
      * Validates the drafts and stores them all or none as pending experts, {@code thetas} in the same order, with one
-     * snapshot reload for the whole batch. A draft breaking a rule names itself: {@code experts[i].name}, …
+     * snapshot update for the whole batch. A draft breaking a rule names itself: {@code experts[i].name}, …
      */
     public List<Expert> registerAll(List<ExpertDraft> drafts, String owner, List<float[]> thetas) {
         Objects.requireNonNull(owner, "owner");
@@ -92,6 +94,11 @@ public final class ExpertCatalog {
     /** All experts from the database (retired ones included), oldest first. */
     public List<Expert> list() {
         return registry.findAll();
+    }
+
+    /** How many of the owner's experts are not retired, from the database (every replica's registrations). */
+    public long countNotRetired(String owner) {
+        return registry.countNotRetired(owner);
     }
 
     public Expert get(String id) {
@@ -139,7 +146,7 @@ public final class ExpertCatalog {
 
     /**
      * A node of each of these pending experts passed a health check: they become active, in one statement and one
-     * snapshot reload. Returns the ids that changed (those still pending).
+     * snapshot update. Returns the ids that changed (those still pending).
      */
     public Set<String> markHealthy(Collection<String> ids) {
         Set<String> changed = registry.changeStatus(ids, ExpertStatus.PENDING, ExpertStatus.ACTIVE, now());
@@ -171,36 +178,46 @@ public final class ExpertCatalog {
     }
 
     /**
-     * Reloads the snapshot from the database unless the registry's version is still the snapshot's (nothing committed
-     * since); on failure the previous snapshot stays in place.
+     * Brings the snapshot up to the registry's version: nothing when it is the snapshot's (nothing committed since), else
+     * the experts changed since the snapshot's version applied to it (one read of those rows), or a reload of every
+     * expert the first time and after experts were removed from the database. On failure the previous snapshot stays.
      */
     public void refresh() {
         refreshLock.lock();
         try {
-            // Read before the experts: a change committed in between makes the next refresh reload again.
+            // Read before the experts: a change committed in between makes the next refresh read it again.
             long version = registry.version();
-            if (version == snapshot.get().version()) {
+            Snapshot current = snapshot.get();
+            if (version == current.version()) {
                 return;
             }
-            List<Expert> live = registry.findAll().stream()
-                    .filter(expert -> expert.status() != ExpertStatus.RETIRED)
-                    .toList();
-            List<Expert> active = live.stream().filter(expert -> expert.status() == ExpertStatus.ACTIVE).toList();
-            snapshot.set(new Snapshot(version, live, active,
-                    active.stream().collect(Collectors.toUnmodifiableMap(Expert::name, Function.identity()))));
-            reloads.incrementAndGet();
+            Optional<List<Expert>> changed = current.version() == NEVER_LOADED ? Optional.empty()
+                    : registry.findChangedSince(current.version());
+            if (changed.isPresent()) {
+                snapshot.set(current.with(version, changed.get()));
+                updates.incrementAndGet();
+            } else {
+                snapshot.set(Snapshot.of(version, registry.findAll().stream()
+                        .filter(expert -> expert.status() != ExpertStatus.RETIRED).toList()));
+                reloads.incrementAndGet();
+            }
         } catch (RegistryUnavailableException e) {
             LOG.warn("expert snapshot not refreshed, keeping the previous one ({} experts): {}",
-                    snapshot.get().active().size(), e.getMessage());
+                    snapshot.get().active().list().size(), e.getMessage());
             throw e;
         } finally {
             refreshLock.unlock();
         }
     }
 
-    /** How many times the snapshot was reloaded from the database (each reads every expert). */
+    /** How many times the snapshot was reloaded from the database reading every expert. */
     public long reloads() {
         return reloads.get();
+    }
+
+    /** How many times the snapshot was brought up to date reading only the experts that changed. */
+    public long updates() {
+        return updates.get();
     }
 
     /** Experts that are not retired (pending, active, paused) as of the last refresh: what health checks probe. */
@@ -208,15 +225,19 @@ public final class ExpertCatalog {
         return snapshot.get().live();
     }
 
-    /** Active experts as of the last refresh; never touches the database. */
+    /** Active experts as of the last refresh, oldest first; never touches the database. */
     public List<Expert> active() {
+        return snapshot.get().active().list();
+    }
+
+    /** Active experts as of the last refresh, with their lookups by id and name; never touches the database. */
+    public ActiveExperts activeExperts() {
         return snapshot.get().active();
     }
 
     /** The active expert with this name as of the last refresh; never touches the database. */
     public Optional<Expert> activeByName(String name) {
-        // Immutable maps reject null keys; a request without a model name simply matches nothing.
-        return name == null ? Optional.empty() : Optional.ofNullable(snapshot.get().byName().get(name));
+        return Optional.ofNullable(snapshot.get().active().byName(name));
     }
 
     private void refreshAfterWrite() {
@@ -235,6 +256,39 @@ public final class ExpertCatalog {
         return id.toString();
     }
 
-    private record Snapshot(long version, List<Expert> live, List<Expert> active, Map<String, Expert> byName) {
+    private record Snapshot(long version, List<Expert> live, ActiveExperts active) {
+        /** Creation order, as the database lists them; a batch shares one creation time and keeps its order. */
+        private static final Comparator<Expert> OLDEST_FIRST = Comparator.comparing(Expert::createdAt);
+
+        static Snapshot of(long version, List<Expert> live) {
+            return new Snapshot(version, List.copyOf(live),
+                    new ActiveExperts(live.stream().filter(expert -> expert.status() == ExpertStatus.ACTIVE).toList()));
+        }
+
+        /** This snapshot with the changed experts in place (retired ones out, new ones in creation order). */
+        Snapshot with(long version, List<Expert> changed) {
+            Map<String, Expert> pending = LinkedHashMap.newLinkedHashMap(changed.size());
+            changed.forEach(expert -> pending.put(expert.id(), expert));
+            List<Expert> next = new ArrayList<>(live.size() + changed.size());
+            for (Expert expert : live) {
+                Expert update = pending.remove(expert.id());
+                if (update == null) {
+                    next.add(expert);
+                } else if (update.status() != ExpertStatus.RETIRED) {
+                    next.add(update);
+                }
+            }
+            boolean added = false;
+            for (Expert expert : pending.values()) {
+                if (expert.status() != ExpertStatus.RETIRED) {
+                    next.add(expert);
+                    added = true;
+                }
+            }
+            if (added) {
+                next.sort(OLDEST_FIRST);  // stable: only the experts just added move
+            }
+            return of(version, next);
+        }
     }
 }

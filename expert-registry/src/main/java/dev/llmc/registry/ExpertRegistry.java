@@ -24,7 +24,16 @@ public interface ExpertRegistry {
     /** All experts, oldest first (then by name). */
     List<Expert> findAll();
 
+    /**
+     * The experts inserted or updated after registry version {@code since} (some of a later version too), oldest first;
+     * empty when experts were removed since, which only {@link #findAll} can show.
+     */
+    Optional<List<Expert>> findChangedSince(long since);
+
     Optional<Expert> findById(String id);
+
+    /** How many of the owner's experts are not retired. */
+    long countNotRetired(String owner);
 
     /** Replaces the expert's description, θ, status, nodes and update time; returns whether it exists. */
     boolean update(Expert expert);

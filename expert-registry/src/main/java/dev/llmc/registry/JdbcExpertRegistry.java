@@ -254,6 +254,42 @@ public final class JdbcExpertRegistry implements ExpertRegistry {
     }
 
     @Override
+    public Optional<List<Expert>> findChangedSince(long since) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement removed = connection.prepareStatement("select rows_removed_in from registry_version");
+             PreparedStatement changed = connection.prepareStatement(SELECT + " where e.changed_in > ?" + ORDER)) {
+            try (ResultSet rows = removed.executeQuery()) {
+                if (!rows.next()) {
+                    throw new SQLException("registry_version has no row");
+                }
+                if (rows.getLong(1) > since) {
+                    return Optional.empty();
+                }
+            }
+            changed.setLong(1, since);
+            return Optional.of(read(changed));
+        } catch (SQLException e) {
+            throw unavailable("read the experts changed since version " + since, e);
+        }
+    }
+
+    @Override
+    public long countNotRetired(String owner) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "select count(*) from experts where owner = ? and status <> ?")) {
+            statement.setString(1, owner);
+            statement.setString(2, ExpertStatus.RETIRED.wireName());
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw unavailable("count the experts of owner '" + owner + "'", e);
+        }
+    }
+
+    @Override
     public Optional<Expert> findById(String id) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(SELECT + " where e.id = ?" + ORDER)) {

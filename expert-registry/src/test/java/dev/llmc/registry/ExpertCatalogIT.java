@@ -7,12 +7,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -108,22 +114,34 @@ class ExpertCatalogIT {
         assertEquals(Optional.of(expert.id()), catalog.activeByName("cooking").map(Expert::id));
     }
 
-    @Test
-    void registerAllStoresTheBatchWithOneSnapshotReloadAndActivatesItWithAnother() {
-        AtomicInteger reloads = new AtomicInteger();
+    /** A registry that counts the calls of each of its methods by name. */
+    private static ExpertRegistry counting(Map<String, AtomicInteger> calls) {
         JdbcExpertRegistry jdbc = new JdbcExpertRegistry(DATABASE.dataSource(), "test-encoder");
-        ExpertRegistry counting = (ExpertRegistry) Proxy.newProxyInstance(getClass().getClassLoader(),
+        return (ExpertRegistry) Proxy.newProxyInstance(ExpertCatalogIT.class.getClassLoader(),
                 new Class<?>[] {ExpertRegistry.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("findAll")) {
-                        reloads.incrementAndGet();
-                    }
+                    calls.computeIfAbsent(method.getName(), name -> new AtomicInteger()).incrementAndGet();
                     try {
                         return method.invoke(jdbc, args);
                     } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
                 });
-        ExpertCatalog counted = new ExpertCatalog(counting, CLOCK);
+    }
+
+    private static int count(Map<String, AtomicInteger> calls, String method) {
+        return calls.getOrDefault(method, new AtomicInteger()).get();
+    }
+
+    /** What a snapshot holds, comparable: each live expert's id, status, description, θ and nodes, in order. */
+    private static List<String> contents(List<Expert> experts) {
+        return experts.stream().map(expert -> expert.id() + " " + expert.status() + " " + expert.description() + " "
+                + Arrays.toString(expert.theta()) + " " + expert.nodes()).toList();
+    }
+
+    @Test
+    void registerAllStoresTheBatchWithOneSnapshotReloadAndActivatesItReadingOnlyTheBatch() {
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        ExpertCatalog counted = new ExpertCatalog(counting(calls), CLOCK);
         List<ExpertDraft> drafts = new ArrayList<>();
         List<float[]> thetas = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
@@ -133,18 +151,78 @@ class ExpertCatalogIT {
 
         List<Expert> experts = counted.registerAll(drafts, "owner_1", thetas);
 
-        assertEquals(1, reloads.get());
+        assertEquals(1, count(calls, "findAll"), "the first refresh reads everything");
         counted.refresh();
-        assertEquals(1, reloads.get(), "the registry's version is the snapshot's: nothing to reload");
+        assertEquals(1, count(calls, "findAll"), "the registry's version is the snapshot's: nothing to reload");
+        assertEquals(0, count(calls, "findChangedSince"));
         assertEquals(50, counted.live().size());
         assertEquals(50, experts.stream().map(Expert::id).distinct().count());
         assertArrayEquals(new float[] {49, 1}, experts.get(49).theta());
         Set<String> halfIds = experts.subList(0, 25).stream().map(Expert::id).collect(Collectors.toSet());
         assertEquals(halfIds, counted.markHealthy(halfIds));
-        assertEquals(2, reloads.get());
+        assertEquals(1, count(calls, "findAll"));
+        assertEquals(1, count(calls, "findChangedSince"), "the activation is read alone");
         assertEquals(25, counted.active().size());
         assertEquals(Set.of(), counted.markHealthy(halfIds), "already active");
-        assertEquals(2, reloads.get(), "nothing changed, nothing reloaded");
+        assertEquals(1, count(calls, "findChangedSince"), "nothing changed, nothing read");
+        assertEquals(1, counted.reloads());
+        assertEquals(1, counted.updates());
+    }
+
+    @Test
+    void everySingleChangeIsReadAloneAndLeavesTheSnapshotsOfBothReplicasAsAFullReadWould() {
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        Map<String, AtomicInteger> replicaCalls = new ConcurrentHashMap<>();
+        ExpertCatalog writer = new ExpertCatalog(counting(calls), CLOCK);
+        ExpertCatalog replica = new ExpertCatalog(counting(replicaCalls), CLOCK);
+        List<Expert> batch = writer.registerAll(List.of(draft("cooking"), draft("law"), draft("chess")), "owner_1",
+                List.of(new float[] {1, 0}, new float[] {0, 1}, new float[] {1, 1}));
+        writer.markHealthy(batch.stream().map(Expert::id).toList());
+        replica.refresh();
+        Clock later = Clock.offset(CLOCK, Duration.ofSeconds(1));
+        ExpertCatalog laterWriter = new ExpertCatalog(counting(calls), later);
+        laterWriter.refresh();
+
+        List<Runnable> changes = List.of(
+                () -> writer.markHealthy(laterWriter.register(draft("baking"), "owner_2", THETA).id()),
+                () -> writer.update(batch.get(1).id(), new ExpertPatch("Contracts and torts", null, null), new float[] {0.5f, 0.5f}),
+                () -> writer.update(batch.get(2).id(), new ExpertPatch(null, List.of(new ExpertNode("http://other:1/v1", "m")),
+                        ExpertStatus.PAUSED), null),
+                () -> writer.retire(batch.getFirst().id()),
+                () -> writer.update(batch.get(2).id(), new ExpertPatch(null, null, ExpertStatus.ACTIVE), null));
+        int fullReads = count(calls, "findAll") + count(replicaCalls, "findAll");
+        for (Runnable change : changes) {
+            change.run();
+            writer.refresh();
+            replica.refresh();
+            ExpertCatalog fresh = new ExpertCatalog(new JdbcExpertRegistry(DATABASE.dataSource(), "test-encoder"), CLOCK);
+            fresh.refresh();
+            assertEquals(contents(fresh.live()), contents(writer.live()));
+            assertEquals(contents(fresh.live()), contents(replica.live()));
+            assertEquals(contents(fresh.active()), contents(writer.active()));
+            assertEquals(contents(fresh.active()), contents(replica.active()));
+        }
+
+        assertEquals(fullReads, count(calls, "findAll") + count(replicaCalls, "findAll"), "no change read every expert");
+        assertEquals(List.of("chess", "law", "baking"), replica.active().stream().map(Expert::name).toList(), "oldest first");
+        assertEquals("Contracts and torts", replica.activeExperts().byId(batch.get(1).id()).description());
+        assertEquals(batch.get(2).id(), replica.activeExperts().byName("chess").id());
+        assertEquals(null, replica.activeExperts().byName("cooking"), "retired");
+    }
+
+    @Test
+    void expertsRemovedFromTheDatabaseLeaveTheSnapshotWithAFullRead() throws Exception {
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        ExpertCatalog counted = new ExpertCatalog(counting(calls), CLOCK);
+        List<Expert> experts = counted.registerAll(List.of(draft("cooking"), draft("law")), "owner_1", List.of(THETA, THETA));
+        try (Connection connection = DATABASE.dataSource().getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("delete from experts where id = '" + experts.getFirst().id() + "'");
+        }
+
+        counted.refresh();
+
+        assertEquals(List.of("law"), counted.live().stream().map(Expert::name).toList());
+        assertEquals(2, count(calls, "findAll"));
     }
 
     @Test

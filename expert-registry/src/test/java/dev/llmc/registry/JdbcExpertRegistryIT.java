@@ -186,6 +186,44 @@ class JdbcExpertRegistryIT {
     }
 
     @Test
+    void findChangedSinceReadsTheRowsChangedAfterTheVersionUntilRowsAreRemoved() throws SQLException {
+        long beforeInsert = registry.version();
+        registry.insertAll(List.of(expert("exp_1", "one", T0), expert("exp_2", "two", T0.plusSeconds(1))));
+        long afterInsert = registry.version();
+        assertEquals(List.of("exp_1", "exp_2"), registry.findChangedSince(beforeInsert).orElseThrow().stream().map(Expert::id).toList());
+        assertEquals(List.of(), registry.findChangedSince(afterInsert).orElseThrow());
+
+        registry.changeStatus(List.of("exp_2"), ExpertStatus.ACTIVE, ExpertStatus.PAUSED, T0.plusSeconds(5));
+        Expert updated = new Expert("exp_1", "one", "Now about baking", "owner_1", ExpertStatus.ACTIVE, new float[] {1, 2},
+                List.of(new ExpertNode("http://other/v1", "m", 2, "sealed")), T0, T0.plusSeconds(6));
+        registry.update(updated);
+
+        List<Expert> changed = registry.findChangedSince(afterInsert).orElseThrow();
+        assertEquals(List.of("exp_1", "exp_2"), changed.stream().map(Expert::id).toList());
+        assertEquals(ExpertStatus.PAUSED, changed.get(1).status());
+        assertEquals("Now about baking", changed.getFirst().description());
+        assertArrayEquals(new float[] {1, 2}, changed.getFirst().theta());
+        assertEquals(updated.nodes(), changed.getFirst().nodes());
+        assertEquals(List.of(), registry.findChangedSince(registry.version()).orElseThrow(), "nothing since the latest version");
+
+        execute(DATABASE.dataSource(), "delete from experts where id = 'exp_2'");
+
+        assertTrue(registry.findChangedSince(afterInsert).isEmpty(), "a removal only a full read shows");
+        assertEquals(List.of(), registry.findChangedSince(registry.version()).orElseThrow(), "read in full since");
+    }
+
+    @Test
+    void countNotRetiredCountsOneOwnersLiveExperts() {
+        Expert other = new Expert("exp_9", "theirs", "d", "owner_2", ExpertStatus.ACTIVE, new float[] {1}, List.of(), T0);
+        registry.insertAll(List.of(expert("exp_1", "one", T0), expert("exp_2", "two", T0), expert("exp_3", "three", T0), other));
+        registry.changeStatus(List.of("exp_3"), ExpertStatus.ACTIVE, ExpertStatus.RETIRED, T0);
+
+        assertEquals(2, registry.countNotRetired("owner_1"));
+        assertEquals(1, registry.countNotRetired("owner_2"));
+        assertEquals(0, registry.countNotRetired("nobody"));
+    }
+
+    @Test
     void insertAllStoresNoneWhenOneNameIsTaken() {
         registry.insert(expert("exp_1", "cooking", T0));
 

@@ -90,7 +90,7 @@ final class ExpertController {
 
     /**
      * Admin only: registers up to {@value #MAX_BULK} experts at once, all or none, with one registry write and one
-     * snapshot reload (one request per expert would reload the snapshot once each).
+     * snapshot update (one request per expert would update the snapshot once each).
      */
     @Post("/bulk")
     @RequiresRole(Caller.Role.ADMIN)

@@ -15,7 +15,6 @@ import dev.llmc.registry.ExpertDraftValidator;
 import dev.llmc.registry.ExpertNode;
 import dev.llmc.registry.ExpertNotFoundException;
 import dev.llmc.registry.ExpertPatch;
-import dev.llmc.registry.ExpertStatus;
 import jakarta.inject.Singleton;
 
 import java.net.URI;
@@ -67,7 +66,7 @@ public final class ExpertService {
     }
 
     /**
-     * Registers a batch for an admin (quotas do not apply): all or none, one registry write and snapshot reload, each
+     * Registers a batch for an admin (quotas do not apply): all or none, one registry write and snapshot update, each
      * distinct node host resolved once and each distinct node URL and key probed once, descriptions embedded in batches.
      *
      * @param apiKeys per draft, as for {@link #register}
@@ -127,9 +126,7 @@ public final class ExpertService {
         if (caller.isAdmin()) {
             return;
         }
-        long owned = catalog.list().stream()
-                .filter(expert -> expert.owner().equals(caller.owner()) && expert.status() != ExpertStatus.RETIRED)
-                .count();
+        long owned = catalog.countNotRetired(caller.owner());
         if (owned >= quotas.expertsPerOwner()) {
             throw quotaExceeded("owner '" + caller.owner() + "' already has " + owned + " experts that are not retired; "
                     + "the limit is " + quotas.expertsPerOwner() + " (llmc.quotas.experts-per-owner): retire one first");

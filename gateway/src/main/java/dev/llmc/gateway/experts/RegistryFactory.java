@@ -14,7 +14,8 @@ import java.time.Clock;
 
 /**
  * Wires the expert registry to the gateway's database; created at start-up so schema problems surface immediately.
- * The snapshot reloads on every registry change notification, so changes reach every replica within a second.
+ * The snapshot follows every registry change notification (reading only the experts that changed), so changes reach
+ * every replica within a second.
  * Content θ computed by another encoder are re-embedded from the descriptions at start-up.
  */
 @Factory
@@ -27,6 +28,9 @@ final class RegistryFactory {
         ExpertCatalog catalog = new ExpertCatalog(new JdbcExpertRegistry(dataSource, encoder.id()), Clock.systemUTC());
         FunctionCounter.builder("llmc.registry.snapshot.reloads", catalog, ExpertCatalog::reloads)
                 .description("reloads of the in-memory expert snapshot from the database (each reads every expert)")
+                .register(meters);
+        FunctionCounter.builder("llmc.registry.snapshot.updates", catalog, ExpertCatalog::updates)
+                .description("in-memory expert snapshot brought up to date reading only the experts that changed")
                 .register(meters);
         // After a switch of llmc.encoder.model, θ of the old encoder would be compared with e(C) of the new one.
         catalog.reembedDescriptions(encoder::embed);

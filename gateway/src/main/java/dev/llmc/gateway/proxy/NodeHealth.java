@@ -12,6 +12,7 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +35,11 @@ import java.util.function.LongSupplier;
 @Singleton
 public final class NodeHealth {
     private final ConcurrentMap<NodeKey, NodeState> nodes = new ConcurrentHashMap<>();
+    /**
+     * Nodes that may be unavailable (marked unhealthy, or a failure counted towards their breaker); every other node is
+     * available. Added after the state changes, removed lazily by {@link #expertsWithSuspectNodes()}: a superset.
+     */
+    private final Set<NodeKey> suspects = ConcurrentHashMap.newKeySet();
     private final int circuitFailures;
     private final Duration circuitOpen;
     private final LongSupplier nanoClock;
@@ -113,6 +119,40 @@ public final class NodeHealth {
     /** Records a health check's verdict on the expert's node {@code index}. */
     public void record(Expert expert, int index, boolean healthy) {
         state(expert, index).healthy = healthy;
+        if (!healthy) {
+            suspects.add(new NodeKey(expert.id(), index));
+        }
+    }
+
+    /**
+     * The ids of experts with a node that may be unavailable now: every expert not among them has all its nodes
+     * available, so the router checks only these instead of every expert on every turn. Costs the number of such
+     * nodes (none while every node is well); nodes that recovered leave the set here.
+     */
+    public Set<String> expertsWithSuspectNodes() {
+        if (suspects.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> experts = new HashSet<>();
+        for (NodeKey key : suspects) {
+            if (recovered(key)) {
+                suspects.remove(key);
+                // A failure recorded between the check and the removal added the key before we removed it: restore it.
+                if (!recovered(key)) {
+                    suspects.add(key);
+                    experts.add(key.expertId());
+                }
+            } else {
+                experts.add(key.expertId());
+            }
+        }
+        return experts;
+    }
+
+    /** Gone, or healthy with a closed breaker (an open one turns half-open with time alone, a closed one never opens so). */
+    private boolean recovered(NodeKey key) {
+        NodeState state = nodes.get(key);
+        return state == null || state.healthy && state.breaker.state() == CircuitBreaker.State.CLOSED;
     }
 
     public int inFlight(Expert expert, int index) {
@@ -161,18 +201,20 @@ public final class NodeHealth {
             // Another request may have taken a half-open breaker's single probe since admits() said yes: choose again.
             if (state.breaker.tryAcquire()) {
                 state.inFlight.incrementAndGet();
-                return Optional.of(new NodeLease(best, state));
+                return Optional.of(new NodeLease(new NodeKey(expert.id(), best), best, state));
             }
         }
     }
 
-    private static final class NodeLease implements Lease {
+    private final class NodeLease implements Lease {
+        private final NodeKey key;
         private final int index;
         private final NodeState state;
         private boolean judged;
         private boolean closed;
 
-        NodeLease(int index, NodeState state) {
+        NodeLease(NodeKey key, int index, NodeState state) {
+            this.key = key;
             this.index = index;
             this.state = state;
         }
@@ -200,12 +242,14 @@ public final class NodeHealth {
             if (!judged) {
                 judged = true;
                 state.breaker.onFailure();
+                suspects.add(key);
             }
         }
 
         @Override
         public void outOfRotation() {
             state.healthy = false;
+            suspects.add(key);
         }
 
         @Override

@@ -8,9 +8,11 @@ import dev.llmc.model.encoder.ConversationEncoder;
 import dev.llmc.model.exploration.LinearThompson;
 import dev.llmc.model.policy.ExplorationPolicy;
 import dev.llmc.model.scoring.Controller;
+import dev.llmc.model.scoring.ExactScan;
 import dev.llmc.model.scoring.ExpertRanking;
 import dev.llmc.model.scoring.ExpertScorer;
 import dev.llmc.model.scoring.ScoredExpert;
+import dev.llmc.registry.ActiveExperts;
 import dev.llmc.registry.Expert;
 import dev.llmc.registry.ExpertCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,7 +31,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
-import java.util.stream.Collectors;
 
 /**
  * Chooses experts for a conversation from the in-memory registry snapshot (no database on this path):
@@ -47,11 +48,11 @@ public final class ExpertRouter {
     private final ServingControllers controllers;
     private final RoutingConfig config;
     private final NodeHealth health;
-    private final FeedbackCounts feedback;
     private final ColdStartExploration coldStart;
     private final Stickiness stickiness;
     private final LinearThompsonPosteriors posteriors;
     private final PreparedRankings rankings;
+    private final RoutableExperts routableExperts;
     private final Timer encoderLatency;
 
     ExpertRouter(ExpertCatalog catalog, ConversationEncoder encoder, ServingControllers controllers, RoutingConfig config,
@@ -62,11 +63,11 @@ public final class ExpertRouter {
         this.controllers = controllers;
         this.config = config;
         this.health = health;
-        this.feedback = feedback;
         this.coldStart = new ColdStartExploration(coldStart.share());
         this.stickiness = stickiness;
         this.posteriors = posteriors;
         this.rankings = rankings;
+        this.routableExperts = new RoutableExperts(catalog, health, feedback);
         this.encoderLatency = Timer.builder("llmc.encoder.latency")
                 .description("Time to encode a conversation for routing")
                 .publishPercentileHistogram()
@@ -88,11 +89,12 @@ public final class ExpertRouter {
             }
             return new RoutingDecision(List.of(new RankedExpert(expert, Double.NaN)), null, null, "pinned", 1.0, 0, plan.policyName());
         }
-        if (catalog.active().isEmpty()) {
+        RoutableExperts.Routable routable = routableExperts.current();
+        if (routable.active().isEmpty()) {
             throw new NoExpertAvailableException(NoExpertAvailableException.Reason.NO_ACTIVE_EXPERT,
                     "no active expert is registered; register one with POST /experts");
         }
-        List<Expert> active = catalog.active().stream().filter(health::hasHealthyNode).toList();
+        List<Expert> active = routable.experts();
         if (active.isEmpty()) {
             throw new NoExpertAvailableException(NoExpertAvailableException.Reason.NO_HEALTHY_EXPERT,
                     "no active expert has a healthy node right now; retry shortly");
@@ -118,27 +120,51 @@ public final class ExpertRouter {
                 policyChoice = new ExplorationPolicy.Choice(served, odds.getOrDefault(served.expertId(), 0.0));
             }
         }
-        ScoredExpert bestNew = active.stream().filter(expert -> feedback.isNew(expert.id()))
-                .map(expert -> prepared.score(embedding, expert.id()))
-                // Null: registered while the ranking is rebuilt, so not routable until it is swapped in.
-                .filter(Objects::nonNull)
-                .min(ExpertScorer.RANKING)
-                .map(best -> outcome.scoreOf().apply(best.expertId())).orElse(null);
+        ScoredExpert bestNew = bestNew(routable, controller, embedding, prepared,
+                !plan.linearThompson() && prepared instanceof ExactScan ? outcome.ranking() : null);
+        bestNew = bestNew == null ? null : outcome.scoreOf().apply(bestNew.expertId());
         Map<String, Double> policyOdds = odds;
         ExplorationPolicy.Choice choice = coldStart.apply(policyChoice, id -> policyOdds.getOrDefault(id, 0.0), bestNew, random);
         if (sticky) {
             stickiness.record(conversationKey, choice.expert().expertId());
         }
 
-        Map<String, Expert> byId = active.stream().collect(Collectors.toMap(Expert::id, Function.identity()));
+        ActiveExperts snapshot = routable.active();
         List<RankedExpert> candidates = new ArrayList<>(outcome.ranking().size() + 1);
-        candidates.add(new RankedExpert(byId.get(choice.expert().expertId()), choice.expert().score()));
+        candidates.add(new RankedExpert(snapshot.byId(choice.expert().expertId()), choice.expert().score()));
         for (ScoredExpert scored : outcome.ranking()) {
             if (!scored.expertId().equals(choice.expert().expertId())) {
-                candidates.add(new RankedExpert(byId.get(scored.expertId()), scored.score()));
+                candidates.add(new RankedExpert(snapshot.byId(scored.expertId()), scored.score()));
             }
         }
         return new RoutingDecision(candidates, embedding, encoder.encoderId(), controller.version(), choice.propensity(), encoderNanos, plan.policyName());
+    }
+
+    /**
+     * The best-scoring routable expert with little feedback by the controller's score (ties by id), or null when there
+     * is none. From an exact top-k that holds a new expert, its first (nothing outside the top-k scores higher);
+     * otherwise from the new experts' own prepared ranking, or, while {@code prepared} is narrowed to the experts it
+     * held before a rebuild, from those of them it holds (an expert that joined is not routable until the rebuild).
+     */
+    private @Nullable ScoredExpert bestNew(RoutableExperts.Routable routable, Controller controller, float[] embedding,
+                                           ExpertRanking prepared, @Nullable List<ScoredExpert> exactTop) {
+        if (routable.newExperts().isEmpty()) {
+            return null;
+        }
+        if (prepared.size() < routable.experts().size()) {
+            return routable.newExperts().stream().map(expert -> prepared.score(embedding, expert.id()))
+                    .filter(Objects::nonNull)
+                    .min(ExpertScorer.RANKING).orElse(null);
+        }
+        if (exactTop != null) {
+            for (ScoredExpert scored : exactTop) {
+                if (routable.counts().isNew(scored.expertId())) {
+                    return scored;
+                }
+            }
+        }
+        List<ScoredExpert> best = rankings.ofNew(controller, routable.newExperts()).rank(embedding, 1);
+        return best.isEmpty() ? null : best.getFirst();
     }
 
     /**

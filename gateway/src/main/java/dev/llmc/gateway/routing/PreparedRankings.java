@@ -57,8 +57,15 @@ final class PreparedRankings implements AutoCloseable {
     private final ScoringIndexConfig config;
     private final Executor builds;
     private final ExecutorService ownedBuilds;
-    /** One per controller version, so that experiment arms pinning different versions do not rebuild each other's. */
-    private final Map<String, Slot> byVersion = new ConcurrentHashMap<>();
+    /**
+     * Which ranking a slot holds: a controller version's ranking of the routable experts, or of the new ones among them
+     * (the cold-start candidates). One slot each, so that experiment arms pinning different versions, and the two sets,
+     * do not rebuild each other's.
+     */
+    private record SlotKey(String version, boolean newExperts) {
+    }
+
+    private final Map<SlotKey, Slot> slots = new ConcurrentHashMap<>();
 
     @Inject
     PreparedRankings(ScoringIndexConfig config) {
@@ -78,7 +85,16 @@ final class PreparedRankings implements AutoCloseable {
      * previous one narrowed to these experts while a rebuild for them runs in the background.
      */
     ExpertRanking of(Controller controller, List<Expert> experts) {
-        Slot slot = byVersion.computeIfAbsent(controller.version(), version -> new Slot());
+        return of(new SlotKey(controller.version(), false), controller, experts);
+    }
+
+    /** Like {@link #of}, for the new experts among the routable ones, kept apart from their ranking. */
+    ExpertRanking ofNew(Controller controller, List<Expert> newExperts) {
+        return of(new SlotKey(controller.version(), true), controller, newExperts);
+    }
+
+    private ExpertRanking of(SlotKey key, Controller controller, List<Expert> experts) {
+        Slot slot = slots.computeIfAbsent(key, k -> new Slot());
         Prepared serving = slot.serving;
         if (serving == null || serving.controller != controller) {
             // Nothing of this controller's to serve: the exact scan now, the index (if due) next.
@@ -92,7 +108,7 @@ final class PreparedRankings implements AutoCloseable {
         if (sameObjects(serving.experts, experts)) {
             return serving.ranking;
         }
-        // A registry reload (every llmc.routing.registry-refresh) re-creates equal Expert objects: keep the ranking.
+        // A full registry read re-creates equal Expert objects, an edit of nodes alone replaces one: keep the ranking.
         if (sameScoring(serving.experts, experts)) {
             slot.serving = new Prepared(controller, experts, serving.ranking);
             return serving.ranking;
@@ -170,7 +186,7 @@ final class PreparedRankings implements AutoCloseable {
         return experts.stream().map(expert -> new ExpertProfile(expert.id(), expert.theta())).toList();
     }
 
-    /** Element identity: the registry snapshot's Expert objects are reused until a reload replaces them. */
+    /** Element identity: the registry snapshot's Expert objects are reused until a change replaces them. */
     static boolean sameObjects(List<Expert> a, List<Expert> b) {
         if (a == b) {
             return true;
@@ -192,7 +208,8 @@ final class PreparedRankings implements AutoCloseable {
             return false;
         }
         for (int i = 0; i < a.size(); i++) {
-            if (!a.get(i).id().equals(b.get(i).id()) || !Arrays.equals(a.get(i).theta(), b.get(i).theta())) {
+            // A snapshot update keeps the Expert objects of experts that did not change: no θ to compare.
+            if (a.get(i) != b.get(i) && (!a.get(i).id().equals(b.get(i).id()) || !Arrays.equals(a.get(i).theta(), b.get(i).theta()))) {
                 return false;
             }
         }

@@ -220,4 +220,35 @@ class NodeHealthTest {
 
         assertEquals(0, health.inFlight(expert, 0));
     }
+
+    @Test
+    void onlyExpertsWithANodeThatFailedAreSuspectsUntilTheNodeRecovers() {
+        Expert one = expert("exp_1", "one", new ExpertNode("http://a", "m"), new ExpertNode("http://b", "m"));
+        Expert two = expert("exp_2", "two", new ExpertNode("http://c", "m"));
+        Expert three = expert("exp_3", "three", new ExpertNode("http://d", "m"));
+        health.record(one, 0, true);
+        assertEquals(Set.of(), health.expertsWithSuspectNodes(), "all well");
+
+        health.record(one, 1, false);
+        fail(two, 1);
+        assertTrue(health.hasHealthyNode(two));
+        assertEquals(Set.of("exp_1"), health.expertsWithSuspectNodes(), "one failure leaves the breaker closed");
+        fail(two, 1);
+        try (NodeHealth.Lease lease = health.lease(three).orElseThrow()) {
+            lease.outOfRotation();
+        }
+        assertFalse(health.hasHealthyNode(two));
+        assertEquals(Set.of("exp_1", "exp_2", "exp_3"), health.expertsWithSuspectNodes());
+
+        health.record(one, 1, true);
+        assertEquals(Set.of("exp_2", "exp_3"), health.expertsWithSuspectNodes(), "a recovered node leaves the set");
+        now.addAndGet(Duration.ofSeconds(30).toNanos());
+        assertTrue(health.hasHealthyNode(two), "half-open: a probe may go");
+        assertEquals(Set.of("exp_2", "exp_3"), health.expertsWithSuspectNodes(), "half-open is not recovered yet");
+        try (NodeHealth.Lease probe = health.lease(two).orElseThrow()) {
+            probe.succeeded();
+        }
+        health.retainOnly(List.of(one, two));
+        assertEquals(Set.of(), health.expertsWithSuspectNodes(), "closed again, and a forgotten node is no suspect");
+    }
 }

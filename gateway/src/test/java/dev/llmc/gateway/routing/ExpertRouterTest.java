@@ -32,6 +32,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -53,6 +54,10 @@ class ExpertRouterTest {
     /** Where ranking rebuilds run: at once unless a test holds them back. */
     private Executor rankingBuilds = Runnable::run;
     private int indexThreshold = 100_000;
+    /** No cold-start share unless a test sets one. */
+    private ColdStartConfig coldStart = new ColdStartConfig(0, 100, Duration.ofSeconds(30));
+    /** Messages with feedback by expert id. */
+    private Map<String, Long> feedbackCounts = Map.of();
     private ExpertCatalog catalog;
 
     @BeforeAll
@@ -97,11 +102,15 @@ class ExpertRouterTest {
     private final InMemoryConversationExperts conversations = new InMemoryConversationExperts(Duration.ofHours(1), System::currentTimeMillis);
 
     private ExpertRouter router(StickinessConfig stickiness, ExplorationConfig exploration) {
-        // The catalogue reads its snapshot from the registry; only findAll and version are needed for routing.
+        // The catalogue reads its snapshot from the registry; only findAll and version are needed for routing (a
+        // registry that cannot say what changed makes every refresh read everything).
         ExpertRegistry registry = (ExpertRegistry) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {ExpertRegistry.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("findAll")) {
                         return List.copyOf(experts);
+                    }
+                    if (method.getName().equals("findChangedSince")) {
+                        return Optional.empty();
                     }
                     if (method.getName().equals("version")) {
                         return (long) experts.hashCode();  // changes whenever the list does
@@ -122,12 +131,13 @@ class ExpertRouterTest {
                 return content;
             }
         };
-        ColdStartConfig noColdStart = new ColdStartConfig(0, 100, Duration.ofSeconds(30));
+        FeedbackCounts feedback = new FeedbackCounts(null, coldStart);
+        feedback.update(feedbackCounts);
         ConversationEncoder encoder = new ConversationEncoder(new ConversationFormatter(tokenizer, 128), topics);
         // No database: the posteriors stay at their prior (the active controller's scores with the prior spread).
         LinearThompsonPosteriors posteriors = new LinearThompsonPosteriors(null, exploration, controllers, catalog, encoder);
         return new ExpertRouter(catalog, encoder, controllers, new RoutingConfig(3, Duration.ofSeconds(2)), health,
-                new FeedbackCounts(null, noColdStart), noColdStart, new Stickiness(conversations, stickiness), posteriors,
+                feedback, coldStart, new Stickiness(conversations, stickiness), posteriors,
                 new SimpleMeterRegistry(), new PreparedRankings(new ScoringIndexConfig(indexThreshold, 200, 16, 100, 1), rankingBuilds));
     }
 
@@ -280,5 +290,43 @@ class ExpertRouterTest {
         assertTrue(shares.get("coder") > shares.get("writer") && shares.get("writer") > shares.getOrDefault("chef", 0.0),
                 "more often the better the prior score: " + shares);
         assertTrue(shares.get("writer") > 0.2, "the prior's spread explores the runner-up: " + shares);
+    }
+
+    /** The experts served over {@code turns} turns, each with the propensity it was logged with (the same every turn). */
+    private static Map<String, Double> served(ExpertRouter router, String question, int turns) {
+        Map<String, Double> served = new HashMap<>();
+        for (int i = 0; i < turns; i++) {
+            RoutingDecision decision = router.route(null, ask(question), RoutePlan.auto());
+            Double before = served.put(decision.candidates().getFirst().expert().name(), decision.propensity());
+            assertTrue(before == null || before == decision.propensity(), "the same situation, the same propensity");
+        }
+        return served;
+    }
+
+    @Test
+    void theColdStartShareGoesToTheBestScoringNewExpertThatIsRoutable() {
+        expert("chef", BAKING);
+        expert("coder", CODE);
+        expert("writer", new float[] {0, 0.8f, 0});
+        Expert newbie = expert("newbie", new float[] {0.2f, 0, 0});
+        Expert pastry = expert("pastry", new float[] {0.3f, 0, 0});
+        feedbackCounts = Map.of("exp_chef", 5L, "exp_coder", 5L, "exp_writer", 5L);
+        coldStart = new ColdStartConfig(0.5, 1, Duration.ofSeconds(30));
+        ExpertRouter router = router(NO_STICKINESS);
+
+        // Bread: chef 0.9, pastry 0.27, newbie 0.18 are the top 3, so the best new expert is among them. Greedy serves
+        // chef; the share of 0.5 goes to pastry: each with probability 0.5 (P of no pastry in 200 turns: 2^-200).
+        assertEquals(Map.of("chef", 0.5, "pastry", 0.5), served(router, "Why is my bread dense?", 200));
+        // Java: coder 0.9, writer 0.72, chef 0.1 are the top 3; the new experts score 0.03 and 0.02 behind them.
+        assertEquals(Map.of("coder", 0.5, "pastry", 0.5), served(router, "And my Java build fails", 200));
+
+        health.record(pastry, 0, false);
+        assertEquals(Map.of("coder", 0.5, "newbie", 0.5), served(router, "And my Java build fails", 200),
+                "an expert without a healthy node is no candidate");
+        health.record(pastry, 0, true);
+        assertEquals(Map.of("chef", 0.5, "pastry", 0.5), served(router, "Why is my bread dense?", 200), "back in rotation at once");
+        health.record(newbie, 0, false);
+        health.record(pastry, 0, false);
+        assertEquals(Map.of("coder", 1.0), served(router, "And my Java build fails", 50), "no new expert is routable");
     }
 }

@@ -34,8 +34,8 @@ final class BenchRig implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     String nodeUrl;
 
-    /** A gateway under test. */
-    record Gateway(String name, String url, String key, Process process, Path dataDir) {
+    /** A gateway under test: key is an app key, adminKey the admin's. */
+    record Gateway(String name, String url, String key, String adminKey, Process process, Path dataDir) {
     }
 
     BenchRig(Path root, Path dir, PrintStream err) {
@@ -89,7 +89,7 @@ final class BenchRig implements AutoCloseable {
         if (!key.find()) {
             throw new IllegalStateException("could not create an API key");
         }
-        return new Gateway(name, url, key.group(1), started.process(), started.dataDir());
+        return new Gateway(name, url, key.group(1), admin, started.process(), started.dataDir());
     }
 
     /** wrk -t1 with the given connections for the given seconds, against url with body (and key). */
@@ -158,11 +158,17 @@ final class BenchRig implements AutoCloseable {
 
 
     private String post(String url, String key, String body, int expected) throws IOException, InterruptedException {
+        return send("POST", url, key, body, expected);
+    }
+
+    /** One request with a JSON body (null: none); the response body, or an exception unless the status is expected. */
+    String send(String method, String url, String key, String body, int expected) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != expected) {
-            throw new IllegalStateException("POST " + url + " answered " + response.statusCode() + ": " + response.body());
+            throw new IllegalStateException(method + " " + url + " answered " + response.statusCode() + ": " + response.body());
         }
         return response.body();
     }
