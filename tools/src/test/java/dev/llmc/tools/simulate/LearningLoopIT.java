@@ -5,6 +5,7 @@ import dev.llmc.model.encoder.EncoderModel;
 import dev.llmc.model.matrix.ExpertNames;
 import dev.llmc.model.matrix.RoutingMatrix;
 import dev.llmc.model.matrix.RoutingMatrixLoader;
+import dev.llmc.model.training.TrainingFallback;
 import dev.llmc.tools.eval.PromptEmbeddings;
 import dev.llmc.tools.eval.Split;
 import org.junit.jupiter.api.Test;
@@ -126,7 +127,8 @@ class LearningLoopIT {
         List<float[]> evalEmbeddings = PromptEmbeddings.embed(
                 Arrays.stream(split.test()).mapToObj(p -> matrix.prompts().get(p)).toList(), ENCODER, dir.resolve("cache"), err);
         LearningLoop.Setup setup = new LearningLoop.Setup(Path.of("..").toAbsolutePath().normalize(), dir.resolve("state"),
-                DATA, matrix, names, descriptions, split, evalEmbeddings, ReactionModel.DEFAULT, 1, 4, mode, null, ENCODER);
+                DATA, matrix, names, descriptions, split, evalEmbeddings, ReactionModel.DEFAULT, 1, 4, mode, null,
+                TrainingFallback.EXPERT_MEANS, ENCODER);
         return new LearningLoop(setup, new SimulationReport(mode.name(), 1, matrix, split, names), err);
     }
 }
