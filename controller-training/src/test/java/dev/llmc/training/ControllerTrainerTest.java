@@ -170,31 +170,36 @@ class ControllerTrainerTest {
         assertFalse(check.beatsExpertMeans(), manifest.metrics().toString());
     }
 
-    /** Experts rated by how good they are, not by the conversation: 4 experts, 50 examples each, k = 8, noisy stars. */
-    private static List<TrainingExample> thinNoisyRatings(TwoClusters data, Map<String, float[]> content) {
-        Random random = new Random(10);
-        List<String> experts = List.of("w", "x", "y", "z");
-        List<TrainingExample> examples = new ArrayList<>();
-        for (int i = 0; i < 200; i++) {
-            String expert = experts.get(i % 4);
-            double quality = 0.2 + 0.2 * (i % 4);
-            float stars = (float) Math.max(1, Math.min(5, Math.round(1 + 4 * quality + 1.2 * random.nextGaussian())));
-            examples.add(new TrainingExample("m" + i, expert, data.randomUnit(), 0.25f, i, stars, false, Float.NaN));
+    /**
+     * Experts rated by how good they are, not by the conversation: 4 experts, 50 examples each, k = 8, noisy stars,
+     * trained with a hold-out of 20% and the given fallback.
+     */
+    private static final class ThinNoisy {
+        final TwoClusters data = new TwoClusters(10);
+        final Map<String, float[]> content = new HashMap<>();
+        final List<TrainingExample> examples = new ArrayList<>();
+        final ControllerArtifact artifact;
+
+        ThinNoisy(TrainingFallback fallback) {
+            Random random = new Random(10);
+            List<String> experts = List.of("w", "x", "y", "z");
+            for (int i = 0; i < 200; i++) {
+                double quality = 0.2 + 0.2 * (i % 4);
+                float stars = (float) Math.max(1, Math.min(5, Math.round(1 + 4 * quality + 1.2 * random.nextGaussian())));
+                examples.add(new TrainingExample("m" + i, experts.get(i % 4), data.randomUnit(), 0.25f, i, stars, false, Float.NaN));
+            }
+            for (String expert : experts) {
+                content.put(expert, data.randomUnit());
+            }
+            artifact = new ControllerTrainer(TwoClusters.config().withHoldoutFraction(0.2), fallback)
+                    .train("v1", examples, content, "test-encoder", null);
         }
-        for (String expert : experts) {
-            content.put(expert, data.randomUnit());
-        }
-        return examples;
     }
 
     @Test
     void onThinNoisyDataTrainStoresTheExpertMeansControllerThatRanksByMean() {
-        TwoClusters data = new TwoClusters(10);
-        Map<String, float[]> content = new HashMap<>();
-        List<TrainingExample> examples = thinNoisyRatings(data, content);
-
-        ControllerArtifact artifact = new ControllerTrainer(TwoClusters.config().withHoldoutFraction(0.2), TrainingFallback.EXPERT_MEANS)
-                .train("v1", examples, content, "test-encoder", null);
+        ThinNoisy thin = new ThinNoisy(TrainingFallback.EXPERT_MEANS);
+        ControllerArtifact artifact = thin.artifact;
 
         Map<String, Double> metrics = artifact.manifest().metrics();
         DataSufficiency check = DataSufficiency.fromMetrics(metrics, artifact.manifest().holdoutExamples()).orElseThrow();
@@ -206,24 +211,20 @@ class ControllerTrainerTest {
             assertArrayEquals(new float[4 * TwoClusters.config().k()], artifact.parameters().theta()[s]);
         }
         // The means of the 160 oldest examples, the ones trained on: every conversation is ranked by them.
-        ExpertMeans means = ExpertMeans.fit(examples.subList(0, 160));
-        List<String> byMean = content.keySet().stream()
+        ExpertMeans means = ExpertMeans.fit(thin.examples.subList(0, 160));
+        List<String> byMean = thin.content.keySet().stream()
                 .sorted(Comparator.comparingDouble((String e) -> -means.mean(e, ControllerParameters.RATING))).toList();
         assertEquals(List.of("z", "y", "x", "w"), byMean);
         Controller controller = artifact.controller();
         for (int i = 0; i < 20; i++) {
-            assertEquals(byMean, controller.rank(data.randomUnit(), profiles(content), 4).stream().map(ScoredExpert::expertId).toList());
+            assertEquals(byMean, controller.rank(thin.data.randomUnit(), profiles(thin.content), 4).stream()
+                    .map(ScoredExpert::expertId).toList());
         }
     }
 
     @Test
     void withoutTheFallbackTrainStoresTheTrainedModelWhateverItsHoldOut() {
-        TwoClusters data = new TwoClusters(10);
-        Map<String, float[]> content = new HashMap<>();
-        List<TrainingExample> examples = thinNoisyRatings(data, content);
-
-        ControllerArtifact artifact = new ControllerTrainer(TwoClusters.config().withHoldoutFraction(0.2), TrainingFallback.NONE)
-                .train("v1", examples, content, "test-encoder", null);
+        ControllerArtifact artifact = new ThinNoisy(TrainingFallback.NONE).artifact;
 
         assertEquals(0.0, artifact.manifest().metrics().get(TrainingFallback.ENABLED));
         assertEquals(0.0, artifact.manifest().metrics().get(TrainingFallback.STORED_EXPERT_MEANS));
