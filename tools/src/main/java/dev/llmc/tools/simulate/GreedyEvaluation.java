@@ -55,9 +55,10 @@ final class GreedyEvaluation {
 
     /**
      * A version's score: the mean label of the expert it picks greedily on each evaluation prompt, how many prompts each
-     * expert (model name) got, most first, and whether the version is the expert-means controller train fell back to.
+     * expert (model name) got, most first, whether the version is the expert-means controller train fell back to, and
+     * the trained model's hold-out improvement over the expert means in standard errors (null without one).
      */
-    record Score(double utility, Map<String, Integer> served, boolean expertMeans) {
+    record Score(double utility, Map<String, Integer> served, boolean expertMeans, Double holdoutZ) {
     }
 
     /** Mean label of the expert the version picks greedily on each evaluation prompt. */
@@ -86,7 +87,8 @@ final class GreedyEvaluation {
         Map<String, Integer> mostFirst = new LinkedHashMap<>();
         served.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
                 .forEach(entry -> mostFirst.put(entry.getKey(), entry.getValue()));
-        return new Score(total / prompts.length, mostFirst,
-                artifact != null && TrainingFallback.storedExpertMeans(artifact.manifest().metrics()));
+        Map<String, Double> metrics = artifact == null ? Map.of() : artifact.manifest().metrics();
+        return new Score(total / prompts.length, mostFirst, TrainingFallback.storedExpertMeans(metrics),
+                metrics.get("holdout_loss_improvement_z"));
     }
 }

@@ -201,9 +201,11 @@ final class LearningLoop implements AutoCloseable {
         row.candidateEvalUtility = score.utility();
         row.candidateExperts = score.served();
         row.candidateExpertMeans = score.expertMeans();
-        err.printf(Locale.ROOT, "simulate: candidate %s (%s) scores %.4f on the evaluation prompts, serving %s; A/B one-sided p %s%n",
+        row.candidateHoldoutZ = score.holdoutZ();
+        err.printf(Locale.ROOT, "simulate: candidate %s (%s, trained model's hold-out z %s) scores %.4f on the evaluation"
+                        + " prompts, serving %s; A/B one-sided p %s%n",
                 candidate, candidate.equals(ContentBasedController.VERSION) ? "content" : score.expertMeans() ? "expert means" : "trained",
-                score.utility(), score.served(), row.pValue);
+                score.holdoutZ(), score.utility(), score.served(), row.pValue);
         row.promoted = row.pValue != null && row.pValue < schedule.alpha();
         if (row.promoted) {
             gateway.activate(gw.adminKey(), candidate);

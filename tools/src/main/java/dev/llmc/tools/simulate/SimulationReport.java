@@ -53,6 +53,8 @@ final class SimulationReport {
         Map<String, Integer> candidateExperts;
         /** Whether the candidate is the expert-means controller train fell back to. */
         Boolean candidateExpertMeans;
+        /** The trained model's hold-out loss improvement over the expert means, in standard errors (the gate's z). */
+        Double candidateHoldoutZ;
         /** Linear Thompson's posterior means (over the version active at the round's end), greedily; null in batch mode. */
         Double posteriorEvalUtility;
         Double offlineCandidate;
@@ -128,6 +130,7 @@ final class SimulationReport {
             row.addProperty("candidate_version", candidateVersion);
             row.addProperty("candidate_eval_utility", candidateEvalUtility);
             row.addProperty("candidate_expert_means", candidateExpertMeans);
+            row.addProperty("candidate_holdout_z", candidateHoldoutZ);
             if (candidateExperts != null) {
                 JsonObject served = new JsonObject();
                 candidateExperts.forEach(served::addProperty);

@@ -189,7 +189,8 @@ public final class TrainCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, "training %s on %d examples, %d experts, k=%d, %d epochs%n",
                 versionId, examples.size(), contentTheta.size(), config.k(), config.epochs());
         ProgressBar bar = new ProgressBar(err, "train");
-        ControllerArtifact artifact = new ControllerTrainer(config, TrainingFallback.named(fallback)).train(versionId, examples, contentTheta, encoderId,
+        ControllerTrainer trainer = new ControllerTrainer(config, TrainingFallback.named(fallback));
+        ControllerArtifact artifact = trainer.train(versionId, examples, contentTheta, encoderId,
                 (epoch, epochs, seen, total, perSecond, loss, eta) -> bar.update(seen, total, String.format(Locale.ROOT,
                         "epoch %d/%d  %,d/%,d examples  %,.0f examples/s  loss %.4f  ETA %ds",
                         epoch, epochs, seen, total, perSecond, loss, eta.toSeconds())));
