@@ -50,8 +50,8 @@ public final class ControllerTrainer {
      * and the manifest records the training data range and the hold-out metrics ({@code holdout_*}, absent without a
      * hold-out) beside {@code train_loss}, {@code train_seconds}, {@code train_examples_per_second} and whether the data
      * carries the model ({@link DataSufficiency}: {@code data_*}). With {@link TrainingFallback#EXPERT_MEANS}, unless the
-     * trained model beat each expert's shrunk mean on the hold-out ({@link DataSufficiency#beatsExpertMeans()}; never
-     * without a hold-out), the artifact holds the {@link ExpertMeans} controller instead, with the same manifest and
+     * trained model beat each expert's shrunk mean on the hold-out ({@link DataSufficiency#beatsExpertMeans()}: not
+     * on fewer than 30 held-out examples, nor without any), the artifact holds the {@link ExpertMeans} controller instead, with the same manifest and
      * metrics; {@code fallback_enabled} and {@code fallback_expert_means} record the setting and the outcome, the
      * {@code holdout_*} figures stay the trained model's and {@code holdout_baseline_loss} is the expert means'.
      * encoderId names the encoder every embedding and content θ came from; the artifact is served only with that encoder.
