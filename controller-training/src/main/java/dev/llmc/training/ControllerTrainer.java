@@ -4,9 +4,11 @@ import dev.llmc.model.scoring.ExpertProfile;
 import dev.llmc.model.training.ControllerArtifact;
 import dev.llmc.model.training.ControllerManifest;
 import dev.llmc.model.training.DataSufficiency;
+import dev.llmc.model.training.ExpertMeans;
 import dev.llmc.model.training.HoldoutMetrics;
 import dev.llmc.model.training.TrainingConfig;
 import dev.llmc.model.training.TrainingExample;
+import dev.llmc.model.training.TrainingFallback;
 import dev.llmc.model.training.internal.ControllerParameters;
 import dev.llmc.training.internal.TorchControllerFit;
 import java.time.Instant;
@@ -19,17 +21,26 @@ import java.util.TreeSet;
 
 /**
  * Trains a controller with DJL on the PyTorch engine: time-ordered hold-out, fit (see {@link TorchControllerFit} for
- * the losses), hold-out metrics, immutable artifact.
+ * the losses), hold-out metrics, and an immutable artifact: the trained model, or with
+ * {@link TrainingFallback#EXPERT_MEANS} the expert-means controller when the trained model did not beat it on the
+ * hold-out.
  */
 public final class ControllerTrainer {
 
     private final TrainingConfig config;
+    private final TrainingFallback fallback;
 
+    /** A trainer that stores the trained model whatever its hold-out shows (eval's own selection, benchmarks). */
     public ControllerTrainer(TrainingConfig config) {
-        if (config == null) {
-            throw new IllegalArgumentException("config must not be null");
+        this(config, TrainingFallback.NONE);
+    }
+
+    public ControllerTrainer(TrainingConfig config, TrainingFallback fallback) {
+        if (config == null || fallback == null) {
+            throw new IllegalArgumentException("config and fallback must not be null");
         }
         this.config = config;
+        this.fallback = fallback;
     }
 
     /**
@@ -38,8 +49,12 @@ public final class ControllerTrainer {
      * Examples are ordered by servedAtMillis (then messageId); the newest holdoutFraction is held out and evaluated,
      * and the manifest records the training data range and the hold-out metrics ({@code holdout_*}, absent without a
      * hold-out) beside {@code train_loss}, {@code train_seconds}, {@code train_examples_per_second} and whether the data
-     * carries the model ({@link DataSufficiency}: {@code data_*}). encoderId names the encoder every embedding and
-     * content θ came from; the artifact is served only with that encoder.
+     * carries the model ({@link DataSufficiency}: {@code data_*}). With {@link TrainingFallback#EXPERT_MEANS}, unless the
+     * trained model beat each expert's shrunk mean on the hold-out ({@link DataSufficiency#beatsExpertMeans()}: not
+     * on fewer than 30 held-out examples, nor without any), the artifact holds the {@link ExpertMeans} controller instead, with the same manifest and
+     * metrics; {@code fallback_enabled} and {@code fallback_expert_means} record the setting and the outcome, the
+     * {@code holdout_*} figures stay the trained model's and {@code holdout_baseline_loss} is the expert means'.
+     * encoderId names the encoder every embedding and content θ came from; the artifact is served only with that encoder.
      *
      * @throws IllegalArgumentException if there is nothing to train on, an expert has no content θ, or dimensions differ
      */
@@ -95,9 +110,15 @@ public final class ControllerTrainer {
         for (int m = 0; m < expertIds.size(); m++) {
             profiles.add(new ExpertProfile(expertIds.get(m), content[m]));
         }
-        Map<String, Double> holdoutMetrics = HoldoutMetrics.evaluate(artifact, config, profiles, train, test);
+        ExpertMeans means = ExpertMeans.fit(train);
+        Map<String, Double> holdoutMetrics = HoldoutMetrics.evaluate(artifact, config, profiles, means, test);
         metrics.putAll(holdoutMetrics);
-        metrics.putAll(DataSufficiency.assess(config, train, test.size(), holdoutMetrics).metrics());
-        return artifact.withMetrics(metrics);
+        metrics.putAll(means.metrics());
+        DataSufficiency check = DataSufficiency.assess(config, train, test.size(), holdoutMetrics);
+        metrics.putAll(check.metrics());
+        boolean fallBack = fallback == TrainingFallback.EXPERT_MEANS && !check.beatsExpertMeans();
+        metrics.put(TrainingFallback.ENABLED, fallback == TrainingFallback.EXPERT_MEANS ? 1.0 : 0.0);
+        metrics.put(TrainingFallback.STORED_EXPERT_MEANS, fallBack ? 1.0 : 0.0);
+        return (fallBack ? means.controller(artifact) : artifact).withMetrics(metrics);
     }
 }

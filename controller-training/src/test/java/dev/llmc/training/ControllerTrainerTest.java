@@ -3,8 +3,12 @@ package dev.llmc.training;
 import dev.llmc.model.training.ControllerArtifact;
 import dev.llmc.model.training.ControllerManifest;
 import dev.llmc.model.training.DataSufficiency;
+import dev.llmc.model.training.ExpertMeans;
 import dev.llmc.model.training.TrainingExample;
+import dev.llmc.model.training.TrainingFallback;
+import dev.llmc.model.training.internal.ControllerParameters;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,7 +18,9 @@ import dev.llmc.model.scoring.Controller;
 import dev.llmc.model.scoring.ExpertProfile;
 import dev.llmc.model.scoring.ScoredExpert;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -162,6 +168,89 @@ class ControllerTrainerTest {
         DataSufficiency check = DataSufficiency.fromMetrics(manifest.metrics(), manifest.holdoutExamples()).orElseThrow();
         assertTrue(check.enoughPerExpert(), check.toString());
         assertFalse(check.beatsExpertMeans(), manifest.metrics().toString());
+    }
+
+    /**
+     * Experts rated by how good they are, not by the conversation: 4 experts, 50 examples each, k = 8, noisy stars,
+     * trained with a hold-out of 20% and the given fallback.
+     */
+    private static final class ThinNoisy {
+        final TwoClusters data = new TwoClusters(10);
+        final Map<String, float[]> content = new HashMap<>();
+        final List<TrainingExample> examples = new ArrayList<>();
+        final ControllerArtifact artifact;
+
+        ThinNoisy(TrainingFallback fallback) {
+            Random random = new Random(10);
+            List<String> experts = List.of("w", "x", "y", "z");
+            for (int i = 0; i < 200; i++) {
+                double quality = 0.2 + 0.2 * (i % 4);
+                float stars = (float) Math.max(1, Math.min(5, Math.round(1 + 4 * quality + 1.2 * random.nextGaussian())));
+                examples.add(new TrainingExample("m" + i, experts.get(i % 4), data.randomUnit(), 0.25f, i, stars, false, Float.NaN));
+            }
+            for (String expert : experts) {
+                content.put(expert, data.randomUnit());
+            }
+            artifact = new ControllerTrainer(TwoClusters.config().withHoldoutFraction(0.2), fallback)
+                    .train("v1", examples, content, "test-encoder", null);
+        }
+    }
+
+    @Test
+    void onThinNoisyDataTrainStoresTheExpertMeansControllerThatRanksByMean() {
+        ThinNoisy thin = new ThinNoisy(TrainingFallback.EXPERT_MEANS);
+        ControllerArtifact artifact = thin.artifact;
+
+        Map<String, Double> metrics = artifact.manifest().metrics();
+        DataSufficiency check = DataSufficiency.fromMetrics(metrics, artifact.manifest().holdoutExamples()).orElseThrow();
+        assertFalse(check.beatsExpertMeans(), metrics.toString());
+        assertEquals(1.0, metrics.get(TrainingFallback.ENABLED));
+        assertEquals(1.0, metrics.get(TrainingFallback.STORED_EXPERT_MEANS));
+        assertTrue(metrics.containsKey("holdout_loss") && metrics.containsKey("holdout_baseline_loss"), metrics.toString());
+        for (int s = 0; s < ControllerParameters.HEADS; s++) {
+            assertArrayEquals(new float[4 * TwoClusters.config().k()], artifact.parameters().theta()[s]);
+        }
+        // The means of the 160 oldest examples, the ones trained on: every conversation is ranked by them.
+        ExpertMeans means = ExpertMeans.fit(thin.examples.subList(0, 160));
+        List<String> byMean = thin.content.keySet().stream()
+                .sorted(Comparator.comparingDouble((String e) -> -means.mean(e, ControllerParameters.RATING))).toList();
+        assertEquals(List.of("z", "y", "x", "w"), byMean);
+        Controller controller = artifact.controller();
+        for (int i = 0; i < 20; i++) {
+            assertEquals(byMean, controller.rank(thin.data.randomUnit(), profiles(thin.content), 4).stream()
+                    .map(ScoredExpert::expertId).toList());
+        }
+    }
+
+    @Test
+    void withoutTheFallbackTrainStoresTheTrainedModelWhateverItsHoldOut() {
+        ControllerArtifact artifact = new ThinNoisy(TrainingFallback.NONE).artifact;
+
+        assertEquals(0.0, artifact.manifest().metrics().get(TrainingFallback.ENABLED));
+        assertEquals(0.0, artifact.manifest().metrics().get(TrainingFallback.STORED_EXPERT_MEANS));
+        assertFalse(Arrays.equals(new float[4 * TwoClusters.config().k()], artifact.parameters().theta()[ControllerParameters.RATING]),
+                "the trained θ");
+    }
+
+    @Test
+    void plentyOfDataWithAPerConversationSignalKeepsTheTrainedModel() {
+        TwoClusters data = new TwoClusters(11);
+
+        ControllerArtifact artifact = new ControllerTrainer(TwoClusters.config().withHoldoutFraction(0.2), TrainingFallback.EXPERT_MEANS)
+                .train("v1", data.fullFeedback(800), data.contentTheta(), "test-encoder", null);
+
+        Map<String, Double> metrics = artifact.manifest().metrics();
+        assertEquals(1.0, metrics.get(TrainingFallback.ENABLED));
+        assertEquals(0.0, metrics.get(TrainingFallback.STORED_EXPERT_MEANS), metrics.toString());
+        assertTrue(metrics.get("holdout_loss_improvement_z") > 1.645, metrics.toString());
+        Controller controller = artifact.controller();
+        int correct = 0;
+        for (int i = 0; i < 200; i++) {
+            boolean clusterA = i % 2 == 0;
+            String best = controller.rank(data.point(clusterA), profiles(data.contentTheta()), 1).getFirst().expertId();
+            correct += best.equals(clusterA ? TwoClusters.ALPHA : TwoClusters.BETA) ? 1 : 0;
+        }
+        assertTrue(correct >= 190, "routed " + correct + " of 200 conversations to the expert better on their cluster");
     }
 
     @Test

@@ -44,6 +44,9 @@ class LlmcToolsTest {
         assertEquals(2, run("train", "--epochs", "0"));
         assertEquals(2, run("train", "--since", "yesterday"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("Usage: llmc-tools"));
+        assertEquals(2, run("train", "--fallback", "best-guess"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains(
+                "error: --fallback: unknown fallback 'best-guess', expected one of expert-means, none"), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test

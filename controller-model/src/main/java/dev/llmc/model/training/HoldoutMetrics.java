@@ -15,23 +15,28 @@ import java.util.Map;
  * inverse-propensity estimates of what greedy routing would have got, {@code holdout_retry_rate_greedy_snips} and
  * {@code holdout_rating_greedy_snips}, beside the logged {@code holdout_retry_rate} and {@code holdout_rating}.
  *
- * <p>Against a baseline that ignores the conversation and predicts each expert's training mean of every signal:
- * {@code holdout_baseline_loss} (as {@code holdout_loss}), and per held-out example the α-weighted loss of the baseline
- * minus the model's, its mean {@code holdout_loss_improvement} and standard error {@code holdout_loss_improvement_se}
- * ({@link DataSufficiency} tests it).
+ * <p>Against a baseline that ignores the conversation and predicts each expert's shrunk training mean of every signal
+ * ({@link ExpertMeans}, the controller training falls back to): {@code holdout_baseline_loss} (as {@code holdout_loss}),
+ * and per held-out example the α-weighted loss of the baseline minus the model's, its mean
+ * {@code holdout_loss_improvement}, standard error {@code holdout_loss_improvement_se} and their ratio
+ * {@code holdout_loss_improvement_z} ({@link DataSufficiency} tests it).
  */
 public final class HoldoutMetrics {
 
     static final String IMPROVEMENT = "holdout_loss_improvement";
     static final String IMPROVEMENT_SE = "holdout_loss_improvement_se";
+    static final String IMPROVEMENT_Z = "holdout_loss_improvement_z";
     private static final int HEADS = ControllerParameters.HEADS;
 
     private HoldoutMetrics() {
     }
 
-    /** The metrics of the artifact's serving maths on the hold-out examples (empty without any). */
+    /**
+     * The metrics of the artifact's serving maths on the hold-out examples (empty without any), against the expert
+     * means fitted on the training examples.
+     */
     public static Map<String, Double> evaluate(ControllerArtifact artifact, TrainingConfig config, List<ExpertProfile> experts,
-            List<TrainingExample> train, List<TrainingExample> holdout) {
+            ExpertMeans means, List<TrainingExample> holdout) {
         TrainedController controller = artifact.trainedController();
         Map<String, Double> metrics = new HashMap<>();
         if (holdout.isEmpty()) {
@@ -55,7 +60,6 @@ public final class HoldoutMetrics {
         double snipsRating = 0;
         double[] raw = new double[ControllerParameters.HEADS];
         double[] candidate = new double[ControllerParameters.HEADS];
-        ExpertMeans means = new ExpertMeans(train);
         double[] baselineLoss = new double[HEADS];
         double[] alpha = {config.alphaRetry(), config.alphaRating(), config.alphaLength()};
         double improvements = 0;
@@ -124,7 +128,11 @@ public final class HoldoutMetrics {
         metrics.put(IMPROVEMENT, meanImprovement);
         if (n > 1) {
             double variance = (improvementSquares - n * meanImprovement * meanImprovement) / (n - 1);
-            metrics.put(IMPROVEMENT_SE, Math.sqrt(Math.max(0, variance) / n));
+            double se = Math.sqrt(Math.max(0, variance) / n);
+            metrics.put(IMPROVEMENT_SE, se);
+            if (se > 0) {
+                metrics.put(IMPROVEMENT_Z, meanImprovement / se);
+            }
         }
         metrics.put("holdout_retry_log_loss", modelLoss[ControllerParameters.RETRY] / n);
         metrics.put("holdout_retry_rate", retries / n);
@@ -160,51 +168,6 @@ public final class HoldoutMetrics {
             losses[ControllerParameters.LENGTH] = TrainedController.expectedLength(length) - example.conversationLength() * length;
         }
         return losses;
-    }
-
-    /**
-     * The baseline: per expert and signal the training mean as a raw head value (logit, or log for the length), the
-     * mean over all experts for an expert absent from training.
-     */
-    private static final class ExpertMeans {
-        private final Map<String, double[]> sums = new HashMap<>();
-        private final double[] all = new double[2 * HEADS];
-
-        ExpertMeans(List<TrainingExample> train) {
-            for (TrainingExample example : train) {
-                double[] expert = sums.computeIfAbsent(example.expertId(), id -> new double[2 * HEADS]);
-                for (double[] target : new double[][] {expert, all}) {
-                    add(target, ControllerParameters.RETRY, example.retried() ? 1 : 0);
-                    if (example.hasRating()) {
-                        add(target, ControllerParameters.RATING, (example.rating() - 1) / 4.0);
-                    }
-                    if (example.hasConversationLength()) {
-                        add(target, ControllerParameters.LENGTH, example.conversationLength());
-                    }
-                }
-            }
-        }
-
-        private static void add(double[] target, int head, double value) {
-            target[head] += value;
-            target[HEADS + head]++;
-        }
-
-        double[] raw(String expertId) {
-            double[] expert = sums.getOrDefault(expertId, all);
-            double[] raw = new double[HEADS];
-            for (int s = 0; s < HEADS; s++) {
-                double[] source = expert[HEADS + s] > 0 ? expert : all;
-                double mean = source[HEADS + s] > 0 ? source[s] / source[HEADS + s] : 0.5;
-                raw[s] = s == ControllerParameters.LENGTH ? Math.log(Math.max(mean, 1e-3)) : logit(mean);
-            }
-            return raw;
-        }
-
-        private static double logit(double p) {
-            double clipped = Math.min(Math.max(p, 1e-3), 1 - 1e-3);
-            return Math.log(clipped / (1 - clipped));
-        }
     }
 
     private static double softplus(double r) {

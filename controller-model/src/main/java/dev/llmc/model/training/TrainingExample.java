@@ -16,6 +16,12 @@ public record TrainingExample(
         String messageId, String expertId, float[] embedding, float propensity,
         long servedAtMillis, float rating, boolean retried, float conversationLength) {
 
+    /**
+     * Bound of the inverse-propensity weight: examples the logging policy rarely chose count more, but at most this
+     * much, so that a few improbable choices cannot dominate a fit.
+     */
+    public static final float MAX_INVERSE_PROPENSITY = 10f;
+
     public TrainingExample {
         if (messageId == null) {
             throw new IllegalArgumentException("messageId must not be null");
@@ -36,6 +42,11 @@ public record TrainingExample(
             throw new IllegalArgumentException("conversationLength must be ≥ 0 or NaN, was " + conversationLength
                     + " (message " + messageId + ")");
         }
+    }
+
+    /** ω = min(1/propensity, {@value #MAX_INVERSE_PROPENSITY}): the clipped inverse-propensity weight training uses. */
+    public float inversePropensityWeight() {
+        return Math.min(1f / propensity, MAX_INVERSE_PROPENSITY);
     }
 
     /** Whether the user rated the reply (the rating head learns only from these). */

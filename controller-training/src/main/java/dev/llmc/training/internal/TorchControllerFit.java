@@ -51,7 +51,6 @@ public final class TorchControllerFit {
     private static final String ENGINE = "PyTorch";
     /** DJL's setting of PyTorch's intra-op threads, read when the engine starts. */
     public static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
-    private static final float MAX_INVERSE_PROPENSITY = 10f;
     private static final float EPSILON = 1e-12f;
     /**
      * Per-example label matrix: one target column per head (retried, (stars − 1)/4, later turns), then one weight
@@ -200,7 +199,7 @@ public final class TorchControllerFit {
                     throw new IllegalArgumentException("expert " + example.expertId() + " has no content θ");
                 }
                 expertOf[i] = m;
-                omega[i] = Math.min(1f / example.propensity(), MAX_INVERSE_PROPENSITY);
+                omega[i] = example.inversePropensityWeight();
                 omegaSum += omega[i];
             }
             float omegaScale = (float) (n / omegaSum);

@@ -7,6 +7,7 @@ import dev.llmc.gateway.auth.RequiresRole;
 import dev.llmc.model.offpolicy.OffPolicyEstimator;
 import dev.llmc.model.scoring.ContentBasedController;
 import dev.llmc.model.training.DataSufficiency;
+import dev.llmc.model.training.TrainingFallback;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -58,6 +59,7 @@ final class ControllerVersionController {
             @Nullable String sparsestExpert,
             @Schema(description = "the sparsest expert's examples per parameter") double examplesPerParameter,
             @Schema(description = "the model beat predicting each expert's mean on the hold-out (one-sided 95%)") boolean beatsExpertMeans,
+            @Schema(description = "the stored parameters are the expert-means controller train fell back to (the trained model did not beat it on the hold-out)") boolean expertMeansFallback,
             List<String> warnings) {
     }
 
@@ -163,7 +165,8 @@ final class ControllerVersionController {
         manifest.path("metrics").properties().forEach(metric -> metrics.put(metric.getKey(), metric.getValue().asDouble()));
         return DataSufficiency.fromMetrics(metrics, manifest.path("holdout_examples").asLong())
                 .map(check -> new DataCheckView(check.sufficient(), check.parametersPerExpert(), check.neededPerExpert(),
-                        check.sparsestExpert(), check.examplesPerParameter(), check.beatsExpertMeans(), check.warnings()))
+                        check.sparsestExpert(), check.examplesPerParameter(), check.beatsExpertMeans(),
+                        TrainingFallback.storedExpertMeans(metrics), check.warnings()))
                 .orElse(null);
     }
 

@@ -7,14 +7,17 @@ import dev.llmc.model.scoring.ContentBasedController;
 import dev.llmc.model.scoring.Controller;
 import dev.llmc.model.scoring.ExpertProfile;
 import dev.llmc.model.training.ControllerArtifact;
+import dev.llmc.model.training.TrainingFallback;
 import dev.llmc.registry.Expert;
 import dev.llmc.registry.JdbcExpertRegistry;
 
 import javax.sql.DataSource;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Scores a controller version on the evaluation prompts as the gateway's greedy path would route them: each prompt a
@@ -50,11 +53,24 @@ final class GreedyEvaluation {
         }
     }
 
+    /**
+     * A version's score: the mean label of the expert it picks greedily on each evaluation prompt, how many prompts each
+     * expert (model name) got, most first, whether the version is the expert-means controller train fell back to, and
+     * the trained model's hold-out improvement over the expert means in standard errors (null without one).
+     */
+    record Score(double utility, Map<String, Integer> served, boolean expertMeans, Double holdoutZ) {
+    }
+
     /** Mean label of the expert the version picks greedily on each evaluation prompt. */
     double utility(String version) {
-        Controller controller = version.equals(ContentBasedController.VERSION) ? new ContentBasedController()
+        return score(version).utility();
+    }
+
+    Score score(String version) {
+        ControllerArtifact artifact = version.equals(ContentBasedController.VERSION) ? null
                 : ControllerArtifact.fromBytes(new ControllerVersionStore(dataSource).artifact(version)
-                        .orElseThrow(() -> new IllegalStateException("no controller version " + version))).controller();
+                        .orElseThrow(() -> new IllegalStateException("no controller version " + version)));
+        Controller controller = artifact == null ? new ContentBasedController() : artifact.controller();
         List<ExpertProfile> profiles = new ArrayList<>();
         for (Expert expert : new JdbcExpertRegistry(dataSource, thetaEncoder).findAll()) {
             if (columns.containsKey(expert.id())) {
@@ -62,10 +78,17 @@ final class GreedyEvaluation {
             }
         }
         double total = 0;
+        Map<String, Integer> served = new TreeMap<>();
         for (int i = 0; i < prompts.length; i++) {
-            String chosen = controller.rank(embeddings.get(i), profiles, 1).getFirst().expertId();
-            total += matrix.label(prompts[i], columns.get(chosen));
+            int column = columns.get(controller.rank(embeddings.get(i), profiles, 1).getFirst().expertId());
+            total += matrix.label(prompts[i], column);
+            served.merge(matrix.experts().get(column), 1, Integer::sum);
         }
-        return total / prompts.length;
+        Map<String, Integer> mostFirst = new LinkedHashMap<>();
+        served.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .forEach(entry -> mostFirst.put(entry.getKey(), entry.getValue()));
+        Map<String, Double> metrics = artifact == null ? Map.of() : artifact.manifest().metrics();
+        return new Score(total / prompts.length, mostFirst, TrainingFallback.storedExpertMeans(metrics),
+                metrics.get("holdout_loss_improvement_z"));
     }
 }

@@ -8,6 +8,7 @@ import dev.llmc.gateway.storage.EmbeddedPostgresServer;
 import dev.llmc.model.encoder.EncoderModel;
 import dev.llmc.model.matrix.RoutingMatrix;
 import dev.llmc.model.scoring.ContentBasedController;
+import dev.llmc.model.training.TrainingFallback;
 import dev.llmc.tools.eval.Split;
 import dev.llmc.tools.rig.LocalSystem;
 import dev.llmc.tools.train.TrainCommand;
@@ -26,6 +27,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -63,7 +65,7 @@ final class LearningLoop implements AutoCloseable {
     /** The simulation's fixed inputs. */
     record Setup(Path root, Path dir, Path data, RoutingMatrix matrix, Map<String, String> names,
             Map<String, String> descriptions, Split split, List<float[]> evalEmbeddings, ReactionModel reactions, long seed,
-            int concurrency, Mode mode, Integer epochs, EncoderModel encoder) {
+            int concurrency, Mode mode, Integer epochs, TrainingFallback fallback, EncoderModel encoder) {
     }
 
     /** The traffic of one round: users per phase, replies served to traffic and in the A/B test, α. */
@@ -195,7 +197,15 @@ final class LearningLoop implements AutoCloseable {
         row.add(traffic(phase, schedule.users(), schedule.abTurns()));
         gateway.stopExperiment(gw.adminKey(), experiment);
         row.abResult(gateway.experimentResults(gw.adminKey(), experiment));
-        row.candidateEvalUtility = evaluate(candidate);
+        GreedyEvaluation.Score score = evaluation.score(candidate);
+        row.candidateEvalUtility = score.utility();
+        row.candidateExperts = score.served();
+        row.candidateExpertMeans = score.expertMeans();
+        row.candidateHoldoutZ = score.holdoutZ();
+        err.printf(Locale.ROOT, "simulate: candidate %s (%s, trained model's hold-out z %s) scores %.4f on the evaluation"
+                        + " prompts, serving %s; A/B one-sided p %s%n",
+                candidate, candidate.equals(ContentBasedController.VERSION) ? "content" : score.expertMeans() ? "expert means" : "trained",
+                score.holdoutZ(), score.utility(), score.served(), row.pValue);
         row.promoted = row.pValue != null && row.pValue < schedule.alpha();
         if (row.promoted) {
             gateway.activate(gw.adminKey(), candidate);
@@ -216,7 +226,7 @@ final class LearningLoop implements AutoCloseable {
     private String train(int round) {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         List<String> args = new ArrayList<>(List.of("--state-dir", gw.dataDir().toString(),
-                "--encoder", setup.encoder().configName()));
+                "--encoder", setup.encoder().configName(), "--fallback", setup.fallback().wireName()));
         if (setup.epochs() != null) {
             args.addAll(List.of("--epochs", setup.epochs().toString()));
         }

@@ -3,6 +3,7 @@ package dev.llmc.tools.simulate;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.llmc.model.encoder.EncoderModel;
+import dev.llmc.model.training.TrainingFallback;
 import dev.llmc.model.matrix.ExpertNames;
 import dev.llmc.model.matrix.RoutingMatrix;
 import dev.llmc.model.matrix.RoutingMatrixLoader;
@@ -86,6 +87,10 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--epochs", paramLabel = "N", description = "training epochs per round (default: train's)")
     Integer epochs;
+    @Option(names = "--fallback", paramLabel = "expert-means|none", defaultValue = "expert-means",
+            description = "train's --fallback: what each round stores when the trained model does not beat the expert"
+                    + " means on its hold-out (default ${DEFAULT-VALUE})")
+    String fallback;
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = "${env:LLMC_STATE_DIR:-.llmc}/simulate",
             description = "fresh state directory: new, empty, or a previous simulation's, emptied first (default ${DEFAULT-VALUE})")
     Path dir;
@@ -115,6 +120,11 @@ public final class SimulateCommand implements Callable<Integer> {
         ReactionModel reactions = reactionModel();
         if (rounds < 1 || turnsPerRound < 1 || abTurns < 2 || users < 1 || concurrency < 1 || (epochs != null && epochs < 1)) {
             throw bad("--rounds, --turns-per-round, --users, --concurrency and --epochs must be positive, --ab-turns at least 2");
+        }
+        try {
+            TrainingFallback.named(fallback);
+        } catch (IllegalArgumentException e) {
+            throw bad("--fallback: " + e.getMessage());
         }
         if (!(evalFraction > 0 && evalFraction < 1) || !(alpha > 0 && alpha < 1)) {
             throw bad("--eval-fraction and --alpha must be in (0, 1)");
@@ -153,7 +163,7 @@ public final class SimulateCommand implements Callable<Integer> {
         List<float[]> evalEmbeddings = PromptEmbeddings.embed(
                 Arrays.stream(split.test()).mapToObj(p -> matrix.prompts().get(p)).toList(), EncoderModel.named(encoder), cacheRoot, err);
         LearningLoop.Setup setup = new LearningLoop.Setup(root, dir, data, matrix, names, descriptionByModel, split,
-                evalEmbeddings, reactions, seed, concurrency, mode, epochs, EncoderModel.named(encoder));
+                evalEmbeddings, reactions, seed, concurrency, mode, epochs, TrainingFallback.named(fallback), EncoderModel.named(encoder));
         LearningLoop.Schedule schedule = new LearningLoop.Schedule(users, turnsPerRound, abTurns, alpha);
         try (LearningLoop loop = new LearningLoop(setup, report, err)) {
             report.coldStart(loop.start());

@@ -49,6 +49,12 @@ final class SimulationReport {
         double activeEvalUtility;
         String candidateVersion;
         Double candidateEvalUtility;
+        /** How many evaluation prompts each expert (model name) got from the candidate, most first. */
+        Map<String, Integer> candidateExperts;
+        /** Whether the candidate is the expert-means controller train fell back to. */
+        Boolean candidateExpertMeans;
+        /** The trained model's hold-out loss improvement over the expert means, in standard errors (the gate's z). */
+        Double candidateHoldoutZ;
         /** Linear Thompson's posterior means (over the version active at the round's end), greedily; null in batch mode. */
         Double posteriorEvalUtility;
         Double offlineCandidate;
@@ -123,6 +129,13 @@ final class SimulationReport {
             row.addProperty("active_eval_utility", activeEvalUtility);
             row.addProperty("candidate_version", candidateVersion);
             row.addProperty("candidate_eval_utility", candidateEvalUtility);
+            row.addProperty("candidate_expert_means", candidateExpertMeans);
+            row.addProperty("candidate_holdout_z", candidateHoldoutZ);
+            if (candidateExperts != null) {
+                JsonObject served = new JsonObject();
+                candidateExperts.forEach(served::addProperty);
+                row.add("candidate_experts", served);
+            }
             row.addProperty("posterior_eval_utility", posteriorEvalUtility);
             row.addProperty("promoted", promoted);
             row.addProperty("p_value", pValue);

@@ -13,6 +13,7 @@ import dev.llmc.model.training.DataSufficiency;
 import dev.llmc.model.training.TrainingConfig;
 import dev.llmc.model.training.TrainingExample;
 import dev.llmc.model.training.TrainingExamples;
+import dev.llmc.model.training.TrainingFallback;
 import dev.llmc.registry.Expert;
 import dev.llmc.registry.JdbcExpertRegistry;
 import dev.llmc.tools.ProgressBar;
@@ -36,8 +37,9 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code llmc-tools train} ({@code ./llmc train}, the training CronJob): trains a new controller version from logged
- * traffic (or an example file), evaluates it on the newest examples held out, and stores it inactive; activating it is
- * a separate, deliberate step.
+ * traffic (or an example file), evaluates it on the newest examples held out, and stores it inactive (or, when it did
+ * not beat each expert's mean there, the expert-means controller: {@code --fallback}); activating it is a separate,
+ * deliberate step.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Trains a controller version from the exposures and signals logged in PostgreSQL "
@@ -60,6 +62,11 @@ public final class TrainCommand implements Callable<Integer> {
     Integer epochs;
     @Option(names = "--k", paramLabel = "N", description = "dimension of x_C (default 32)")
     Integer k;
+    @Option(names = "--fallback", paramLabel = "expert-means|none", defaultValue = "expert-means",
+            description = "what to store when the trained model does not beat predicting each expert's mean on the"
+                    + " held-out examples (one-sided, z > 1.645): expert-means (default) stores a controller that ranks"
+                    + " the experts by their shrunk mean signals for every conversation; none stores the trained model anyway")
+    String fallback;
     @CommandLine.Mixin
     Database database;
 
@@ -131,6 +138,11 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "error: --encoder: " + e.getMessage());
         }
+        try {
+            TrainingFallback.named(fallback);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "error: --fallback: " + e.getMessage());
+        }
         for (Integer value : new Integer[] {epochs, k}) {
             if (value != null && value < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "error: --epochs and --k must be positive integers");
@@ -177,14 +189,17 @@ public final class TrainCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, "training %s on %d examples, %d experts, k=%d, %d epochs%n",
                 versionId, examples.size(), contentTheta.size(), config.k(), config.epochs());
         ProgressBar bar = new ProgressBar(err, "train");
-        ControllerArtifact artifact = new ControllerTrainer(config).train(versionId, examples, contentTheta, encoderId,
+        ControllerTrainer trainer = new ControllerTrainer(config, TrainingFallback.named(fallback));
+        ControllerArtifact artifact = trainer.train(versionId, examples, contentTheta, encoderId,
                 (epoch, epochs, seen, total, perSecond, loss, eta) -> bar.update(seen, total, String.format(Locale.ROOT,
                         "epoch %d/%d  %,d/%,d examples  %,.0f examples/s  loss %.4f  ETA %ds",
                         epoch, epochs, seen, total, perSecond, loss, eta.toSeconds())));
         bar.finish();
         ControllerManifest manifest = artifact.manifest();
         new ControllerVersionStore(dataSource).insert(artifact);
+        boolean expertMeans = TrainingFallback.storedExpertMeans(manifest.metrics());
         out.println("stored controller version " + manifest.versionId() + " (inactive)");
+        out.println("  stored = " + (expertMeans ? "expert-means" : "trained"));
         out.println("  encoder = " + encoderId);
         out.println("  skipped_other_encoder = " + loaded.skipped());
         manifest.metrics().forEach((name, value) -> out.printf(Locale.ROOT, "  %s = %.4f%n", name, value));
@@ -192,10 +207,22 @@ public final class TrainCommand implements Callable<Integer> {
         for (String warning : check.warnings()) {
             out.println("WARNING: " + warning);
         }
-        out.println(check.sufficient()
-                ? "activate: POST /controller/versions/" + manifest.versionId() + "/activate"
-                : "not recommended for activation: the data does not carry this model; "
-                        + "check GET /controller/versions/" + manifest.versionId() + "/offline-estimate and test it in an A/B experiment first");
+        String compare = "check GET /controller/versions/" + manifest.versionId()
+                + "/offline-estimate and test it in an A/B experiment first";
+        if (expertMeans) {
+            Double meansLoss = manifest.metrics().get("holdout_baseline_loss");
+            Double trainedLoss = manifest.metrics().get("holdout_loss");
+            out.printf(Locale.ROOT, "stored the expert-means controller instead of the trained model (%s): it ranks the"
+                            + " experts by their shrunk mean signals for every conversation; %s (--fallback none stores the"
+                            + " trained model)%n",
+                    meansLoss == null || trainedLoss == null ? "no held-out examples to check the trained model on"
+                            : String.format(Locale.ROOT, "held-out loss %.4f against the trained model's %.4f", meansLoss, trainedLoss),
+                    compare);
+        } else {
+            out.println(check.sufficient()
+                    ? "activate: POST /controller/versions/" + manifest.versionId() + "/activate"
+                    : "not recommended for activation: the data does not carry this model; " + compare);
+        }
         return 0;
     }
 

@@ -5,6 +5,7 @@ import dev.llmc.model.encoder.EncoderModel;
 import dev.llmc.model.matrix.ExpertNames;
 import dev.llmc.model.matrix.RoutingMatrix;
 import dev.llmc.model.matrix.RoutingMatrixLoader;
+import dev.llmc.model.training.TrainingFallback;
 import dev.llmc.tools.eval.PromptEmbeddings;
 import dev.llmc.tools.eval.Split;
 import org.junit.jupiter.api.Test;
@@ -38,9 +39,10 @@ class LearningLoopIT {
     private static final Path DATA = Path.of("src/test/resources/simulate/cooking");
     /**
      * Cold start scores about 0.11 (the descriptions send every prompt to the chef); the generalist everywhere would
-     * score 0.85, a uniformly random expert 0.42. With the static encoder three runs on the loaded development VM
-     * learned 0.29 (a gain of 0.19) each time (with MiniLM, six runs gained 0.15 to more than 0.5); 0.1 is below the
-     * smallest gain seen. The candidate's promotion is asserted separately.
+     * score 0.85, a uniformly random expert 0.42. Trained models kept whatever their hold-out ({@code --fallback none})
+     * learned 0.29 (a gain of 0.19) in three runs with the static encoder; with train's default fallback the 30-odd held-out
+     * examples show no win over the expert means, whose controller sends every prompt to the generalist: 0.85 in two
+     * runs. 0.1 is below the smallest gain seen either way. The candidate's promotion is asserted separately.
      */
     private static final double MARGIN = 0.1;
     /**
@@ -126,7 +128,8 @@ class LearningLoopIT {
         List<float[]> evalEmbeddings = PromptEmbeddings.embed(
                 Arrays.stream(split.test()).mapToObj(p -> matrix.prompts().get(p)).toList(), ENCODER, dir.resolve("cache"), err);
         LearningLoop.Setup setup = new LearningLoop.Setup(Path.of("..").toAbsolutePath().normalize(), dir.resolve("state"),
-                DATA, matrix, names, descriptions, split, evalEmbeddings, ReactionModel.DEFAULT, 1, 4, mode, null, ENCODER);
+                DATA, matrix, names, descriptions, split, evalEmbeddings, ReactionModel.DEFAULT, 1, 4, mode, null,
+                TrainingFallback.EXPERT_MEANS, ENCODER);
         return new LearningLoop(setup, new SimulationReport(mode.name(), 1, matrix, split, names), err);
     }
 }

@@ -51,6 +51,8 @@ class SimulateCommandTest {
         assertEquals(2, simulate("--data", DATA, "--eval-fraction", "1.5"));
         assertTrue(errors().contains("--eval-fraction and --alpha must be in (0, 1)"), errors());
         assertEquals(2, simulate("--data", DATA, "--rounds", "0"));
+        assertEquals(2, simulate("--data", DATA, "--fallback", "median"));
+        assertTrue(errors().contains("--fallback: unknown fallback 'median', expected one of expert-means, none"), errors());
         assertEquals(2, simulate("--data", DATA, "--retry", "0.9,0.4"));
         assertTrue(errors().contains("reaction model: retry base + slope must be in [0.0, 1.0], was 1.3"), errors());
         assertEquals(2, simulate("--data", DATA, "--mode", "sometimes"));

@@ -39,7 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 17's "trusting an offline estimate", in miniature: users rate the expert that fits their topic 5 and any
- * other 1, on about 180 turns logged with exploration. {@code train} on them must say the data is thin, and a candidate
+ * other 1, on about 180 turns logged with exploration. {@code train} on them must say the data is thin (and store the
+ * expert-means controller, since 18 held-out examples cannot show the trained model beats it), and a candidate
  * that sends every topic to cooking must come out worse than the active (content-based) controller on the same
  * logged traffic, before any A/B test.
  */
@@ -109,7 +110,9 @@ class OfflineEstimateBeforeABIT extends EmbeddedGatewayTest {
         String output = printed.toString(StandardCharsets.UTF_8);
         System.out.print(output);
         assertTrue(output.contains("WARNING: thin data: each expert's heads fit 33 parameters (k = 32), which needs 330"), output);
-        assertTrue(output.contains("not recommended for activation"), output);
+        // 18 held-out examples cannot show the trained model beats each expert's mean: the expert means are stored.
+        assertTrue(output.contains("  stored = expert-means\n"), output);
+        assertTrue(output.contains("stored the expert-means controller instead of the trained model"), output);
         String id = new ControllerVersionStore(dataSource).list().getFirst().id();
         JsonNode listed = null;
         for (JsonNode version : http().get("/controller/versions").json().get("data")) {
@@ -118,6 +121,8 @@ class OfflineEstimateBeforeABIT extends EmbeddedGatewayTest {
         assertFalse(listed.at("/data_check/sufficient").asBoolean(true), listed.toString());
         assertEquals(0.0, listed.at("/manifest/metrics/data_sufficient").asDouble(), listed.toString());
         assertTrue(listed.at("/data_check/examples_per_parameter").asDouble() < 10, listed.toString());
+        assertTrue(listed.at("/data_check/expert_means_fallback").asBoolean(false), listed.toString());
+        assertEquals(1.0, listed.at("/manifest/metrics/fallback_expert_means").asDouble(), listed.toString());
     }
 
     @Test
