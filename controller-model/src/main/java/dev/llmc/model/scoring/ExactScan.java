@@ -1,14 +1,62 @@
 package dev.llmc.model.scoring;
 
+import dev.llmc.model.scoring.ScoringMatrix.HeadTerm;
+import dev.llmc.model.scoring.ScoringMatrix.SeparableScore;
+import dev.llmc.model.scoring.ScoringMatrix.ServingScore;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.apache.lucene.util.VectorUtil;
 
-/** Scores every expert: one SIMD dot product per expert and head (Lucene's VectorUtil), a top-k heap of rows. */
+/**
+ * Scores every expert, a block of rows at a time: first every head value r_s of the block, then the serving score of
+ * the rows that can still enter the top k, into a top-k heap of rows.
+ * <ul>
+ * <li>Head values. Long θ rows (the content controller's 384-d) take one SIMD dot product each (Lucene's
+ * VectorUtil): a scan of them is bound by memory, and the rows are the experts' own arrays, not copies. Short ones (a
+ * trained controller's k = 32) are copied once into columns, per block of rows and per θ dimension one array, so that
+ * a dot product becomes Σ_j x_j · column_j, which the JIT vectorises across the block's rows (a call to VectorUtil
+ * per 32-d row costs more than its arithmetic). An expert whose heads share one θ (a new expert's content θ) takes
+ * one dot product for all of them.</li>
+ * <li>Serving score. With a {@link SeparableScore} every term is monotone in its own head, so per head a table of the
+ * term at bin edges gives an exact upper bound of a row's score for one look-up per head; a row whose bound is below
+ * the k-th best score so far cannot enter the top k and its terms (exp, sigmoid) are never evaluated.</li>
+ * </ul>
+ * The scores are the matrix's serving score, up to float rounding in the dot products.
+ */
 public final class ExactScan implements ExpertRanking {
+    /** Rows whose head values are computed together: a block's values stay in the first-level cache. */
+    static final int BLOCK = 1024;
+    /** θ rows up to this long are scanned by columns; at 10,000 experts columns are faster up to about 128-d. */
+    static final int MAX_COLUMN_DIMENSION = 128;
+
     private final ScoringMatrix matrix;
+    private final List<Block> blocks;
+    private final TermBounds bounds;
+    private final boolean linear;
 
     public ExactScan(ScoringMatrix matrix) {
         this.matrix = matrix;
+        boolean byColumns = matrix.dimension() <= MAX_COLUMN_DIMENSION;
+        // Experts whose heads share a θ and the others in blocks of their own: a block takes one or `heads` products per row.
+        List<Integer> shared = new ArrayList<>();
+        List<Integer> separate = new ArrayList<>();
+        for (int row = 0; row < matrix.size(); row++) {
+            (matrix.shared(row) ? shared : separate).add(row);
+        }
+        blocks = new ArrayList<>();
+        addBlocks(shared, true, byColumns);
+        addBlocks(separate, false, byColumns);
+        ServingScore score = matrix.servingScore();
+        linear = score instanceof SeparableScore separable && separable.linear();
+        bounds = score instanceof SeparableScore separable && !linear ? TermBounds.of(matrix, separable) : null;
+    }
+
+    private void addBlocks(List<Integer> rows, boolean shared, boolean byColumns) {
+        for (int from = 0; from < rows.size(); from += BLOCK) {
+            int[] block = rows.subList(from, Math.min(rows.size(), from + BLOCK)).stream().mapToInt(Integer::intValue).toArray();
+            blocks.add(new Block(matrix, block, shared, byColumns));
+        }
     }
 
     @Override
@@ -20,18 +68,187 @@ public final class ExactScan implements ExpertRanking {
     public List<ScoredExpert> rank(float[] conversationEmbedding, int topK) {
         float[] x = matrix.project(conversationEmbedding);
         TopRows best = new TopRows(matrix, topK);
-        double[] scratch = new double[matrix.heads()];
-        for (int row = 0, n = matrix.size(); row < n; row++) {
-            best.offer(row, matrix.score(row, x, scratch));
+        int heads = matrix.heads();
+        float[][] headValues = new float[heads][BLOCK];
+        float[][] dots = new float[heads][BLOCK];
+        double[] scratch = new double[heads];
+        ServingScore score = matrix.servingScore();
+        for (Block block : blocks) {
+            block.headValues(matrix, x, dots, headValues);
+            int[] rows = block.rows;
+            for (int i = 0; i < rows.length; i++) {
+                if (linear) {
+                    best.offer(rows[i], headValues[0][i]);
+                    continue;
+                }
+                if (bounds != null && bounds.below(headValues, i, best.threshold())) {
+                    continue;
+                }
+                for (int s = 0; s < heads; s++) {
+                    scratch[s] = headValues[s][i];
+                }
+                best.offer(rows[i], score.of(scratch));
+            }
         }
         return best.ranking();
     }
 
     @Override
     public ScoredExpert score(float[] conversationEmbedding, String expertId) {
-        int row = matrix.row(expertId);
-        return row < 0 ? null
-                : new ScoredExpert(expertId, matrix.score(row, matrix.project(conversationEmbedding), new double[matrix.heads()]));
+        return matrix.scoreOf(conversationEmbedding, expertId);
+    }
+
+    /** Up to {@link #BLOCK} rows, all sharing one θ across heads or none, with their scales and biases. */
+    private static final class Block {
+        final int[] rows;
+        final boolean shared;
+        /** [head][i] */
+        final float[][] scale;
+        final float[][] bias;
+        /** By columns: [product][j][i] = θ_j of the i-th row's product (product = head, or 0 when shared); else null. */
+        final float[][][] columns;
+
+        Block(ScoringMatrix matrix, int[] rows, boolean shared, boolean byColumns) {
+            this.rows = rows;
+            this.shared = shared;
+            int heads = matrix.heads();
+            scale = new float[heads][rows.length];
+            bias = new float[heads][rows.length];
+            for (int s = 0; s < heads; s++) {
+                for (int i = 0; i < rows.length; i++) {
+                    scale[s][i] = matrix.scale(s, rows[i]);
+                    bias[s][i] = matrix.bias(s, rows[i]);
+                }
+            }
+            if (!byColumns) {
+                columns = null;
+                return;
+            }
+            int dimension = matrix.dimension();
+            columns = new float[shared ? 1 : heads][dimension][rows.length];
+            for (int product = 0; product < columns.length; product++) {
+                for (int i = 0; i < rows.length; i++) {
+                    float[] theta = matrix.theta(product, rows[i]);
+                    for (int j = 0; j < dimension; j++) {
+                        columns[product][j][i] = theta[j];
+                    }
+                }
+            }
+        }
+
+        /** headValues[s][i] = a_s · (θ_s · x) + b_s of the i-th row; dots is scratch of the same shape. */
+        void headValues(ScoringMatrix matrix, float[] x, float[][] dots, float[][] headValues) {
+            int n = rows.length;
+            int products = shared ? 1 : scale.length;
+            if (columns != null) {
+                for (int product = 0; product < products; product++) {
+                    multiplyColumns(columns[product], x, dots[product], n);
+                }
+            } else {
+                for (int product = 0; product < products; product++) {
+                    float[] dot = dots[product];
+                    for (int i = 0; i < n; i++) {
+                        dot[i] = VectorUtil.dotProduct(matrix.theta(product, rows[i]), x);
+                    }
+                }
+            }
+            for (int s = 0; s < scale.length; s++) {
+                float[] dot = dots[shared ? 0 : s];
+                float[] a = scale[s];
+                float[] b = bias[s];
+                float[] r = headValues[s];
+                for (int i = 0; i < n; i++) {
+                    r[i] = a[i] * dot[i] + b[i];
+                }
+            }
+        }
+
+        /**
+         * dot[i] = Σ_j x_j · columns[j][i]. Every array is indexed by i alone: C2 vectorises a loop over two float
+         * arrays only when it can rule out that one overlaps the other at another offset.
+         */
+        private static void multiplyColumns(float[][] columns, float[] x, float[] dot, int n) {
+            Arrays.fill(dot, 0, n, 0f);
+            for (int j = 0; j < columns.length; j++) {
+                float xj = x[j];
+                float[] column = columns[j];
+                for (int i = 0; i < n; i++) {
+                    dot[i] += xj * column[i];
+                }
+            }
+        }
+    }
+
+    /**
+     * Per head, the term's upper bound on bins of the head value over the range a unit x_C can reach, [min_m(b − |a|‖θ‖),
+     * max_m(b + |a|‖θ‖)], widened a little for float rounding. A rising term's bin holds its value one bin above the
+     * bin's upper edge, a falling one's one bin below the lower edge: the slack covers the rounding of the bin index,
+     * and since every term keeps its direction in floating point the summed entries bound the score exactly. A head
+     * value outside the range (an x_C longer than 1) gives no bound and the row is scored.
+     */
+    private static final class TermBounds {
+        private static final int BINS = 1024;
+
+        private final double[] low;
+        private final double[] high;
+        private final double[] binsPerUnit;
+        private final double[][] table;
+
+        private TermBounds(double[] low, double[] high, double[] binsPerUnit, double[][] table) {
+            this.low = low;
+            this.high = high;
+            this.binsPerUnit = binsPerUnit;
+            this.table = table;
+        }
+
+        /** The bounds, or null when a head's range is not finite. */
+        static TermBounds of(ScoringMatrix matrix, SeparableScore score) {
+            int heads = matrix.heads();
+            double[] low = new double[heads];
+            double[] high = new double[heads];
+            double[] binsPerUnit = new double[heads];
+            double[][] table = new double[heads][BINS + 2];
+            for (int s = 0; s < heads; s++) {
+                double min = Double.POSITIVE_INFINITY;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int row = 0; row < matrix.size(); row++) {
+                    float[] theta = matrix.theta(s, row);
+                    double reach = Math.abs(matrix.scale(s, row)) * Math.sqrt(VectorUtil.dotProduct(theta, theta));
+                    min = Math.min(min, matrix.bias(s, row) - reach);
+                    max = Math.max(max, matrix.bias(s, row) + reach);
+                }
+                double margin = 1e-3 * (1 + Math.max(Math.abs(min), Math.abs(max)));
+                low[s] = min - margin;
+                high[s] = max + margin;
+                if (!Double.isFinite(low[s]) || !Double.isFinite(high[s])) {
+                    return null;
+                }
+                double width = (high[s] - low[s]) / BINS;
+                binsPerUnit[s] = BINS / (high[s] - low[s]);
+                HeadTerm term = score.terms().get(s);
+                for (int bin = 0; bin < table[s].length; bin++) {
+                    double edge = term.increasing() ? low[s] + (bin + 2) * width : low[s] + (bin - 1) * width;
+                    table[s][bin] = term.value().applyAsDouble(edge);
+                }
+            }
+            return new TermBounds(low, high, binsPerUnit, table);
+        }
+
+        /** Whether the i-th row's score is certainly below {@code threshold}. */
+        boolean below(float[][] headValues, int i, double threshold) {
+            if (threshold == Double.NEGATIVE_INFINITY) {
+                return false;
+            }
+            double bound = 0;
+            for (int s = 0; s < table.length; s++) {
+                double r = headValues[s][i];
+                if (!(r >= low[s] && r <= high[s])) {
+                    return false;
+                }
+                bound += table[s][(int) ((r - low[s]) * binsPerUnit[s])];
+            }
+            return bound < threshold;
+        }
     }
 
     /**
@@ -64,6 +281,11 @@ public final class ExactScan implements ExpertRanking {
                 scores[0] = score;
                 siftDown(0);
             }
+        }
+
+        /** The score a row must reach to be kept: the worst kept one's, or −∞ while the heap has room. */
+        double threshold() {
+            return size < rows.length ? Double.NEGATIVE_INFINITY : scores[0];
         }
 
         List<ScoredExpert> ranking() {
