@@ -1,6 +1,5 @@
 package dev.llmc.model.scoring;
 
-import dev.llmc.model.scoring.ScoringMatrix.HeadTerm;
 import dev.llmc.model.scoring.ScoringMatrix.SeparableScore;
 import dev.llmc.model.scoring.ScoringMatrix.ServingScore;
 import java.util.ArrayList;
@@ -18,9 +17,9 @@ import org.apache.lucene.util.VectorUtil;
  * a dot product becomes Σ_j x_j · column_j, which the JIT vectorises across the block's rows (a call to VectorUtil
  * per 32-d row costs more than its arithmetic). An expert whose heads share one θ (a new expert's content θ) takes
  * one dot product for all of them.</li>
- * <li>Serving score. With a {@link SeparableScore} every term is monotone in its own head, so per head a table of the
- * term at bin edges gives an exact upper bound of a row's score for one look-up per head; a row whose bound is below
- * the k-th best score so far cannot enter the top k and its terms (exp, sigmoid) are never evaluated.</li>
+ * <li>Serving score. With a {@link SeparableScore} (every term monotone in its own head), a row whose exact upper
+ * bound ({@link TermBounds}: one table look-up per head) is below the k-th best score so far cannot enter the top k,
+ * and its terms (a trained controller's exp and sigmoids) are never evaluated.</li>
  * </ul>
  * The scores are the matrix's serving score, up to float rounding in the dot products.
  */
@@ -73,15 +72,20 @@ public final class ExactScan implements ExpertRanking {
         float[][] dots = new float[heads][BLOCK];
         double[] scratch = new double[heads];
         ServingScore score = matrix.servingScore();
+        // With room for every row nothing can be skipped.
+        double[] bound = bounds != null && topK < matrix.size() ? new double[BLOCK] : null;
         for (Block block : blocks) {
             block.headValues(matrix, x, dots, headValues);
             int[] rows = block.rows;
+            if (bound != null) {
+                bounds.bound(headValues, rows.length, bound);
+            }
             for (int i = 0; i < rows.length; i++) {
                 if (linear) {
                     best.offer(rows[i], headValues[0][i]);
                     continue;
                 }
-                if (bounds != null && bounds.below(headValues, i, best.threshold())) {
+                if (bound != null && bound[i] < best.threshold()) {
                     continue;
                 }
                 for (int s = 0; s < heads; s++) {
@@ -176,78 +180,6 @@ public final class ExactScan implements ExpertRanking {
                     dot[i] += xj * column[i];
                 }
             }
-        }
-    }
-
-    /**
-     * Per head, the term's upper bound on bins of the head value over the range a unit x_C can reach, [min_m(b − |a|‖θ‖),
-     * max_m(b + |a|‖θ‖)], widened a little for float rounding. A rising term's bin holds its value one bin above the
-     * bin's upper edge, a falling one's one bin below the lower edge: the slack covers the rounding of the bin index,
-     * and since every term keeps its direction in floating point the summed entries bound the score exactly. A head
-     * value outside the range (an x_C longer than 1) gives no bound and the row is scored.
-     */
-    private static final class TermBounds {
-        private static final int BINS = 1024;
-
-        private final double[] low;
-        private final double[] high;
-        private final double[] binsPerUnit;
-        private final double[][] table;
-
-        private TermBounds(double[] low, double[] high, double[] binsPerUnit, double[][] table) {
-            this.low = low;
-            this.high = high;
-            this.binsPerUnit = binsPerUnit;
-            this.table = table;
-        }
-
-        /** The bounds, or null when a head's range is not finite. */
-        static TermBounds of(ScoringMatrix matrix, SeparableScore score) {
-            int heads = matrix.heads();
-            double[] low = new double[heads];
-            double[] high = new double[heads];
-            double[] binsPerUnit = new double[heads];
-            double[][] table = new double[heads][BINS + 2];
-            for (int s = 0; s < heads; s++) {
-                double min = Double.POSITIVE_INFINITY;
-                double max = Double.NEGATIVE_INFINITY;
-                for (int row = 0; row < matrix.size(); row++) {
-                    float[] theta = matrix.theta(s, row);
-                    double reach = Math.abs(matrix.scale(s, row)) * Math.sqrt(VectorUtil.dotProduct(theta, theta));
-                    min = Math.min(min, matrix.bias(s, row) - reach);
-                    max = Math.max(max, matrix.bias(s, row) + reach);
-                }
-                double margin = 1e-3 * (1 + Math.max(Math.abs(min), Math.abs(max)));
-                low[s] = min - margin;
-                high[s] = max + margin;
-                if (!Double.isFinite(low[s]) || !Double.isFinite(high[s])) {
-                    return null;
-                }
-                double width = (high[s] - low[s]) / BINS;
-                binsPerUnit[s] = BINS / (high[s] - low[s]);
-                HeadTerm term = score.terms().get(s);
-                for (int bin = 0; bin < table[s].length; bin++) {
-                    double edge = term.increasing() ? low[s] + (bin + 2) * width : low[s] + (bin - 1) * width;
-                    table[s][bin] = term.value().applyAsDouble(edge);
-                }
-            }
-            return new TermBounds(low, high, binsPerUnit, table);
-        }
-
-        /** Whether the i-th row's score is certainly below {@code threshold}. */
-        boolean below(float[][] headValues, int i, double threshold) {
-            if (threshold == Double.NEGATIVE_INFINITY) {
-                return false;
-            }
-            double bound = 0;
-            for (int s = 0; s < table.length; s++) {
-                double r = headValues[s][i];
-                if (!(r >= low[s] && r <= high[s])) {
-                    return false;
-                }
-                bound += table[s][(int) ((r - low[s]) * binsPerUnit[s])];
-            }
-            return bound < threshold;
         }
     }
 
