@@ -26,10 +26,6 @@ public final class ContentBasedController implements Controller {
         for (int m = 0; m < ids.length; m++) {
             ids[m] = experts.get(m).expertId();
             theta[m] = experts.get(m).contentTheta();
-            if (m > 0 && theta[m].length != theta[0].length) {
-                throw new IllegalArgumentException("Expert " + ids[m] + " has a θ of dimension " + theta[m].length
-                        + " but expert " + ids[0] + " has " + theta[0].length);
-            }
         }
         return ScoringMatrix.linear(ids, theta, new float[ids.length]);
     }

@@ -43,7 +43,6 @@ public final class IndexedScan implements ExpertRanking {
     private static final int SCAN_ALL_FACTOR = 4;
 
     private final ScoringMatrix matrix;
-    private final ExactScan exact;
     private final int candidates;
     /** Graph node → its surrogate vector; nodes are added, never reordered. */
     private final List<float[]> vectors;
@@ -60,7 +59,6 @@ public final class IndexedScan implements ExpertRanking {
 
     public IndexedScan(ScoringMatrix matrix, ScoringSettings settings) {
         this.matrix = matrix;
-        this.exact = new ExactScan(matrix);
         this.candidates = settings.candidates();
         int n = matrix.size();
         vectors = new ArrayList<>(n);
@@ -127,7 +125,7 @@ public final class IndexedScan implements ExpertRanking {
 
     @Override
     public ScoredExpert score(float[] conversationEmbedding, String expertId) {
-        return exact.score(conversationEmbedding, expertId);
+        return matrix.scoreOf(conversationEmbedding, expertId);
     }
 
     /**

@@ -2,60 +2,130 @@ package dev.llmc.model.scoring;
 
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
 import java.util.function.UnaryOperator;
 import org.apache.lucene.util.VectorUtil;
 
 /**
  * A set of experts laid out for one controller so that a turn costs only dot products: per head s and expert m a θ row
- * (one float[] per expert, allocated in order so rows sit next to each other on the heap) and a bias, a projection of
- * e(C) to x_C, and the serving score as a function of the head values. The controller does every per-expert
- * precomputation (a new expert's projected content θ included) once here instead of on every turn.
+ * (one float[] per expert and head), a scale and a bias, so that the head value is r_s(m|C) = a_{m,s} · (θ_{m,s} · x_C)
+ * + b_{m,s}; a projection of e(C) to x_C; and the serving score as a function of the head values. Heads of one expert
+ * that share the same θ array (a new expert's content θ, which every head of a trained controller scales) cost one dot
+ * product. The controller does every per-expert precomputation (a new expert's projected content θ included) once here
+ * instead of on every turn.
  */
 public final class ScoringMatrix {
 
-    /** The serving score from the raw head values r_s(m|C) = θ_{m,s} · x_C + b_{m,s}. */
+    /** The serving score from the raw head values r_s(m|C). */
     @FunctionalInterface
     public interface ServingScore {
         double of(double[] heads);
     }
 
+    /**
+     * One head's term of a {@link SeparableScore}: its value as a function of the head value r_s, and whether it rises
+     * with r_s (else it falls; a constant does both). Evaluated in floating point the term must keep that direction
+     * (compositions of exp, min, +, × and ÷ by constants do), because the exact scan bounds it from table entries.
+     */
+    public record HeadTerm(DoubleUnaryOperator value, boolean increasing) {
+        /** The term r ↦ r. */
+        public static final HeadTerm IDENTITY = new HeadTerm(r -> r, true);
+    }
+
+    /**
+     * A serving score that is a sum of one monotone term per head, Σ_s term_s(r_s), added in head order: a row's score
+     * then has an exact upper bound from one table look-up per head, so that {@link ExactScan} evaluates the terms (the
+     * exp and sigmoids of a trained controller) only for the few rows that can still enter the top k.
+     */
+    public record SeparableScore(List<HeadTerm> terms) implements ServingScore {
+        /** The content-based controller's score, the single head value itself. */
+        public static final SeparableScore LINEAR = new SeparableScore(List.of(HeadTerm.IDENTITY));
+
+        public SeparableScore {
+            terms = List.copyOf(terms);
+        }
+
+        @Override
+        public double of(double[] heads) {
+            double score = 0;
+            for (int s = 0; s < heads.length; s++) {
+                score += terms.get(s).value().applyAsDouble(heads[s]);
+            }
+            return score;
+        }
+
+        /** Whether the score is the single head value (no term to evaluate). */
+        boolean linear() {
+            return terms.size() == 1 && terms.getFirst() == HeadTerm.IDENTITY;
+        }
+    }
+
     private final String[] expertIds;
     private final float[][][] theta;
+    private final float[][] scale;
     private final float[][] bias;
+    private final int dimension;
     private final UnaryOperator<float[]> projection;
     private final ServingScore servingScore;
     private final double[] surrogateWeights;
     private final Map<String, Integer> rows;
 
     /**
+     * Every scale 1: r_s(m|C) = θ_{m,s} · x_C + b_{m,s}.
+     *
+     * @see #ScoringMatrix(String[], float[][][], float[][], float[][], UnaryOperator, ServingScore, double[])
+     */
+    public ScoringMatrix(String[] expertIds, float[][][] theta, float[][] bias, UnaryOperator<float[]> projection,
+                         ServingScore servingScore, double[] surrogateWeights) {
+        this(expertIds, theta, ones(theta.length, expertIds.length), bias, projection, servingScore, surrogateWeights);
+    }
+
+    /**
      * @param expertIds        the experts in row order
-     * @param theta            per head s, per expert m: θ_{m,s}, every row of x_C's dimension
+     * @param theta            per head s, per expert m: θ_{m,s}, every row of x_C's dimension; heads of an expert may
+     *                         share one array, which is then multiplied once per turn
+     * @param scale            per head s, per expert m: a_{m,s}
      * @param bias             per head s, per expert m: b_{m,s}
      * @param projection       e(C) → x_C
-     * @param servingScore     the score from the head values
+     * @param servingScore     the score from the head values; a {@link SeparableScore} lets the exact scan skip rows
      * @param surrogateWeights per head λ_s of the linear surrogate Σ_s λ_s r_s that the approximate index searches:
      *                         the serving score's slope in each head where new experts start, so the surrogate orders
      *                         experts as the score does near there
      */
-    public ScoringMatrix(String[] expertIds, float[][][] theta, float[][] bias, UnaryOperator<float[]> projection,
-                         ServingScore servingScore, double[] surrogateWeights) {
-        if (theta.length != bias.length || theta.length != surrogateWeights.length || theta.length == 0) {
-            throw new IllegalArgumentException("theta, bias and surrogate weights need one entry per head");
+    public ScoringMatrix(String[] expertIds, float[][][] theta, float[][] scale, float[][] bias,
+                         UnaryOperator<float[]> projection, ServingScore servingScore, double[] surrogateWeights) {
+        if (theta.length != bias.length || theta.length != scale.length || theta.length != surrogateWeights.length
+                || theta.length == 0) {
+            throw new IllegalArgumentException("theta, scale, bias and surrogate weights need one entry per head");
         }
+        if (servingScore instanceof SeparableScore separable && separable.terms().size() != theta.length) {
+            throw new IllegalArgumentException("the serving score has " + separable.terms().size() + " terms for "
+                    + theta.length + " heads");
+        }
+        int n = expertIds.length;
+        this.dimension = n == 0 ? 0 : theta[0][0].length;
         for (int s = 0; s < theta.length; s++) {
-            if (theta[s].length != expertIds.length || bias[s].length != expertIds.length) {
-                throw new IllegalArgumentException("head " + s + " must hold " + expertIds.length + " experts");
+            if (theta[s].length != n || bias[s].length != n || scale[s].length != n) {
+                throw new IllegalArgumentException("head " + s + " must hold " + n + " experts");
+            }
+            for (int m = 0; m < n; m++) {
+                if (theta[s][m].length != dimension) {
+                    throw new IllegalArgumentException("Expert " + expertIds[m] + " has a θ of dimension "
+                            + theta[s][m].length + " but expert " + expertIds[0] + " has " + dimension);
+                }
             }
         }
         this.expertIds = expertIds;
         this.theta = theta;
+        this.scale = scale;
         this.bias = bias;
         this.projection = projection;
         this.servingScore = servingScore;
         this.surrogateWeights = surrogateWeights;
-        Map<String, Integer> index = HashMap.newHashMap(expertIds.length);
-        for (int m = 0; m < expertIds.length; m++) {
+        Map<String, Integer> index = HashMap.newHashMap(n);
+        for (int m = 0; m < n; m++) {
             index.put(expertIds[m], m);
         }
         this.rows = index;
@@ -64,7 +134,7 @@ public final class ScoringMatrix {
     /** The single-head layout score = θ_m · x + b_m with x = e(C), as the content-based controller scores. */
     public static ScoringMatrix linear(String[] expertIds, float[][] theta, float[] bias) {
         return new ScoringMatrix(expertIds, new float[][][] {theta}, new float[][] {bias}, UnaryOperator.identity(),
-                heads -> heads[0], new double[] {1});
+                SeparableScore.LINEAR, new double[] {1});
     }
 
     public int size() {
@@ -87,27 +157,36 @@ public final class ScoringMatrix {
 
     /** The serving score of the expert in {@code row} for a projected x_C; scratch holds one double per head. */
     public double score(int row, float[] x, double[] scratch) {
+        float dot = 0;
         for (int s = 0; s < theta.length; s++) {
-            scratch[s] = VectorUtil.dotProduct(theta[s][row], x) + bias[s][row];
+            if (s == 0 || theta[s][row] != theta[s - 1][row]) {
+                dot = VectorUtil.dotProduct(theta[s][row], x);
+            }
+            scratch[s] = scale[s][row] * dot + bias[s][row];
         }
         return servingScore.of(scratch);
+    }
+
+    /** The serving score of one expert for e(C), or null when the expert is not in this set. */
+    ScoredExpert scoreOf(float[] conversationEmbedding, String expertId) {
+        int row = row(expertId);
+        return row < 0 ? null : new ScoredExpert(expertId, score(row, project(conversationEmbedding), new double[heads()]));
     }
 
     public int heads() {
         return theta.length;
     }
 
-    /** The surrogate's vector [Σ_s λ_s θ_{m,s}, Σ_s λ_s b_{m,s}], whose inner product with [x_C, 1] is the surrogate. */
+    /** The surrogate's vector [Σ_s λ_s a_{m,s} θ_{m,s}, Σ_s λ_s b_{m,s}], whose inner product with [x_C, 1] is the surrogate. */
     public float[] surrogate(int row) {
-        int dimension = theta[0][row].length;
         float[] vector = new float[dimension + 1];
         for (int s = 0; s < theta.length; s++) {
-            float weight = (float) surrogateWeights[s];
+            float weight = (float) (surrogateWeights[s] * scale[s][row]);
             float[] head = theta[s][row];
             for (int j = 0; j < dimension; j++) {
                 vector[j] += weight * head[j];
             }
-            vector[dimension] += weight * bias[s][row];
+            vector[dimension] += (float) surrogateWeights[s] * bias[s][row];
         }
         return vector;
     }
@@ -117,5 +196,44 @@ public final class ScoringMatrix {
         float[] query = Arrays.copyOf(x, x.length + 1);
         query[x.length] = 1;
         return query;
+    }
+
+    /** The dimension of x_C and of every θ row (0 for no experts). */
+    int dimension() {
+        return dimension;
+    }
+
+    float[] theta(int head, int row) {
+        return theta[head][row];
+    }
+
+    float scale(int head, int row) {
+        return scale[head][row];
+    }
+
+    float bias(int head, int row) {
+        return bias[head][row];
+    }
+
+    ServingScore servingScore() {
+        return servingScore;
+    }
+
+    /** Whether every head of the expert in {@code row} shares one θ array. */
+    boolean shared(int row) {
+        for (int s = 1; s < theta.length; s++) {
+            if (theta[s][row] != theta[0][row]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static float[][] ones(int heads, int experts) {
+        float[][] ones = new float[heads][experts];
+        for (float[] head : ones) {
+            Arrays.fill(head, 1f);
+        }
+        return ones;
     }
 }

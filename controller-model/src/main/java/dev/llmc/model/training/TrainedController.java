@@ -4,6 +4,8 @@ import dev.llmc.model.scoring.Controller;
 import dev.llmc.model.scoring.ExpertProfile;
 import dev.llmc.model.scoring.ScoredExpert;
 import dev.llmc.model.scoring.ScoringMatrix;
+import dev.llmc.model.scoring.ScoringMatrix.HeadTerm;
+import dev.llmc.model.scoring.ScoringMatrix.SeparableScore;
 import dev.llmc.model.training.internal.ControllerParameters;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,6 +40,7 @@ final class TrainedController implements Controller {
     private final ControllerParameters parameters;
     private final Map<String, Integer> rows;
     private final double[] servingWeight;
+    private final SeparableScore servingScore;
 
     TrainedController(ControllerManifest manifest, ControllerParameters parameters) {
         this.version = manifest.versionId();
@@ -49,6 +52,14 @@ final class TrainedController implements Controller {
         this.rows = Map.copyOf(index);
         this.servingWeight = new double[] {manifest.servingWeightRetry(), manifest.servingWeightRating(),
                 manifest.servingWeightLength()};
+        double retry = servingWeight[ControllerParameters.RETRY];
+        double rating = servingWeight[ControllerParameters.RATING];
+        double length = servingWeight[ControllerParameters.LENGTH];
+        // In head order (retry, rating, length), each term monotone in its head with the sign of its weight.
+        this.servingScore = new SeparableScore(List.of(
+                new HeadTerm(r -> retry * sigmoid(r), retry >= 0),
+                new HeadTerm(r -> rating * expectedStars(r), rating >= 0),
+                new HeadTerm(r -> length * expectedLength(r), length >= 0)));
     }
 
     @Override
@@ -78,29 +89,28 @@ final class TrainedController implements Controller {
         int k = parameters.k();
         String[] ids = new String[n];
         float[][][] theta = new float[ControllerParameters.HEADS][n][];
+        float[][] scale = new float[ControllerParameters.HEADS][n];
         float[][] bias = new float[ControllerParameters.HEADS][n];
         for (int m = 0; m < n; m++) {
             ExpertProfile expert = experts.get(m);
             ids[m] = expert.expertId();
             Integer row = rows.get(expert.expertId());
+            // A new expert's heads are a_s · (normalise(W c_m) · x) + β_s (cold start, as in heads()): one shared θ.
             float[] contentX = row != null ? null : toFloats(project(requireContent(expert), "the content θ of expert " + expert.expertId()));
             for (int s = 0; s < ControllerParameters.HEADS; s++) {
                 if (row != null) {
                     theta[s][m] = Arrays.copyOfRange(parameters.theta()[s], row * k, (row + 1) * k);
+                    scale[s][m] = 1;
                     bias[s][m] = parameters.bias()[s][row];
                 } else {
-                    // The cold-start θ_{m,s} = a_s · normalise(W c_m), so the new expert scores as in heads().
-                    float scale = parameters.contentScale()[s];
-                    theta[s][m] = new float[k];
-                    for (int j = 0; j < k; j++) {
-                        theta[s][m][j] = scale * contentX[j];
-                    }
+                    theta[s][m] = contentX;
+                    scale[s][m] = parameters.contentScale()[s];
                     bias[s][m] = parameters.priorBias()[s];
                 }
             }
         }
-        return new ScoringMatrix(ids, theta, bias, e -> toFloats(project(e, "the conversation embedding")), this::score,
-                surrogateWeights());
+        return new ScoringMatrix(ids, theta, scale, bias, e -> toFloats(project(e, "the conversation embedding")),
+                servingScore, surrogateWeights());
     }
 
     /**
@@ -160,9 +170,7 @@ final class TrainedController implements Controller {
 
     /** score = Σ_s w_s · head_s from the raw head values. */
     double score(double[] raw) {
-        return servingWeight[ControllerParameters.RETRY] * sigmoid(raw[ControllerParameters.RETRY])
-                + servingWeight[ControllerParameters.RATING] * expectedStars(raw[ControllerParameters.RATING])
-                + servingWeight[ControllerParameters.LENGTH] * expectedLength(raw[ControllerParameters.LENGTH]);
+        return servingScore.of(raw);
     }
 
     /** x = normalise(W v) for a d-dimensional v. */

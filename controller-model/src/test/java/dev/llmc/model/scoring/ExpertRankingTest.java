@@ -173,7 +173,7 @@ class ExpertRankingTest {
         return v;
     }
 
-    private static List<String> ids(List<ScoredExpert> ranking) {
+    static List<String> ids(List<ScoredExpert> ranking) {
         return ranking.stream().map(ScoredExpert::expertId).toList();
     }
 }

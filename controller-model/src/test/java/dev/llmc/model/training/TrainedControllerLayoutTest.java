@@ -18,8 +18,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The prepared scan of a trained controller scores its three heads, learned and cold-start experts, as rank() does. */
+/** The prepared scan of a trained controller scores and ranks its three heads, learned and cold-start experts, as rank() does. */
 class TrainedControllerLayoutTest {
     private static final int D = 48;
     private static final int K = 16;
@@ -61,23 +63,99 @@ class TrainedControllerLayoutTest {
         assertTrue(found / 200.0 >= 0.9, "recall@10 " + found / 200.0);
     }
 
+    @ParameterizedTest(name = "k = {0}")
+    @ValueSource(ints = {K, 200})
+    void exactScanRanksTheTopTenAsTheReference(int k) {
+        Random random = new Random(9);
+        // 1,500 learned and 1,500 new experts: several blocks of each; k = 200 is scanned by rows, k = 16 by columns.
+        Controller controller = build(parameters(random, k, 1_500), learnedIds(1_500));
+        List<ExpertProfile> experts = experts(random, 3_000);
+        ExpertRanking exact = controller.prepare(experts, ScoringSettings.exact());
+
+        for (int q = 0; q < 30; q++) {
+            float[] e = gaussian(random, D);
+            List<ScoredExpert> expected = controller.rank(e, experts, 10);
+            List<ScoredExpert> actual = exact.rank(e, 10);
+            assertEquals(ids(expected), ids(actual), "query " + q);
+            for (int i = 0; i < expected.size(); i++) {
+                double reference = expected.get(i).score();
+                assertEquals(reference, actual.get(i).score(), 1e-5 * Math.max(1, Math.abs(reference)));
+            }
+        }
+    }
+
+    @Test
+    void exactScanBreaksTiesAsTheReferenceForLearnedAndNewExperts() {
+        Random random = new Random(10);
+        // Two learned experts with the same parameters and a bias that puts them on top (retry unlikely, five stars).
+        int learnedOthers = 40;
+        List<String> learned = new ArrayList<>(learnedIds(learnedOthers));
+        learned.addAll(List.of("twin-learned-b", "twin-learned-a"));
+        ControllerParameters parameters = parameters(random, K, learned.size());
+        for (int twin = learnedOthers; twin < learnedOthers + 2; twin++) {
+            for (int s = 0; s < ControllerParameters.HEADS; s++) {
+                System.arraycopy(parameters.theta()[s], 0, parameters.theta()[s], twin * K, K);
+            }
+            parameters.bias()[ControllerParameters.RETRY][twin] = -6;
+            parameters.bias()[ControllerParameters.RATING][twin] = 6;
+            parameters.bias()[ControllerParameters.LENGTH][twin] = 1;
+        }
+        Controller controller = build(parameters, learned);
+        List<ExpertProfile> others = experts(random, 2 * learnedOthers);
+        float[] twinContent = gaussian(random, D);
+        List<ExpertProfile> newTwins = List.of(new ExpertProfile("twin-new-b", twinContent),
+                new ExpertProfile("twin-new-a", twinContent.clone()));
+
+        // The scan meets each twin "b" before its "a"; the ranking orders them by id, with or without room for both.
+        List<ExpertProfile> withLearnedTwins = new ArrayList<>(others);
+        withLearnedTwins.addAll(List.of(new ExpertProfile("twin-learned-b", null), new ExpertProfile("twin-learned-a", null)));
+        assertTiesAsTheReference(controller, withLearnedTwins, gaussian(random, D), "twin-learned-a", "twin-learned-b");
+        // Only new experts, and e(C) = the twins' content: their similarity is the highest, and every head rises with it.
+        List<ExpertProfile> onlyNew = new ArrayList<>(others.subList(learnedOthers, others.size()));
+        onlyNew.addAll(newTwins);
+        assertTiesAsTheReference(controller, onlyNew, twinContent, "twin-new-a", "twin-new-b");
+    }
+
+    private static void assertTiesAsTheReference(Controller controller, List<ExpertProfile> experts, float[] e,
+                                                 String first, String second) {
+        ExpertRanking exact = controller.prepare(experts, ScoringSettings.exact());
+        List<ScoredExpert> top = exact.rank(e, 2);
+        assertEquals(List.of(first, second), ids(top));
+        assertEquals(top.get(0).score(), top.get(1).score());
+        assertEquals(List.of(first), ids(exact.rank(e, 1)));
+        assertEquals(ids(controller.rank(e, experts, 2)), ids(top));
+        assertEquals(ids(controller.rank(e, experts, experts.size())), ids(exact.rank(e, experts.size())));
+    }
+
     /** A controller that learned experts 0..LEARNED-1; the rest are new and scored from their content θ. */
     private static Controller controller(Random random) {
-        List<String> learned = new ArrayList<>();
-        for (int m = 0; m < LEARNED; m++) {
-            learned.add("expert-" + m);
-        }
+        return build(parameters(random, K, LEARNED), learnedIds(LEARNED));
+    }
+
+    /** Random parameters of k dimensions for {@code learned} experts. */
+    private static ControllerParameters parameters(Random random, int k, int learned) {
         float[][] theta = new float[ControllerParameters.HEADS][];
         float[][] bias = new float[ControllerParameters.HEADS][];
         for (int s = 0; s < ControllerParameters.HEADS; s++) {
-            theta[s] = scaled(gaussian(random, LEARNED * K), 0.5f);
-            bias[s] = scaled(gaussian(random, LEARNED), 0.3f);
+            theta[s] = scaled(gaussian(random, learned * k), 0.5f);
+            bias[s] = scaled(gaussian(random, learned), 0.3f);
         }
-        ControllerParameters parameters = new ControllerParameters(D, K, scaled(gaussian(random, D * K), 0.2f), theta,
-                bias, new float[] {-0.8f, 1.2f, 0.4f}, new float[] {-1f, 0.5f, 0.2f});
-        ControllerManifest manifest = new ControllerManifest("v-test", Instant.EPOCH, learned, K, 1, 1, 1,
+        return new ControllerParameters(D, k, scaled(gaussian(random, D * k), 0.2f), theta, bias,
+                new float[] {-0.8f, 1.2f, 0.4f}, new float[] {-1f, 0.5f, 0.2f});
+    }
+
+    private static Controller build(ControllerParameters parameters, List<String> learned) {
+        ControllerManifest manifest = new ControllerManifest("v-test", Instant.EPOCH, learned, parameters.k(), 1, 1, 1,
                 -1, 0.5, 0.2, 0, 0, 0, 0, Map.of(), EncoderModel.STATIC.id());
         return ControllerArtifact.of(manifest, parameters).controller();
+    }
+
+    private static List<String> learnedIds(int count) {
+        List<String> learned = new ArrayList<>();
+        for (int m = 0; m < count; m++) {
+            learned.add("expert-" + m);
+        }
+        return learned;
     }
 
     private static List<ExpertProfile> experts(Random random, int count) {
@@ -94,6 +172,10 @@ class TrainedControllerLayoutTest {
             v[i] = (float) random.nextGaussian();
         }
         return v;
+    }
+
+    private static List<String> ids(List<ScoredExpert> ranking) {
+        return ranking.stream().map(ScoredExpert::expertId).toList();
     }
 
     private static float[] scaled(float[] v, float factor) {
