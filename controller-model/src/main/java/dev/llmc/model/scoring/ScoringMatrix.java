@@ -18,6 +18,16 @@ public final class ScoringMatrix {
     @FunctionalInterface
     public interface ServingScore {
         double of(double[] heads);
+
+        /**
+         * What the heads predict for the reward linear Thompson sampling learns, the normalised rating (v − 1)/4 ∈ [0, 1],
+         * on that scale: its prior mean, which the posteriors' residuals are fitted against. By default the serving score
+         * itself (the content-based controller's cosine, roughly on that scale); a controller whose score is on another
+         * scale overrides it.
+         */
+        default double reward(double[] heads) {
+            return of(heads);
+        }
     }
 
     private final String[] expertIds;
@@ -91,6 +101,14 @@ public final class ScoringMatrix {
             scratch[s] = VectorUtil.dotProduct(theta[s][row], x) + bias[s][row];
         }
         return servingScore.of(scratch);
+    }
+
+    /** The predicted reward ({@link ServingScore#reward}) of the expert in {@code row} for a projected x_C. */
+    public double priorReward(int row, float[] x, double[] scratch) {
+        for (int s = 0; s < theta.length; s++) {
+            scratch[s] = VectorUtil.dotProduct(theta[s][row], x) + bias[s][row];
+        }
+        return servingScore.reward(scratch);
     }
 
     public int heads() {
