@@ -29,8 +29,8 @@ import java.util.stream.Collectors;
  * ({@link dev.llmc.model.scoring.ExpertRanking#priorRewards}, on the reward's own scale, not its serving score): the
  * prediction is prior_active(m|C) + xᵀθ_m, so with no observations it is exactly the active controller's prediction,
  * and each observation contributes reward − prior_active(m|C). When another version is activated the log is folded
- * again from the start against it. Requests read an immutable snapshot and never wait for the database; when PostgreSQL is unreachable the
- * last snapshot keeps serving (fail-open).
+ * again from the start against it. Requests read an immutable snapshot and never wait for the database; when
+ * PostgreSQL is unreachable the last snapshot keeps serving (fail-open).
  */
 @Singleton
 public final class LinearThompsonPosteriors {
@@ -89,8 +89,8 @@ public final class LinearThompsonPosteriors {
     }
 
     /**
-     * xᵀA⁻¹b of the expert's posterior at e(C): what it has learned on top of controllerVersion's predicted reward, 0 while nothing
-     * has been folded against that version (the posteriors are residuals over the active version only).
+     * xᵀA⁻¹b of the expert's posterior at e(C): what it has learned on top of controllerVersion's predicted reward, 0
+     * while nothing has been folded against that version (the posteriors are residuals over the active version only).
      */
     public double learnedResidual(String expertId, String controllerVersion, float[] embedding) {
         return prior == null ? 0 : posterior(expertId, controllerVersion).meanAt(LinearThompson.features(embedding));
