@@ -5,7 +5,7 @@ import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.mult.VectorVectorMult_DDRM;
 
 /**
- * One expert's Bayesian linear model of its reward (as a residual over a prior score) on features x:
+ * One expert's Bayesian linear model of its reward (as a residual over a prior reward) on features x:
  * precision A = λI + Σ x xᵀ, b = Σ r x, posterior θ ~ N(A⁻¹b, v² A⁻¹). A⁻¹ is kept directly and updated by
  * Sherman–Morrison, A⁻¹ ← A⁻¹ − (A⁻¹x)(A⁻¹x)ᵀ / (1 + xᵀA⁻¹x), O(d²) per observation instead of a fresh inverse.
  * Immutable: {@link #with} returns an updated copy, so readers on request threads never see a half-applied update.
@@ -35,7 +35,7 @@ public final class LinearPosterior {
         this.observations = observations;
     }
 
-    /** No observations yet: A = λI, b = 0, so the posterior mean is 0 and the prediction is the prior score alone. */
+    /** No observations yet: A = λI, b = 0, so the posterior mean is 0 and the prediction is the prior reward alone. */
     public static LinearPosterior prior(int dimension, double priorPrecision) {
         if (!(priorPrecision > 0)) {
             throw new IllegalArgumentException("prior precision must be positive, was " + priorPrecision);

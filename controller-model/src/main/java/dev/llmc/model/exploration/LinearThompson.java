@@ -42,8 +42,11 @@ public final class LinearThompson {
         return x;
     }
 
-    /** One candidate: its id, the active controller's score for the conversation (the prior mean) and its posterior. */
-    public record Candidate(String expertId, double priorScore, LinearPosterior posterior) {
+    /**
+     * One candidate: its id, the prior mean (the active controller's predicted reward for the conversation, on the
+     * reward's scale: {@code ExpertRanking.priorRewards}) and its posterior of the residual over it.
+     */
+    public record Candidate(String expertId, double priorReward, LinearPosterior posterior) {
     }
 
     /**
@@ -66,7 +69,7 @@ public final class LinearThompson {
         }
         for (int m = 0; m < n; m++) {
             Candidate candidate = candidates.get(m);
-            means[m] = candidate.priorScore() + candidate.posterior().meanAt(x);
+            means[m] = candidate.priorReward() + candidate.posterior().meanAt(x);
             deviations[m] = noise * Math.sqrt(Math.max(0, candidate.posterior().varianceAt(single)));
         }
         int[] wins = new int[n];

@@ -183,6 +183,17 @@ public final class ExactScan implements ExpertRanking {
         }
     }
 
+    @Override
+    public List<ScoredExpert> priorRewards(float[] conversationEmbedding) {
+        float[] x = matrix.project(conversationEmbedding);
+        double[] scratch = new double[matrix.heads()];
+        List<ScoredExpert> rewards = new ArrayList<>(matrix.size());
+        for (int row = 0, n = matrix.size(); row < n; row++) {
+            rewards.add(new ScoredExpert(matrix.expertId(row), matrix.priorReward(row, x, scratch)));
+        }
+        return rewards;
+    }
+
     /**
      * The best topK rows seen so far as a binary min-heap of primitives (no object per expert scanned): the worst kept
      * row on top; equal scores order by expertId so rankings are reproducible.

@@ -18,6 +18,12 @@ public interface ExpertRanking {
     ScoredExpert score(float[] conversationEmbedding, String expertId);
 
     /**
+     * Every expert of this set with the controller's predicted reward for e(C) ({@link ScoringMatrix#priorReward}: the
+     * normalised rating (v − 1)/4 on its own scale, linear Thompson sampling's prior mean), in no particular order.
+     */
+    List<ScoredExpert> priorRewards(float[] conversationEmbedding);
+
+    /**
      * The exact scan below {@code settings.indexThreshold()} experts, else the approximate maximum-inner-product index
      * whose candidates are re-ranked exactly.
      */

@@ -128,6 +128,19 @@ public final class IndexedScan implements ExpertRanking {
         return matrix.scoreOf(conversationEmbedding, expertId);
     }
 
+    /** Every searchable expert's, scored exactly: linear Thompson sampling weighs every expert anyway. */
+    @Override
+    public List<ScoredExpert> priorRewards(float[] conversationEmbedding) {
+        float[] x = matrix.project(conversationEmbedding);
+        double[] scratch = new double[matrix.heads()];
+        List<ScoredExpert> rewards = new ArrayList<>(live.cardinality());
+        int nodes = vectors.size();
+        for (int node = live.nextSetBit(0); node < nodes; node = node + 1 < nodes ? live.nextSetBit(node + 1) : nodes) {
+            rewards.add(new ScoredExpert(matrix.expertId(rows[node]), matrix.priorReward(rows[node], x, scratch)));
+        }
+        return rewards;
+    }
+
     /**
      * Inserts the matrix's expert {@code row} into the graph as a new node and makes it searchable, returning the
      * nanoseconds it took: what registering one expert costs the index. At most {@value #ADD_CAPACITY} times.

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
+import java.util.function.ToDoubleFunction;
 import java.util.function.UnaryOperator;
 import org.apache.lucene.util.VectorUtil;
 
@@ -22,6 +23,16 @@ public final class ScoringMatrix {
     @FunctionalInterface
     public interface ServingScore {
         double of(double[] heads);
+
+        /**
+         * What the heads predict for the reward linear Thompson sampling learns, the normalised rating (v − 1)/4 ∈ [0, 1],
+         * on that scale: its prior mean, which the posteriors' residuals are fitted against. By default the serving score
+         * itself (the content-based controller's cosine, roughly on that scale); a controller whose score is on another
+         * scale overrides it.
+         */
+        default double reward(double[] heads) {
+            return of(heads);
+        }
     }
 
     /**
@@ -37,14 +48,25 @@ public final class ScoringMatrix {
     /**
      * A serving score that is a sum of one monotone term per head, Σ_s term_s(r_s), added in head order: a row's score
      * then has an exact upper bound from one table look-up per head, so that {@link ExactScan} evaluates the terms (the
-     * exp and sigmoids of a trained controller) only for the few rows that can still enter the top k.
+     * exp and sigmoids of a trained controller) only for the few rows that can still enter the top k. {@code reward}
+     * gives {@link ServingScore#reward} when the score is not on the reward's scale (null: the score itself).
      */
-    public record SeparableScore(List<HeadTerm> terms) implements ServingScore {
+    public record SeparableScore(List<HeadTerm> terms, ToDoubleFunction<double[]> reward) implements ServingScore {
         /** The content-based controller's score, the single head value itself. */
         public static final SeparableScore LINEAR = new SeparableScore(List.of(HeadTerm.IDENTITY));
 
         public SeparableScore {
             terms = List.copyOf(terms);
+        }
+
+        /** A score on the reward's own scale. */
+        public SeparableScore(List<HeadTerm> terms) {
+            this(terms, null);
+        }
+
+        @Override
+        public double reward(double[] heads) {
+            return reward == null ? of(heads) : reward.applyAsDouble(heads);
         }
 
         @Override
@@ -157,6 +179,12 @@ public final class ScoringMatrix {
 
     /** The serving score of the expert in {@code row} for a projected x_C; scratch holds one double per head. */
     public double score(int row, float[] x, double[] scratch) {
+        heads(row, x, scratch);
+        return servingScore.of(scratch);
+    }
+
+    /** The head values r_s = a_{m,s} θ_{m,s} · x_C + b_{m,s} of the expert in {@code row} into scratch. */
+    private void heads(int row, float[] x, double[] scratch) {
         float dot = 0;
         for (int s = 0; s < theta.length; s++) {
             if (s == 0 || theta[s][row] != theta[s - 1][row]) {
@@ -164,13 +192,18 @@ public final class ScoringMatrix {
             }
             scratch[s] = scale[s][row] * dot + bias[s][row];
         }
-        return servingScore.of(scratch);
     }
 
     /** The serving score of one expert for e(C), or null when the expert is not in this set. */
     ScoredExpert scoreOf(float[] conversationEmbedding, String expertId) {
         int row = row(expertId);
         return row < 0 ? null : new ScoredExpert(expertId, score(row, project(conversationEmbedding), new double[heads()]));
+    }
+
+    /** The predicted reward ({@link ServingScore#reward}) of the expert in {@code row} for a projected x_C. */
+    public double priorReward(int row, float[] x, double[] scratch) {
+        heads(row, x, scratch);
+        return servingScore.reward(scratch);
     }
 
     public int heads() {

@@ -24,6 +24,7 @@ import java.util.Map;
  * E[stars]       = 1 + 4 σ(r_rating)
  * E[later turns] = exp(min(r_length, 20))
  * score(m|C)     = w_retry · P(retry) + w_rating · E[stars] + w_length · E[later turns]
+ * prior reward   = σ(r_rating) = (E[stars] − 1)/4        linear Thompson sampling's prior mean, on the reward's scale
  * </pre>
  * An expert without learned parameters (absent from training) starts from its content θ c_m = e(description) exactly
  * where the training regulariser pulls learned experts: θ_{m,s} = a_s · normalise(W c_m), b_{m,s} = β_s.
@@ -40,6 +41,7 @@ final class TrainedController implements Controller {
     private final ControllerParameters parameters;
     private final Map<String, Integer> rows;
     private final double[] servingWeight;
+    /** The score from the heads, and the reward predicted on the reward's own scale from the rating head alone. */
     private final SeparableScore servingScore;
 
     TrainedController(ControllerManifest manifest, ControllerParameters parameters) {
@@ -59,7 +61,7 @@ final class TrainedController implements Controller {
         this.servingScore = new SeparableScore(List.of(
                 new HeadTerm(r -> retry * sigmoid(r), retry >= 0),
                 new HeadTerm(r -> rating * expectedStars(r), rating >= 0),
-                new HeadTerm(r -> length * expectedLength(r), length >= 0)));
+                new HeadTerm(r -> length * expectedLength(r), length >= 0)), TrainedController::priorReward);
     }
 
     @Override
@@ -171,6 +173,15 @@ final class TrainedController implements Controller {
     /** score = Σ_s w_s · head_s from the raw head values. */
     double score(double[] raw) {
         return servingScore.of(raw);
+    }
+
+    /**
+     * The reward linear Thompson sampling learns, (v − 1)/4 for a rating v, as the rating head predicts it:
+     * σ(r_rating) = (E[stars] − 1)/4. Not the serving score, which weighs E[stars] on the 1–5 scale with P(retry) and
+     * E[later turns]: a residual over that would have to absorb an offset of about −3.
+     */
+    static double priorReward(double[] raw) {
+        return sigmoid(raw[ControllerParameters.RATING]);
     }
 
     /** x = normalise(W v) for a d-dimensional v. */

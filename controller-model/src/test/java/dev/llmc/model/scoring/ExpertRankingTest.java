@@ -1,14 +1,17 @@
 package dev.llmc.model.scoring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -141,6 +144,29 @@ class ExpertRankingTest {
 
         indexed.add(row);
         assertEquals(best, indexed.rank(x, 1).getFirst().expertId());
+    }
+
+    @Test
+    void contentPriorRewardsAreItsScoresForEverySearchableExpert() throws IOException {
+        Random random = new Random(7);
+        List<ExpertProfile> experts = randomExperts(random, 1_100);
+        ExpertRanking exact = CONTENT.prepare(experts, ScoringSettings.exact());
+        IndexedScan indexed = (IndexedScan) CONTENT.prepare(experts, new ScoringSettings(1_000, 50, 16, 100, 1));
+        float[] x = unit(random, DIMENSION);
+        Map<String, Double> scores = new HashMap<>();
+        exact.rank(x, experts.size()).forEach(scored -> scores.put(scored.expertId(), scored.score()));
+
+        for (ExpertRanking ranking : List.of(exact, indexed)) {
+            List<ScoredExpert> rewards = ranking.priorRewards(x);
+            assertEquals(experts.size(), rewards.size());
+            assertEquals(scores.keySet(), new HashSet<>(ids(rewards)));
+            rewards.forEach(reward -> assertEquals(scores.get(reward.expertId()), reward.score(), 1e-5));
+        }
+
+        indexed.remove(CONTENT.layout(experts).row("expert-3"));
+        List<String> searchable = ids(indexed.priorRewards(x));
+        assertEquals(experts.size() - 1, searchable.size());
+        assertFalse(searchable.contains("expert-3"));
     }
 
     private static List<ExpertProfile> randomExperts(Random random, int count) {

@@ -12,6 +12,7 @@ import dev.llmc.model.scoring.ScoringSettings;
 import dev.llmc.model.training.internal.ControllerParameters;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,31 @@ class TrainedControllerLayoutTest {
                 ScoredExpert reference = expected.get(i);
                 assertEquals(reference.score(), exact.score(e, reference.expertId()).score(), 1e-4 * Math.max(1, Math.abs(reference.score())));
                 assertEquals(reference.score(), actual.get(i).score(), 1e-4 * Math.max(1, Math.abs(reference.score())));
+            }
+        }
+    }
+
+    @Test
+    void priorRewardIsTheRatingHeadsPredictionOfTheNormalisedRating() {
+        Random random = new Random(9);
+        TrainedController controller = (TrainedController) controller(random);
+        List<ExpertProfile> experts = experts(random, 600);
+        Map<String, ExpertProfile> byId = new HashMap<>();
+        experts.forEach(expert -> byId.put(expert.expertId(), expert));
+        ExpertRanking exact = controller.prepare(experts, ScoringSettings.exact());
+        double[] raw = new double[ControllerParameters.HEADS];
+
+        for (int q = 0; q < 5; q++) {
+            float[] e = gaussian(random, D);
+            double[] x = controller.project(e, "the conversation embedding");
+            List<ScoredExpert> rewards = exact.priorRewards(e);
+            assertEquals(experts.size(), rewards.size());
+            for (ScoredExpert reward : rewards) {
+                // Learned experts (the first LEARNED) and new ones alike: (E[stars] − 1)/4 from the rating head.
+                controller.heads(byId.get(reward.expertId()), x, raw);
+                double stars = TrainedController.expectedStars(raw[ControllerParameters.RATING]);
+                assertEquals((stars - 1) / 4, reward.score(), 1e-5, reward.expertId());
+                assertTrue(reward.score() > 0 && reward.score() < 1, reward.toString());
             }
         }
     }

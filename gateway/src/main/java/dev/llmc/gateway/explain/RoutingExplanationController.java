@@ -8,6 +8,7 @@ import dev.llmc.gateway.routing.ServingControllers;
 import dev.llmc.model.encoder.ChatTurn;
 import dev.llmc.model.encoder.ConversationEncoder;
 import dev.llmc.model.scoring.Controller;
+import dev.llmc.model.scoring.ExactScan;
 import dev.llmc.model.scoring.ExpertProfile;
 import dev.llmc.model.scoring.ExpertScorer;
 import dev.llmc.model.scoring.ScoredExpert;
@@ -33,8 +34,8 @@ import java.util.stream.Collectors;
  * Admin only (no {@code RequiresRole}): why a conversation goes where it goes. Scores every active expert with a
  * healthy node for the conversation as the given (default: active) controller does, best first, without serving,
  * logging or touching stickiness, so asking does not change what chat does next. With {@code posterior_mean} the scores
- * are linear Thompson sampling's posterior means (the active controller's score plus what each expert's posterior
- * learned from feedback): the ranking that policy would serve without sampling.
+ * are linear Thompson sampling's posterior means of the reward (the active controller's predicted reward plus what each
+ * expert's posterior learned from feedback): the ranking that policy would serve without sampling.
  */
 @io.micronaut.http.annotation.Controller("/admin/routing/explain")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -119,9 +120,9 @@ final class RoutingExplanationController {
         }
     }
 
-    /** Every expert's controller score plus its posterior's learned residual, best first. */
+    /** Every expert's predicted reward by the controller plus its posterior's learned residual, best first. */
     private List<ScoredExpert> byPosteriorMean(Controller controller, float[] embedding, List<ExpertProfile> profiles) {
-        return controller.rank(embedding, profiles, profiles.size()).stream()
+        return new ExactScan(controller.layout(profiles)).priorRewards(embedding).stream()
                 .map(s -> new ScoredExpert(s.expertId(), s.score() + posteriors.learnedResidual(s.expertId(), controller.version(), embedding)))
                 .sorted(ExpertScorer.RANKING).toList();
     }

@@ -190,11 +190,11 @@ public final class ExpertRouter {
     }
 
     /**
-     * Linear Thompson sampling over every routable expert, scored by its posterior mean (the active controller's score
-     * plus what the expert's model learned); the ranking is the best posterior means.
+     * Linear Thompson sampling over every routable expert, scored by its posterior mean (the active controller's
+     * predicted reward plus what the expert's model learned); the ranking is the best posterior means.
      */
     private PolicyOutcome linearThompson(float[] embedding, String controllerVersion, ExpertRanking prepared, RandomGenerator random) {
-        List<ScoredExpert> priors = prepared.rank(embedding, prepared.size());
+        List<ScoredExpert> priors = prepared.priorRewards(embedding);
         List<LinearThompson.Candidate> candidates = priors.stream().map(prior -> new LinearThompson.Candidate(prior.expertId(),
                 prior.score(), posteriors.posterior(prior.expertId(), controllerVersion))).toList();
         LinearThompson.Selection selection = posteriors.sampler().select(LinearThompson.features(embedding), candidates, random);

@@ -6,6 +6,7 @@ import dev.llmc.model.exploration.LinearPosterior;
 import dev.llmc.model.exploration.LinearThompson;
 import dev.llmc.model.scoring.Controller;
 import dev.llmc.model.scoring.ExpertProfile;
+import dev.llmc.model.scoring.ScoringMatrix;
 import dev.llmc.registry.Expert;
 import dev.llmc.registry.ExpertCatalog;
 import io.micronaut.scheduling.annotation.Scheduled;
@@ -24,11 +25,12 @@ import java.util.stream.Collectors;
 /**
  * Linear Thompson sampling's posteriors, one per expert, as this replica has folded them from the shared
  * {@link RewardObservations} log: every replica folds the same rows in the same order, so all agree within one
- * {@code llmc.routing.exploration.refresh}. The model is a residual over the active controller: the prediction is
- * score_active(m|C) + xᵀθ_m, so with no observations it is exactly the active controller's score, and each observation
- * contributes reward − score_active(m|C). When another version is activated the log is folded again from the start
- * against it. Requests read an immutable snapshot and never wait for the database; when PostgreSQL is unreachable the
- * last snapshot keeps serving (fail-open).
+ * {@code llmc.routing.exploration.refresh}. The model is a residual over the active controller's predicted reward
+ * ({@link dev.llmc.model.scoring.ExpertRanking#priorRewards}, on the reward's own scale, not its serving score): the
+ * prediction is prior_active(m|C) + xᵀθ_m, so with no observations it is exactly the active controller's prediction,
+ * and each observation contributes reward − prior_active(m|C). When another version is activated the log is folded
+ * again from the start against it. Requests read an immutable snapshot and never wait for the database; when
+ * PostgreSQL is unreachable the last snapshot keeps serving (fail-open).
  */
 @Singleton
 public final class LinearThompsonPosteriors {
@@ -87,8 +89,8 @@ public final class LinearThompsonPosteriors {
     }
 
     /**
-     * xᵀA⁻¹b of the expert's posterior at e(C): what it has learned on top of controllerVersion's score, 0 while nothing
-     * has been folded against that version (the posteriors are residuals over the active version only).
+     * xᵀA⁻¹b of the expert's posterior at e(C): what it has learned on top of controllerVersion's predicted reward, 0
+     * while nothing has been folded against that version (the posteriors are residuals over the active version only).
      */
     public double learnedResidual(String expertId, String controllerVersion, float[] embedding) {
         return prior == null ? 0 : posterior(expertId, controllerVersion).meanAt(LinearThompson.features(embedding));
@@ -128,15 +130,18 @@ public final class LinearThompsonPosteriors {
                     .filter(observation -> experts.containsKey(observation.expertId()))
                     .collect(Collectors.groupingBy(RewardObservations.Observation::expertId));
             Map<String, LinearPosterior> posteriors = new HashMap<>(current.posteriors());
+            // Laid out for the experts of this batch only: a few, where the registry may hold thousands.
+            ScoringMatrix priors = controller.layout(byExpert.keySet().stream()
+                    .map(id -> new ExpertProfile(id, experts.get(id).theta())).toList());
+            double[] heads = new double[priors.heads()];
             byExpert.forEach((expertId, rows) -> {
-                Expert expert = experts.get(expertId);
+                int row = priors.row(expertId);
                 double[][] features = new double[rows.size()][];
                 double[] residuals = new double[rows.size()];
                 for (int i = 0; i < rows.size(); i++) {
                     float[] embedding = rows.get(i).embedding();
                     features[i] = LinearThompson.features(embedding);
-                    double score = controller.rank(embedding, List.of(new ExpertProfile(expert.id(), expert.theta())), 1).getFirst().score();
-                    residuals[i] = rows.get(i).reward() - score;
+                    residuals[i] = rows.get(i).reward() - priors.priorReward(row, priors.project(embedding), heads);
                 }
                 posteriors.put(expertId, posteriors.getOrDefault(expertId, prior).with(features, residuals));
             });

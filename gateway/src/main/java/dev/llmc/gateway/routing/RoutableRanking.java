@@ -59,4 +59,9 @@ final class RoutableRanking implements ExpertRanking {
     public ScoredExpert score(float[] conversationEmbedding, String expertId) {
         return routable.contains(expertId) ? previous.score(conversationEmbedding, expertId) : null;
     }
+
+    @Override
+    public List<ScoredExpert> priorRewards(float[] conversationEmbedding) {
+        return previous.priorRewards(conversationEmbedding).stream().filter(scored -> routable.contains(scored.expertId())).toList();
+    }
 }

@@ -121,7 +121,8 @@ final class LearningLoop implements AutoCloseable {
         db = database(gw.dataDir());
         evaluation = new GreedyEvaluation(db, setup.encoder(), matrix, setup.split().test(), setup.evalEmbeddings(), columns);
         if (setup.mode() != Mode.batch) {
-            posteriorEvaluation = new PosteriorMeanEvaluation(gateway, gw.adminKey(), db, matrix, setup.split().test(), columns);
+            posteriorEvaluation = new PosteriorMeanEvaluation(gateway, gw.adminKey(), db, setup.encoder().id(), matrix,
+                    setup.split().test(), columns);
         }
         users = new SimulatedUsers(gateway, appKey, matrix, setup.split().train(), columns, setup.reactions(), setup.seed(),
                 setup.concurrency(), err);
