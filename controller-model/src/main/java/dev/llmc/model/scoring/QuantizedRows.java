@@ -61,41 +61,25 @@ final class QuantizedRows {
     }
 
     private boolean add(int m, float[] theta, float a, float b) {
-        byte[] q = new byte[dimension];
-        double s = quantise(theta, q);
-        double residual = 0;
-        double quantisedNorm = 0;
-        double norm = 0;
-        for (int j = 0; j < dimension; j++) {
-            double error = theta[j] - s * q[j];
-            residual += error * error;
-            quantisedNorm += (double) q[j] * q[j];
-            norm += (double) theta[j] * theta[j];
-        }
-        reach = Math.max(reach, Math.abs(a) * Math.sqrt(norm) + Math.abs(b));
-        rows[m] = q;
-        factor[m] = a * s;
+        Quantised row = Quantised.of(theta);
+        reach = Math.max(reach, Math.abs(a) * row.norm() + Math.abs(b));
+        rows[m] = row.q();
+        factor[m] = a * row.scale();
         bias[m] = b;
-        perNorm[m] = Math.abs(a) * (Math.sqrt(residual) + (dimension + 4) * FLOAT_ROUNDING * Math.sqrt(norm));
-        perResidual[m] = Math.abs(a) * s * Math.sqrt(quantisedNorm);
+        perNorm[m] = Math.abs(a) * (row.residual() + (dimension + 4) * FLOAT_ROUNDING * row.norm());
+        perResidual[m] = Math.abs(a) * row.scale() * row.quantisedNorm();
         fixed[m] = FLOAT_ROUNDING * Math.abs(b) + SUBNORMAL_ROUNDING;
         return Double.isFinite(factor[m]) && Double.isFinite(bias[m]) && Double.isFinite(perNorm[m])
-                    && Double.isFinite(perResidual[m]);
+                && Double.isFinite(perResidual[m]);
     }
 
     /** The rows whose exact score can reach the top k for x, ascending; null when x is not finite and gives no bound. */
     int[] candidates(float[] x, int topK) {
-        byte[] qx = new byte[dimension];
-        double sx = quantise(x, qx);
-        double residual = 0;
-        double norm = 0;
-        for (int j = 0; j < dimension; j++) {
-            double error = x[j] - sx * qx[j];
-            residual += error * error;
-            norm += (double) x[j] * x[j];
-        }
-        double epsilon = Math.sqrt(residual);
-        double normX = Math.sqrt(norm);
+        Quantised quantisedX = Quantised.of(x);
+        byte[] qx = quantisedX.q();
+        double sx = quantisedX.scale();
+        double epsilon = quantisedX.residual();
+        double normX = quantisedX.norm();
         if (!Double.isFinite(sx) || !Double.isFinite(epsilon) || !(reach * Math.max(1, normX) < LARGEST_REACH)) {
             return null;
         }
@@ -119,20 +103,32 @@ final class QuantizedRows {
         return Arrays.copyOf(candidates, count);
     }
 
-    /** q = round(v / s) with s = max|v|/127 (0 for a zero v); returns s. */
-    private static double quantise(float[] v, byte[] q) {
-        double max = 0;
-        for (float value : v) {
-            max = Math.max(max, Math.abs(value));
+    /** v ≈ scale · q with scale = max|v|/127 (0 for a zero v), ‖v‖, ‖v − scale · q‖ and ‖q‖. */
+    private record Quantised(byte[] q, double scale, double norm, double residual, double quantisedNorm) {
+        static Quantised of(float[] v) {
+            double max = 0;
+            for (float value : v) {
+                max = Math.max(max, Math.abs(value));
+            }
+            byte[] q = new byte[v.length];
+            double scale = max / 127;
+            if (max > 0 && Double.isFinite(max)) {
+                double perUnit = 127 / max;
+                for (int j = 0; j < v.length; j++) {
+                    q[j] = (byte) Math.max(-127, Math.min(127, Math.round(v[j] * perUnit)));
+                }
+            }
+            double norm = 0;
+            double residual = 0;
+            double quantisedNorm = 0;
+            for (int j = 0; j < v.length; j++) {
+                double error = v[j] - scale * q[j];
+                residual += error * error;
+                norm += (double) v[j] * v[j];
+                quantisedNorm += (double) q[j] * q[j];
+            }
+            return new Quantised(q, scale, Math.sqrt(norm), Math.sqrt(residual), Math.sqrt(quantisedNorm));
         }
-        if (max == 0 || !Double.isFinite(max)) {
-            return max;
-        }
-        double perUnit = 127 / max;
-        for (int j = 0; j < v.length; j++) {
-            q[j] = (byte) Math.max(-127, Math.min(127, Math.round(v[j] * perUnit)));
-        }
-        return max / 127;
     }
 
     /** The k largest values offered, as a min-heap: its root is the k-th largest, −∞ until k were offered. */
