@@ -6,7 +6,8 @@ import org.apache.lucene.util.VectorUtil;
 /**
  * An int8 copy of a single-head linear score's long θ rows (score = a_m θ_m · x + b_m), read first so that the exact
  * float scan touches only the rows that can enter the top k: the int8 rows are a quarter of the bytes, and a scan of
- * the float rows is bound by memory. Costs about 450 bytes per expert beside its floats (the 384-byte row of a 384-d θ, its header, five doubles).
+ * the float rows is bound by memory. Costs about 450 bytes per expert beside its floats (a 384-d θ's 384-byte row,
+ * its array header and five doubles).
  * <p>
  * Row m is quantised symmetrically, θ_m ≈ s_m q_m with s_m = max|θ_m|/127, and x per turn the same way, x ≈ s_x q_x.
  * Since θ·x − s_m s_x q_m·q_x = (θ_m − s_m q_m)·x + s_m q_m·(x − s_x q_x), Cauchy–Schwarz gives
