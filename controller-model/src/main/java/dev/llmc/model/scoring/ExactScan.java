@@ -20,6 +20,9 @@ import org.apache.lucene.util.VectorUtil;
  * <li>Serving score. With a {@link SeparableScore} (every term monotone in its own head), a row whose exact upper
  * bound ({@link TermBounds}: one table look-up per head) is below the k-th best score so far cannot enter the top k,
  * and its terms (a trained controller's exp and sigmoids) are never evaluated.</li>
+ * <li>A linear score with long θ rows (the content controller's) is read first from an int8 copy of the rows
+ * ({@link QuantizedRows}), a quarter of the bytes, whose exact error bounds leave only the rows that can enter the top
+ * k; those are scored exactly as above.</li>
  * </ul>
  * The scores are the matrix's serving score, up to float rounding in the dot products.
  */
@@ -33,8 +36,15 @@ public final class ExactScan implements ExpertRanking {
     private final List<Block> blocks;
     private final TermBounds bounds;
     private final boolean linear;
+    /** The int8 first pass of a linear score with long rows; null otherwise. */
+    private final QuantizedRows quantized;
 
     public ExactScan(ScoringMatrix matrix) {
+        this(matrix, true);
+    }
+
+    /** {@code quantize}: whether a linear score with long rows takes the int8 first pass (false: every row in floats). */
+    ExactScan(ScoringMatrix matrix, boolean quantize) {
         this.matrix = matrix;
         boolean byColumns = matrix.dimension() <= MAX_COLUMN_DIMENSION;
         // Experts whose heads share a θ and the others in blocks of their own: a block takes one or `heads` products per row.
@@ -49,6 +59,7 @@ public final class ExactScan implements ExpertRanking {
         ServingScore score = matrix.servingScore();
         linear = score instanceof SeparableScore separable && separable.linear();
         bounds = score instanceof SeparableScore separable && !linear ? TermBounds.of(matrix, separable) : null;
+        quantized = quantize && linear && !byColumns && matrix.size() > 0 ? QuantizedRows.of(matrix) : null;
     }
 
     private void addBlocks(List<Integer> rows, boolean shared, boolean byColumns) {
@@ -67,6 +78,14 @@ public final class ExactScan implements ExpertRanking {
     public List<ScoredExpert> rank(float[] conversationEmbedding, int topK) {
         float[] x = matrix.project(conversationEmbedding);
         TopRows best = new TopRows(matrix, topK);
+        int[] candidates = quantized != null && topK < matrix.size() ? quantized.candidates(x, topK) : null;
+        if (candidates != null) {
+            // The same float arithmetic as a block's head values, so scores and ties are those of the full scan.
+            for (int row : candidates) {
+                best.offer(row, matrix.scale(0, row) * VectorUtil.dotProduct(matrix.theta(0, row), x) + matrix.bias(0, row));
+            }
+            return best.ranking();
+        }
         int heads = matrix.heads();
         float[][] headValues = new float[heads][BLOCK];
         float[][] dots = new float[heads][BLOCK];
