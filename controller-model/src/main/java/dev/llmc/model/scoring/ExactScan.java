@@ -204,13 +204,7 @@ public final class ExactScan implements ExpertRanking {
 
     @Override
     public List<ScoredExpert> priorRewards(float[] conversationEmbedding) {
-        float[] x = matrix.project(conversationEmbedding);
-        double[] scratch = new double[matrix.heads()];
-        List<ScoredExpert> rewards = new ArrayList<>(matrix.size());
-        for (int row = 0, n = matrix.size(); row < n; row++) {
-            rewards.add(new ScoredExpert(matrix.expertId(row), matrix.priorReward(row, x, scratch)));
-        }
-        return rewards;
+        return matrix.priorRewards(conversationEmbedding);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.llmc.model.scoring;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -179,12 +180,12 @@ public final class ScoringMatrix {
 
     /** The serving score of the expert in {@code row} for a projected x_C; scratch holds one double per head. */
     public double score(int row, float[] x, double[] scratch) {
-        heads(row, x, scratch);
+        headValues(row, x, scratch);
         return servingScore.of(scratch);
     }
 
     /** The head values r_s = a_{m,s} θ_{m,s} · x_C + b_{m,s} of the expert in {@code row} into scratch. */
-    private void heads(int row, float[] x, double[] scratch) {
+    private void headValues(int row, float[] x, double[] scratch) {
         float dot = 0;
         for (int s = 0; s < theta.length; s++) {
             if (s == 0 || theta[s][row] != theta[s - 1][row]) {
@@ -202,8 +203,19 @@ public final class ScoringMatrix {
 
     /** The predicted reward ({@link ServingScore#reward}) of the expert in {@code row} for a projected x_C. */
     public double priorReward(int row, float[] x, double[] scratch) {
-        heads(row, x, scratch);
+        headValues(row, x, scratch);
         return servingScore.reward(scratch);
+    }
+
+    /** Every expert's predicted reward ({@link ServingScore#reward}) for e(C), in row order. */
+    public List<ScoredExpert> priorRewards(float[] conversationEmbedding) {
+        float[] x = project(conversationEmbedding);
+        double[] scratch = new double[heads()];
+        List<ScoredExpert> rewards = new ArrayList<>(size());
+        for (int row = 0; row < size(); row++) {
+            rewards.add(new ScoredExpert(expertIds[row], priorReward(row, x, scratch)));
+        }
+        return rewards;
     }
 
     public int heads() {

@@ -8,7 +8,6 @@ import dev.llmc.gateway.routing.ServingControllers;
 import dev.llmc.model.encoder.ChatTurn;
 import dev.llmc.model.encoder.ConversationEncoder;
 import dev.llmc.model.scoring.Controller;
-import dev.llmc.model.scoring.ExactScan;
 import dev.llmc.model.scoring.ExpertProfile;
 import dev.llmc.model.scoring.ExpertScorer;
 import dev.llmc.model.scoring.ScoredExpert;
@@ -122,7 +121,7 @@ final class RoutingExplanationController {
 
     /** Every expert's predicted reward by the controller plus its posterior's learned residual, best first. */
     private List<ScoredExpert> byPosteriorMean(Controller controller, float[] embedding, List<ExpertProfile> profiles) {
-        return new ExactScan(controller.layout(profiles)).priorRewards(embedding).stream()
+        return controller.layout(profiles).priorRewards(embedding).stream()
                 .map(s -> new ScoredExpert(s.expertId(), s.score() + posteriors.learnedResidual(s.expertId(), controller.version(), embedding)))
                 .sorted(ExpertScorer.RANKING).toList();
     }
