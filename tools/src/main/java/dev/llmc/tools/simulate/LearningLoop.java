@@ -104,9 +104,12 @@ final class LearningLoop implements AutoCloseable {
         LocalSystem.Node node = system.gpuNode(setup.dir().resolve("gpu-node.log"),
                 Map.of("LLMC_REPLAY_DATA_DIR", setup.data().toAbsolutePath().toString()), List.of());
         // Both pinned, so an exported LLMC_ROUTING_EXPLORATION_POLICY or LLMC_ENCODER_MODEL cannot change a mode's run.
+        // Simulated users send hundreds of turns a second: with the default 30 s reload of feedback counts a whole round
+        // could pass before the first expert stops being "new", and the cold-start share would never reach another one.
         gw = system.gateway("simulate", setup.dir().resolve("gateway"), Map.of(
                 "LLMC_ROUTING_EXPLORATION_POLICY", setup.mode().explorationPolicy,
-                "LLMC_ENCODER_MODEL", setup.encoder().configName()), List.of());
+                "LLMC_ENCODER_MODEL", setup.encoder().configName(),
+                "LLMC_ROUTING_COLD_START_REFRESH", "1s"), List.of());
         gateway = new GatewayClient(gw.url());
         RoutingMatrix matrix = setup.matrix();
         Map<String, Integer> columns = new HashMap<>();
